@@ -1,0 +1,73 @@
+import { type DecodeResult, EventDecodeError } from "./decode-error.js";
+import { deaggregate, isAggregated } from "./kpl-aggregate.js";
+import { type TweetEvent, tweetEventSchema } from "./tweet-event.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// Standard alphabet with padding, as Kinesis and Lambda deliver it. Buffer.from(s, "base64") alone would
+// silently skip invalid characters and hand us a corrupted payload.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Serializes an event as the UTF-8 JSON bytes of one stream record. */
+export function encodeEvent(event: TweetEvent): Buffer {
+  return Buffer.from(JSON.stringify(event), "utf8");
+}
+
+/** Parses and validates the bytes of one user record. */
+export function decodeEvent(bytes: Uint8Array): DecodeResult<TweetEvent> {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return fail("not-utf8", "record is not valid UTF-8");
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return fail("not-json", `record is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = tweetEventSchema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const first = parsed.error.issues[0];
+  const path = first ? first.path.map(String).join(".") : "";
+  const detail = parsed.error.issues
+    .map((issue) => `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`)
+    .join("; ");
+  return { ok: false, error: new EventDecodeError("schema", `schema violation at ${detail}`, path || undefined) };
+}
+
+export function decodeBase64(data: string): DecodeResult<Buffer> {
+  if (!BASE64.test(data)) return fail("not-base64", "record data is not valid base64");
+  return { ok: true, value: Buffer.from(data, "base64") };
+}
+
+/** One user record of a Kinesis record: the whole record, or one entry of an aggregate. */
+export interface DecodedUserRecord {
+  /** Position inside an aggregate (0 for a plain record). */
+  subSequenceNumber: number;
+  /** The user record's own bytes, kept so a failure can be sent on untouched. */
+  data: Uint8Array;
+  result: DecodeResult<TweetEvent>;
+}
+
+/**
+ * Decodes the base64 data of a Kinesis record into its user records: a record-level error (bad base64,
+ * corrupt aggregate) fails the whole record; otherwise each user record succeeds or fails on its own.
+ */
+export function decodeRecordData(base64: string): DecodeResult<DecodedUserRecord[]> {
+  const raw = decodeBase64(base64);
+  if (!raw.ok) return raw;
+  if (!isAggregated(raw.value)) {
+    return { ok: true, value: [{ subSequenceNumber: 0, data: raw.value, result: decodeEvent(raw.value) }] };
+  }
+  const users = deaggregate(raw.value);
+  if (!users.ok) return users;
+  return {
+    ok: true,
+    value: users.value.map((u, i) => ({ subSequenceNumber: i, data: u.data, result: decodeEvent(u.data) })),
+  };
+}
+
+function fail<T>(kind: EventDecodeError["kind"], message: string): DecodeResult<T> {
+  return { ok: false, error: new EventDecodeError(kind, message) };
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", "dist/**", "cdktf.out/**"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Emulator-backed tests open real sockets; two workers match the 2-core machines.
+    maxWorkers: 2,
+  },
+});
