@@ -8,5 +8,11 @@ export {
   KPL_MAGIC,
   type UserRecord,
 } from "./kpl-aggregate.js";
-export { type DecodedUserRecord, decodeBase64, decodeEvent, decodeRecordData, encodeEvent } from "./record-codec.js";
+export {
+  type DecodedUserRecord,
+  decodeBase64,
+  decodeEvent,
+  decodeRecordData,
+  encodeEvent,
+} from "./record-codec.js";
 export { EVENT_VERSION, type TweetEvent, tweetEventSchema } from "./tweet-event.js";

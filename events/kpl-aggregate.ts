@@ -68,7 +68,8 @@ export class AggregateBuilder {
   add(record: UserRecord): void {
     const growth = this.growth(record);
     const pk = this.indexOf(this.partitionKeys, record.partitionKey);
-    const ehk = record.explicitHashKey === undefined ? undefined : this.indexOf(this.hashKeys, record.explicitHashKey);
+    const ehk =
+      record.explicitHashKey === undefined ? undefined : this.indexOf(this.hashKeys, record.explicitHashKey);
     this.records.push({ pk, ehk, data: record.data, size: growth.recordSize });
     this.protoSize += growth.total;
   }
@@ -99,10 +100,12 @@ export class AggregateBuilder {
     let total = 0;
     const pkIndex = this.partitionKeys.get(record.partitionKey);
     if (pkIndex === undefined) total += lengthDelimitedSize(Buffer.byteLength(record.partitionKey, "utf8"));
-    let recordSize = 1 + varintSize(pkIndex ?? this.partitionKeys.size) + lengthDelimitedSize(record.data.length);
+    let recordSize =
+      1 + varintSize(pkIndex ?? this.partitionKeys.size) + lengthDelimitedSize(record.data.length);
     if (record.explicitHashKey !== undefined) {
       const ehkIndex = this.hashKeys.get(record.explicitHashKey);
-      if (ehkIndex === undefined) total += lengthDelimitedSize(Buffer.byteLength(record.explicitHashKey, "utf8"));
+      if (ehkIndex === undefined)
+        total += lengthDelimitedSize(Buffer.byteLength(record.explicitHashKey, "utf8"));
       recordSize += 1 + varintSize(ehkIndex ?? this.hashKeys.size);
     }
     total += lengthDelimitedSize(recordSize);
@@ -128,19 +131,28 @@ export function aggregate(records: readonly UserRecord[]): Buffer {
 /** Reads an aggregate back into its user records, verifying the checksum and every index. */
 export function deaggregate(data: Uint8Array): DecodeResult<UserRecord[]> {
   if (!isAggregated(data)) {
-    return { ok: false, error: new EventDecodeError("aggregate-malformed", "not a KPL aggregate (magic bytes missing)") };
+    return {
+      ok: false,
+      error: new EventDecodeError("aggregate-malformed", "not a KPL aggregate (magic bytes missing)"),
+    };
   }
   const protoEnd = data.length - CHECKSUM_BYTES;
   const proto = data.subarray(KPL_MAGIC.length, protoEnd);
   const expected = createHash("md5").update(proto).digest();
   if (!expected.equals(data.subarray(protoEnd))) {
-    return { ok: false, error: new EventDecodeError("aggregate-checksum", "aggregate MD5 checksum mismatch") };
+    return {
+      ok: false,
+      error: new EventDecodeError("aggregate-checksum", "aggregate MD5 checksum mismatch"),
+    };
   }
   try {
     return { ok: true, value: readAggregatedRecord(data, KPL_MAGIC.length, protoEnd) };
   } catch (err) {
     if (!(err instanceof ProtoFormatError)) throw err;
-    return { ok: false, error: new EventDecodeError("aggregate-malformed", `malformed aggregate: ${err.message}`) };
+    return {
+      ok: false,
+      error: new EventDecodeError("aggregate-malformed", `malformed aggregate: ${err.message}`),
+    };
   }
 }
 
@@ -153,7 +165,8 @@ function readAggregatedRecord(buf: Uint8Array, start: number, end: number): User
   const r = new ProtoReader(buf, start, end);
   while (!r.done) {
     const [field, wire] = r.tag();
-    if (field <= 3 && wire !== WIRE_LENGTH_DELIMITED) throw new ProtoFormatError(`field ${field} has wire type ${wire}`);
+    if (field <= 3 && wire !== WIRE_LENGTH_DELIMITED)
+      throw new ProtoFormatError(`field ${field} has wire type ${wire}`);
     if (field === 1 || field === 2) {
       const [s, e] = r.lengthDelimited();
       let key: string;
@@ -172,11 +185,13 @@ function readAggregatedRecord(buf: Uint8Array, start: number, end: number): User
   }
   return raw.map((rec, i) => {
     const partitionKey = partitionKeys[rec.pk];
-    if (partitionKey === undefined) throw new ProtoFormatError(`record ${i}: partition key index ${rec.pk} out of range`);
+    if (partitionKey === undefined)
+      throw new ProtoFormatError(`record ${i}: partition key index ${rec.pk} out of range`);
     const user: UserRecord = { partitionKey, data: rec.data };
     if (rec.ehk !== undefined) {
       const ehk = hashKeys[rec.ehk];
-      if (ehk === undefined) throw new ProtoFormatError(`record ${i}: hash key index ${rec.ehk} out of range`);
+      if (ehk === undefined)
+        throw new ProtoFormatError(`record ${i}: hash key index ${rec.ehk} out of range`);
       user.explicitHashKey = ehk;
     }
     return user;

@@ -33,7 +33,10 @@ export function decodeEvent(bytes: Uint8Array): DecodeResult<TweetEvent> {
   const detail = parsed.error.issues
     .map((issue) => `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`)
     .join("; ");
-  return { ok: false, error: new EventDecodeError("schema", `schema violation at ${detail}`, path || undefined) };
+  return {
+    ok: false,
+    error: new EventDecodeError("schema", `schema violation at ${detail}`, path || undefined),
+  };
 }
 
 export function decodeBase64(data: string): DecodeResult<Buffer> {
