@@ -11,7 +11,9 @@ await build({
   target: "node24",
   format: "esm",
   // The Lambda runtime ships no SDK we want to depend on: bundling our pinned SDK keeps behaviour reproducible.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
   metafile: true,
   logLevel: "warning",
 });
