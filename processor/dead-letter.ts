@@ -1,0 +1,70 @@
+import type { DecodeErrorKind } from "../events/index.js";
+import type { ItemLimitKind } from "./tweet-item.js";
+
+/** Why a record can never be written: a decode error of the contract, or a DynamoDB limit it breaks. */
+export type DeadLetterKind = DecodeErrorKind | ItemLimitKind;
+
+/** Where a Kinesis record came from: enough to find it again in the stream. */
+export interface RecordOrigin {
+  shardId: string;
+  sequenceNumber: string;
+  eventSourceARN: string;
+  partitionKey: string;
+  approximateArrivalTimestamp: number;
+}
+
+/** A record (or one user record of an aggregate) that can never succeed, on its way to the dead-letter queue. */
+export interface DeadLetter {
+  origin: RecordOrigin;
+  /** Set when one user record failed on its own (0 for a plain record); absent when the whole record failed. */
+  subSequenceNumber?: number;
+  /** The failing bytes exactly as received, base64. */
+  payload: string;
+  reason: { kind: DeadLetterKind; message: string; path?: string };
+}
+
+/** The JSON body of a dead-letter message. `v` versions this shape for whoever drains the queue. */
+export interface DeadLetterMessage {
+  v: 1;
+  reason: DeadLetter["reason"];
+  payload?: string;
+  /** Set when the payload did not fit in one SQS message: read the record from the stream instead. */
+  payloadOmitted?: true;
+  payloadBase64Length: number;
+  shardId: string;
+  sequenceNumber: string;
+  subSequenceNumber?: number;
+  eventSourceARN: string;
+  partitionKey: string;
+  approximateArrivalTimestamp: number;
+  deadLetteredAt: string;
+}
+
+/**
+ * Builds the message body, leaving the payload out when the body would exceed `maxBytes`: a Kinesis record
+ * (up to 10 MiB) can outgrow an SQS message, and the shard id and sequence number still locate it.
+ */
+export function toDeadLetterBody(
+  letter: DeadLetter,
+  deadLetteredAt: string,
+  maxBytes: number,
+): { body: string; payloadOmitted: boolean } {
+  const { origin } = letter;
+  const message: DeadLetterMessage = {
+    v: 1,
+    reason: letter.reason,
+    payload: letter.payload,
+    payloadBase64Length: letter.payload.length,
+    shardId: origin.shardId,
+    sequenceNumber: origin.sequenceNumber,
+    ...(letter.subSequenceNumber === undefined ? {} : { subSequenceNumber: letter.subSequenceNumber }),
+    eventSourceARN: origin.eventSourceARN,
+    partitionKey: origin.partitionKey,
+    approximateArrivalTimestamp: origin.approximateArrivalTimestamp,
+    deadLetteredAt,
+  };
+  const body = JSON.stringify(message);
+  if (Buffer.byteLength(body, "utf8") <= maxBytes) return { body, payloadOmitted: false };
+  const { payload: _omitted, ...rest } = message;
+  return { body: JSON.stringify({ ...rest, payloadOmitted: true }), payloadOmitted: true };
+}

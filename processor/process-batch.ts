@@ -1,0 +1,127 @@
+import type { KinesisStreamBatchResponse, KinesisStreamRecord } from "aws-lambda";
+import { planBatch } from "./plan-batch.js";
+import type {
+  BatchLogger,
+  Clock,
+  DeadLetterResult,
+  DeadLetterSender,
+  ItemWriter,
+  WriteResult,
+} from "./ports.js";
+import { itemKey } from "./tweet-item.js";
+
+export interface ProcessBatchPorts {
+  writeItems: ItemWriter;
+  sendToDeadLetter: DeadLetterSender;
+  /** The invocation's remaining time (Lambda's `context.getRemainingTimeInMillis`). */
+  remainingTimeMs: () => number;
+  /** Kept back from the remaining time so the response is returned before Lambda times out. */
+  safetyMarginMs: number;
+  logger: BatchLogger;
+  clock: Clock;
+}
+
+/**
+ * The processor's core: decode, write and dead-letter one Kinesis batch, and name in `batchItemFailures`
+ * every record that is neither fully written nor dead-lettered, so Lambda retries it. Nothing is dropped.
+ */
+export async function processBatch(
+  records: readonly KinesisStreamRecord[],
+  ports: ProcessBatchPorts,
+): Promise<KinesisStreamBatchResponse> {
+  const { logger, clock } = ports;
+  const started = clock.now();
+  const deadline = started + ports.remainingTimeMs() - ports.safetyMarginMs;
+  const plan = planBatch(records, new Date(started).toISOString());
+
+  for (const letter of plan.deadLetters) {
+    logger.warn(
+      {
+        reason: letter.reason,
+        sequenceNumber: letter.origin.sequenceNumber,
+        subSequenceNumber: letter.subSequenceNumber,
+      },
+      "record can never be written: sending it to the dead-letter queue",
+    );
+  }
+
+  // Writes and dead letters are independent: run them side by side so neither starves the other of time.
+  const items = plan.items.map((planned) => planned.item);
+  const [written, dead] = await Promise.all([
+    guard(
+      logger,
+      () => (items.length === 0 ? noWrites() : ports.writeItems(items, { deadline })),
+      (reason) => ({ unwritten: items.map((item) => ({ item, reason })), retries: 0 }),
+    ),
+    guard(
+      logger,
+      () =>
+        plan.deadLetters.length === 0 ? noLetters() : ports.sendToDeadLetter(plan.deadLetters, { deadline }),
+      (reason) => ({ failed: plan.deadLetters.map((letter) => ({ letter, reason })), payloadOmitted: 0 }),
+    ),
+  ]);
+
+  const failed = new Set<string>();
+  const ownersByKey = new Map(plan.items.map((planned) => [itemKey(planned.item), planned.owners]));
+  for (const { item } of written.unwritten) {
+    for (const owner of ownersByKey.get(itemKey(item)) ?? []) failed.add(owner);
+  }
+  for (const { letter } of dead.failed) failed.add(letter.origin.sequenceNumber);
+
+  if (written.unwritten.length > 0) {
+    logger.warn(
+      { unwritten: written.unwritten.length, firstReason: written.unwritten[0]?.reason },
+      "items not written: their records are reported for retry",
+    );
+  }
+  if (dead.failed.length > 0) {
+    logger.error(
+      { failed: dead.failed.length, firstReason: dead.failed[0]?.reason },
+      "dead-letter queue refused records: they are reported for retry",
+    );
+  }
+
+  // In batch order; Lambda restarts the shard from the lowest reported sequence number.
+  const batchItemFailures: KinesisStreamBatchResponse["batchItemFailures"] = [];
+  const reported = new Set<string>();
+  for (const record of records) {
+    const sequenceNumber = record.kinesis.sequenceNumber;
+    if (failed.has(sequenceNumber) && !reported.has(sequenceNumber)) {
+      reported.add(sequenceNumber);
+      batchItemFailures.push({ itemIdentifier: sequenceNumber });
+    }
+  }
+
+  logger.info(
+    {
+      records: records.length,
+      userRecords: plan.userRecords,
+      written: items.length - written.unwritten.length,
+      deduplicated: plan.deduplicated,
+      deadLettered: plan.deadLetters.length - dead.failed.length,
+      deadLetterPayloadOmitted: dead.payloadOmitted,
+      failedRecords: batchItemFailures.length,
+      writeRetries: written.retries,
+      durationMs: clock.now() - started,
+    },
+    "batch processed",
+  );
+  return { batchItemFailures };
+}
+
+/** A port that throws (a bug, not a per-item failure) fails everything it was given, never the whole batch. */
+async function guard<T>(
+  logger: BatchLogger,
+  work: () => Promise<T>,
+  failAll: (reason: string) => T,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    logger.error({ err }, "port failed unexpectedly: everything it was given is reported for retry");
+    return failAll(err instanceof Error ? err.message : String(err));
+  }
+}
+
+const noWrites = async (): Promise<WriteResult> => ({ unwritten: [], retries: 0 });
+const noLetters = async (): Promise<DeadLetterResult> => ({ failed: [], payloadOmitted: 0 });

@@ -1,0 +1,136 @@
+import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** What to do with one BatchWriteItem call. */
+export type BatchWriteFault =
+  | { kind: "forward" }
+  /** Answer 400 ProvisionedThroughputExceededException without touching the table. */
+  | { kind: "throttle" }
+  /** Write only the first `write` puts and hand the rest back as UnprocessedItems, as DynamoDB does. */
+  | { kind: "unprocess"; write: number }
+  /** Answer 400 ValidationException: a call that can never succeed. */
+  | { kind: "reject" }
+  /** Never answer (until the client gives up or the proxy closes). */
+  | { kind: "hang" };
+
+export interface DynamoFaultProxy {
+  endpoint: string;
+  /** Chooses the fault for each BatchWriteItem call (`call` counts from 1); other operations pass through. */
+  setPlan(plan: (call: number) => BatchWriteFault): void;
+  batchWriteCalls(): number;
+  close(): Promise<void>;
+}
+
+const BATCH_WRITE = "DynamoDB_20120810.BatchWriteItem";
+
+/**
+ * A DynamoDB-protocol proxy in front of dynalite that injects the faults a real emulator cannot produce on
+ * demand: throttling, partial writes with UnprocessedItems, validation errors and calls that never return.
+ */
+export async function startDynamoFaultProxy(target: string): Promise<DynamoFaultProxy> {
+  let plan: (call: number) => BatchWriteFault = () => ({ kind: "forward" });
+  let calls = 0;
+  const upstream = new URL(target);
+
+  const server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    if (req.headers["x-amz-target"] !== BATCH_WRITE) return forward(req, body, res);
+    calls += 1;
+    const fault = plan(calls);
+    switch (fault.kind) {
+      case "forward":
+        return forward(req, body, res);
+      case "hang":
+        return;
+      case "throttle":
+        return sendError(res, "ProvisionedThroughputExceededException", "injected throttling");
+      case "reject":
+        return sendError(res, "ValidationException", "injected validation error");
+      case "unprocess": {
+        const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, unknown[]> };
+        const [table, puts] = Object.entries(input.RequestItems)[0] ?? ["", []];
+        const written = puts.slice(0, fault.write);
+        const unprocessed = puts.slice(fault.write);
+        if (written.length > 0) {
+          const partial = Buffer.from(JSON.stringify({ ...input, RequestItems: { [table]: written } }));
+          const status = await forwardAndWait(req, partial);
+          if (status !== 200)
+            return sendError(res, "InternalServerError", `upstream answered ${status}`, 500);
+        }
+        return sendJson(res, 200, {
+          UnprocessedItems: unprocessed.length > 0 ? { [table]: unprocessed } : {},
+        });
+      }
+    }
+  });
+
+  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+    const out = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on("error", () => res.destroy());
+    out.end(body);
+  }
+
+  function forwardAndWait(req: IncomingMessage, body: Buffer): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const headers = { ...req.headers, "content-length": String(body.length) };
+      const out = request(
+        { host: upstream.hostname, port: upstream.port, method: "POST", path: "/", headers },
+        (a) => {
+          a.resume();
+          a.on("end", () => resolve(a.statusCode ?? 0));
+        },
+      );
+      out.on("error", reject);
+      out.end(body);
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    setPlan(next) {
+      plan = next;
+      calls = 0;
+    },
+    batchWriteCalls: () => calls,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, {
+    "content-type": "application/x-amz-json-1.0",
+    "content-length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, type: string, message: string, status = 400): void {
+  sendJson(res, status, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
+}

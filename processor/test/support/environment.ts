@@ -1,0 +1,92 @@
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
+import { vi } from "vitest";
+import { startDynalite } from "../../../local/emulators/dynalite.js";
+import type { RunningEmulator } from "../../../local/emulators/listen.js";
+import { type SqsEmulator, startSqsEmulator } from "../../../local/sqs-emulator/index.js";
+import type { DeadLetterMessage } from "../../dead-letter.js";
+import type { TweetItem } from "../../tweet-item.js";
+import { type DynamoFaultProxy, startDynamoFaultProxy } from "./dynamo-fault-proxy.js";
+
+export const TABLE = "tweetstream-EventData";
+const REGION = "us-east-1";
+const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
+
+type Handler = (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>;
+
+export interface ProcessorEnvironment {
+  handler: Handler;
+  proxy: DynamoFaultProxy;
+  sqs: SqsEmulator;
+  /** Every item in the table, read directly from dynalite (not through the fault proxy). */
+  items(): Promise<TweetItem[]>;
+  deadLetters(): DeadLetterMessage[];
+  close(): Promise<void>;
+}
+
+/**
+ * dynalite (behind the fault proxy) and the SQS emulator on loopback, and the real handler module loaded
+ * fresh with its configuration in environment variables, exactly as Lambda would run it.
+ */
+export async function startProcessorEnvironment(
+  env: Record<string, string> = {},
+): Promise<ProcessorEnvironment> {
+  const dynalite: RunningEmulator = await startDynalite();
+  const proxy = await startDynamoFaultProxy(dynalite.endpoint);
+  const sqs = await startSqsEmulator({ queues: ["processor-dlq"] });
+  const direct = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: dynalite.endpoint, region: REGION, credentials: CREDENTIALS }),
+  );
+  await direct.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      KeySchema: [
+        { AttributeName: "Username", KeyType: "HASH" },
+        { AttributeName: "Id", KeyType: "RANGE" },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: "Username", AttributeType: "S" },
+        { AttributeName: "Id", AttributeType: "S" },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+
+  const variables: Record<string, string> = {
+    TABLE_NAME: TABLE,
+    DLQ_URL: sqs.queueUrl("processor-dlq"),
+    AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    LOG_LEVEL: "silent",
+    ...env,
+  };
+  for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
+  vi.resetModules();
+  const { handler } = (await import("../../handler.js")) as { handler: Handler };
+
+  return {
+    handler,
+    proxy,
+    sqs,
+    async items() {
+      const items: TweetItem[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await direct.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey }));
+        items.push(...((page.Items ?? []) as TweetItem[]));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return items;
+    },
+    deadLetters: () => sqs.messages("processor-dlq").map((m) => JSON.parse(m.body) as DeadLetterMessage),
+    async close() {
+      vi.unstubAllEnvs();
+      direct.destroy();
+      await Promise.all([proxy.close(), sqs.close(), dynalite.close()]);
+    },
+  };
+}
