@@ -1,0 +1,144 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ChunkingMode } from "./chunking.js";
+import type { XEmulatorFaults } from "./faults.js";
+import { sendJson } from "./http-helpers.js";
+import { createRandom } from "./prng.js";
+import { createRateGenerator } from "./rate-generator.js";
+import { type RecordedRequest, route } from "./routes.js";
+import { RuleSet, type StreamRule } from "./rules.js";
+import type { SentTweet } from "./stream-connection.js";
+import { StreamHub } from "./stream-hub.js";
+import { createTweetGenerator, type TweetGeneratorOptions } from "./tweet-generator.js";
+import type { GeneratedTweet, XUser } from "./x-types.js";
+
+export interface XEmulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** The app-only bearer token the emulator accepts. Default "emulator-bearer-token". */
+  bearerToken?: string;
+  /** What `POST /oauth2/token` exchanges for the bearer token. Defaults "emulator-key" / "emulator-secret". */
+  apiKey?: string;
+  apiSecret?: string;
+  /** Generate tweets continuously at this rate (0: only `publish`). Default 0. */
+  tweetsPerSecond?: number;
+  /** Rate-driven generation stops after this many tweets. Default unlimited. */
+  totalTweets?: number;
+  /** Interval of the `\r\n` keep-alive on open streams. Default 20,000 (X's). */
+  keepAliveMs?: number;
+  /** Seeds the tweet generator and the random chunk boundaries. Default 1. */
+  seed?: number;
+  /** How the byte stream is cut into writes. Default "coalesced". */
+  chunking?: ChunkingMode;
+  /** Concurrent stream connections allowed; one more gets X's 429 TooManyConnections. Default 1, as on X. */
+  maxConnections?: number;
+  /** Keep every sent tweet in `sent` (turn off for long benchmark runs). Default true. */
+  recordSent?: boolean;
+  /** Rate-driven generation pauses while this many items wait for a connection. Default 100,000. */
+  maxQueued?: number;
+  generator?: Omit<TweetGeneratorOptions, "seed">;
+}
+
+/** A tweet to publish; `author: null` sends it without its author in `includes` (a broken expansion). */
+export type PublishTweet = GeneratedTweet | { tweet: GeneratedTweet["tweet"]; author: null };
+
+export interface XEmulator {
+  /** Base URL, for example `http://127.0.0.1:40123` (API paths start with `/2/`). */
+  url: string;
+  bearerToken: string;
+  /** Every tweet written onto a stream, in order. */
+  sent: SentTweet[];
+  /** Every request (method, path, query), without headers: no secrets are kept. */
+  requests: RecordedRequest[];
+  /** Stream connections accepted so far. */
+  readonly connectionCount: number;
+  readonly openConnections: number;
+  /** Tweets and injected lines waiting for a connection. */
+  readonly queued: number;
+  /** Generates `n` tweets, or takes the given ones, and queues them for the stream. */
+  publish(input: number | PublishTweet[]): GeneratedTweet[];
+  setRate(tweetsPerSecond: number): void;
+  rules(): StreamRule[];
+  authors: readonly XUser[];
+  faults: XEmulatorFaults;
+  /** Resolves once `count` stream connections have been accepted in total. */
+  waitForConnections(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts an HTTP server speaking X API v2's filtered and sample streams, stream rules and app-only auth. */
+export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XEmulator> {
+  const seed = options.seed ?? 1;
+  const generator = createTweetGenerator({ seed, startTimeMs: Date.now(), ...options.generator });
+  const ruleSet = new RuleSet();
+  const maxQueued = options.maxQueued ?? 100_000;
+  const hub = new StreamHub({
+    ruleSet,
+    random: createRandom(seed ^ 0x5eed),
+    keepAliveMs: options.keepAliveMs ?? 20_000,
+    maxConnections: options.maxConnections ?? 1,
+    recordSent: options.recordSent ?? true,
+    state: { chunking: options.chunking ?? "coalesced", refusals: [], nextConnection: [] },
+  });
+  const credentials = {
+    bearerToken: options.bearerToken ?? "emulator-bearer-token",
+    apiKey: options.apiKey ?? "emulator-key",
+    apiSecret: options.apiSecret ?? "emulator-secret",
+  };
+  const requests: RecordedRequest[] = [];
+
+  const publish = (input: number | PublishTweet[]): GeneratedTweet[] => {
+    const tweets = typeof input === "number" ? Array.from({ length: input }, () => generator.next()) : input;
+    for (const t of tweets) {
+      hub.queue.push({ kind: "tweet", tweet: t as GeneratedTweet, omitAuthor: t.author === null });
+    }
+    return tweets.filter((t): t is GeneratedTweet => t.author !== null);
+  };
+  const rate = createRateGenerator(publish, {
+    totalTweets: options.totalTweets ?? Number.POSITIVE_INFINITY,
+    room: () => maxQueued - hub.queue.length,
+  });
+
+  const server = createServer((req, res) => {
+    route({ hub, ruleSet, credentials, requests }, req, res).catch((error: Error) => {
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { title: "Internal Server Error", detail: error.message, type: "about:blank" });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve);
+  });
+  const address = server.address() as AddressInfo;
+  rate.setRate(options.tweetsPerSecond ?? 0);
+
+  return {
+    url: `http://${address.address}:${address.port}`,
+    bearerToken: credentials.bearerToken,
+    sent: hub.sent,
+    requests,
+    get connectionCount() {
+      return hub.connectionCount;
+    },
+    get openConnections() {
+      return hub.connections.size;
+    },
+    get queued() {
+      return hub.queue.length;
+    },
+    publish,
+    setRate: rate.setRate,
+    rules: () => ruleSet.list(),
+    authors: generator.authors,
+    faults: hub.faults,
+    waitForConnections: (count, timeoutMs = 10_000) => hub.waitForConnections(count, timeoutMs),
+    async close() {
+      rate.setRate(0);
+      hub.closeAll();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

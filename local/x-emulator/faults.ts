@@ -1,0 +1,67 @@
+import type { ChunkingMode } from "./chunking.js";
+import type { DisconnectMode, StreamConnection } from "./stream-connection.js";
+import type { StreamQueue } from "./stream-queue.js";
+import {
+  type FaultStatus,
+  operationalDisconnectMessage,
+  streamErrorMessage,
+  type XProblem,
+} from "./x-problems.js";
+
+export interface FaultState {
+  chunking: ChunkingMode;
+  /** Statuses the next stream connection attempts get instead of a stream. */
+  refusals: { status: FaultStatus; count: number; resetInSeconds: number }[];
+  /** Faults waiting for the next connection when none is open. */
+  nextConnection: ((connection: StreamConnection) => void)[];
+}
+
+/** Faults act on the open stream connections, or on the next one when none is open. */
+export interface XEmulatorFaults {
+  /** The next `count` (default 1) stream connection attempts get `status` in X's error format. For 429,
+   * `x-rate-limit-reset` is `resetInSeconds` (default 1) from now. */
+  failConnections(status: FaultStatus, options?: { count?: number; resetInSeconds?: number }): void;
+  /** Close the stream after `afterTweets` more tweets (default 0: now). */
+  disconnect(options?: { afterTweets?: number; mode?: DisconnectMode }): void;
+  /** Stop sending anything, keep-alives included, after `afterTweets` more tweets (default 0: now).
+   * The stalled connection stays open; later connections are healthy. */
+  stall(options?: { afterTweets?: number }): void;
+  /** Queue a raw line (the emulator appends `\r\n`), in order with the tweets. */
+  injectLine(line: string | Buffer): void;
+  /** Queue a line that is not JSON. */
+  injectMalformed(): void;
+  /** Queue an in-stream error message: `{"errors":[...]}` without `data`. */
+  injectError(problem?: Partial<XProblem>): void;
+  /** Queue X's operational-disconnect message; the emulator ends the stream after sending it. */
+  operationalDisconnect(): void;
+  setChunking(mode: ChunkingMode): void;
+}
+
+export function createFaults(
+  state: FaultState,
+  queue: StreamQueue,
+  connections: ReadonlySet<StreamConnection>,
+): XEmulatorFaults {
+  const onConnections = (apply: (connection: StreamConnection) => void): void => {
+    if (connections.size === 0) state.nextConnection.push(apply);
+    for (const connection of connections) apply(connection);
+    queue.wake();
+  };
+  const line = (text: string | Buffer, closeAfter = false): void =>
+    queue.push({ kind: "line", bytes: Buffer.concat([Buffer.from(text), Buffer.from("\r\n")]), closeAfter });
+  return {
+    failConnections: (status, { count = 1, resetInSeconds = 1 } = {}) => {
+      state.refusals.push({ status, count, resetInSeconds });
+    },
+    disconnect: ({ afterTweets = 0, mode = "end" } = {}) =>
+      onConnections((c) => c.disconnect(afterTweets, mode)),
+    stall: ({ afterTweets = 0 } = {}) => onConnections((c) => c.stall(afterTweets)),
+    injectLine: (text) => line(text),
+    injectMalformed: () => line('{"data":{"id":"1","text":"truncated'),
+    injectError: (problem) => line(JSON.stringify(streamErrorMessage(problem))),
+    operationalDisconnect: () => line(JSON.stringify(operationalDisconnectMessage()), true),
+    setChunking: (mode) => {
+      state.chunking = mode;
+    },
+  };
+}

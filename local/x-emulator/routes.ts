@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { basicCredentialsOf, bearerOf, rateLimitHeaders, readBody, sendJson } from "./http-helpers.js";
+import type { RuleSet } from "./rules.js";
+import type { StreamKind } from "./stream-connection.js";
+import type { StreamHub } from "./stream-hub.js";
+import { httpProblem } from "./x-problems.js";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+}
+
+export interface RouteContext {
+  hub: StreamHub;
+  ruleSet: RuleSet;
+  credentials: { bearerToken: string; apiKey: string; apiSecret: string };
+  requests: RecordedRequest[];
+}
+
+const STREAM_PATHS: Record<string, StreamKind> = {
+  "/2/tweets/search/stream": "filtered",
+  "/2/tweets/sample/stream": "sample",
+};
+const RULES_PATH = "/2/tweets/search/stream/rules";
+
+export async function route(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://emulator");
+  ctx.requests.push({
+    method: req.method ?? "",
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+  });
+  if (req.method === "POST" && url.pathname === "/oauth2/token") return token(ctx, req, res);
+  const kind = STREAM_PATHS[url.pathname];
+  if (kind === undefined && url.pathname !== RULES_PATH) {
+    return sendJson(res, 404, {
+      title: "Not Found Error",
+      detail: `No route for ${url.pathname}`,
+      type: "about:blank",
+    });
+  }
+  if (bearerOf(req) !== ctx.credentials.bearerToken) return sendJson(res, 401, httpProblem(401));
+  if (kind !== undefined && req.method === "GET") return ctx.hub.open(req, res, kind, url);
+  if (url.pathname === RULES_PATH && req.method === "GET") {
+    const { status, body } = ctx.ruleSet.get(url.searchParams.get("ids")?.split(","));
+    return sendJson(res, status, body, rateLimitHeaders(450, 449));
+  }
+  if (url.pathname === RULES_PATH && req.method === "POST") return updateRules(ctx, req, res, url);
+  sendJson(res, 405, {
+    title: "Method Not Allowed",
+    detail: `${req.method} ${url.pathname}`,
+    type: "about:blank",
+  });
+}
+
+/** App-only authentication: key and secret (HTTP Basic) in, bearer token out. */
+async function token(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = new URLSearchParams(await readBody(req));
+  const [key, secret] = basicCredentialsOf(req) ?? [];
+  const { apiKey, apiSecret, bearerToken } = ctx.credentials;
+  if (key !== apiKey || secret !== apiSecret || body.get("grant_type") !== "client_credentials") {
+    const error = {
+      code: 99,
+      message: "Unable to verify your credentials",
+      label: "authenticity_token_error",
+    };
+    return sendJson(res, 403, { errors: [error] });
+  }
+  sendJson(res, 200, { token_type: "bearer", access_token: bearerToken });
+}
+
+async function updateRules(
+  ctx: RouteContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await readBody(req));
+  } catch {
+    body = undefined;
+  }
+  const dryRun = url.searchParams.get("dry_run") === "true";
+  const deleteAll = url.searchParams.get("delete_all") === "true";
+  const { status, body: response } = ctx.ruleSet.update(body, { dryRun, deleteAll });
+  if (!dryRun) ctx.hub.queue.wake();
+  sendJson(res, status, response, rateLimitHeaders(450, 449));
+}

@@ -1,0 +1,179 @@
+import type { ServerResponse } from "node:http";
+import { type ChunkingMode, chunkMessage } from "./chunking.js";
+import type { Random } from "./prng.js";
+import type { StreamRule } from "./rules.js";
+import type { StreamItem, StreamQueue } from "./stream-queue.js";
+import type { XStreamMessage, XTweet } from "./x-types.js";
+
+export type StreamKind = "filtered" | "sample";
+/** `end`: the HTTP response ends cleanly. `drop`: the TCP connection closes mid-response.
+ * `mid-message`: half of the next tweet is written, then the connection is dropped (that tweet is lost). */
+export type DisconnectMode = "end" | "drop" | "mid-message";
+
+export interface SentTweet {
+  id: string;
+  /** The message exactly as serialized onto the stream. */
+  message: XStreamMessage;
+  /** Which stream connection (1, 2, ...) carried it. */
+  connection: number;
+}
+
+/** What the client asked for: X only sends the fields and expansions requested. */
+export interface Projection {
+  tweetFields: ReadonlySet<string>;
+  expandAuthor: boolean;
+  userFields: ReadonlySet<string>;
+}
+
+export interface StreamContext {
+  queue: StreamQueue;
+  rules(): StreamRule[];
+  chunking(): ChunkingMode;
+  random: Random;
+  keepAliveMs: number;
+  recordSent(sent: SentTweet): void;
+}
+
+const COALESCE_BYTES = 64 * 1024;
+const CRLF = Buffer.from("\r\n");
+
+/** One open stream response: takes items from the shared queue and writes them as X would. */
+export class StreamConnection {
+  stalled = false;
+  closed = false;
+  private tweetsUntilStall = Number.POSITIVE_INFINITY;
+  private tweetsUntilDisconnect = Number.POSITIVE_INFINITY;
+  private disconnectMode: DisconnectMode = "end";
+  private truncateNext = false;
+  private writing = false;
+  private messageIndex = 0;
+  private readonly keepAlive: NodeJS.Timeout;
+  private readonly closedSignal: Promise<void>;
+
+  constructor(
+    readonly id: number,
+    readonly kind: StreamKind,
+    private readonly res: ServerResponse,
+    private readonly projection: Projection,
+    private readonly ctx: StreamContext,
+  ) {
+    this.closedSignal = new Promise((resolve) => res.once("close", resolve));
+    void this.closedSignal.then(() => {
+      this.closed = true;
+      clearInterval(this.keepAlive);
+    });
+    this.keepAlive = setInterval(() => {
+      if (!this.stalled && !this.writing && !this.closed) res.write(CRLF);
+    }, ctx.keepAliveMs);
+  }
+
+  /** Stop writing anything, keep-alives included, after `afterTweets` more tweets. */
+  stall(afterTweets = 0): void {
+    if (afterTweets <= 0) this.stalled = true;
+    else this.tweetsUntilStall = afterTweets;
+  }
+
+  disconnect(afterTweets: number, mode: DisconnectMode): void {
+    this.disconnectMode = mode;
+    if (afterTweets <= 0) this.onDisconnectDue();
+    else this.tweetsUntilDisconnect = afterTweets;
+    this.ctx.queue.wake();
+  }
+
+  async run(): Promise<void> {
+    while (!this.closed) {
+      if (this.stalled || !this.canTake()) {
+        await Promise.race([this.ctx.queue.changed(), this.closedSignal]);
+        continue;
+      }
+      this.writing = true;
+      try {
+        await this.writeBatch();
+      } finally {
+        this.writing = false;
+      }
+    }
+  }
+
+  destroy(): void {
+    this.res.destroy();
+  }
+
+  private canTake(): boolean {
+    if (this.disconnectMode !== "mid-message" && this.tweetsUntilDisconnect === 0) return true;
+    if (this.ctx.queue.length === 0) return false;
+    return this.kind === "sample" || this.ctx.rules().length > 0;
+  }
+
+  private async writeBatch(): Promise<void> {
+    const mode = this.ctx.chunking();
+    const pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let after: "nothing" | "end" | "drop" = "nothing";
+    while (after === "nothing" && this.tweetsUntilDisconnect !== 0 && pendingBytes < COALESCE_BYTES) {
+      const item = this.ctx.queue.shift();
+      if (item === undefined) break;
+      const { bytes, message } = this.encode(item);
+      if (message && this.truncateNext) {
+        pending.push(bytes.subarray(0, bytes.length >> 1));
+        after = "drop";
+        break;
+      }
+      for (const piece of chunkMessage(bytes, mode, this.ctx.random, this.messageIndex++)) {
+        if (mode === "coalesced") pending.push(piece);
+        else if (!this.res.write(piece)) await this.drained();
+        pendingBytes += piece.length;
+      }
+      if (message === undefined) {
+        if (item.kind === "line" && item.closeAfter) after = "end";
+        continue;
+      }
+      this.ctx.recordSent({ id: message.data.id, message, connection: this.id });
+      if (--this.tweetsUntilStall === 0) this.stalled = true;
+      if (--this.tweetsUntilDisconnect === 0) this.onDisconnectDue();
+      if (this.stalled) break;
+    }
+    if (this.tweetsUntilDisconnect === 0) after = this.disconnectMode === "end" ? "end" : "drop";
+    if (pending.length > 0 && !this.res.write(Buffer.concat(pending))) await this.drained();
+    if (after !== "nothing") this.closed = true;
+    if (after === "end") this.res.end();
+    if (after === "drop") this.res.socket?.end();
+  }
+
+  private onDisconnectDue(): void {
+    this.tweetsUntilDisconnect = this.disconnectMode === "mid-message" ? Number.POSITIVE_INFINITY : 0;
+    if (this.disconnectMode === "mid-message") this.truncateNext = true;
+  }
+
+  private encode(item: StreamItem): { bytes: Buffer; message?: XStreamMessage } {
+    if (item.kind === "line") return { bytes: item.bytes };
+    const { tweet, author } = item.tweet;
+    const data: Record<string, unknown> = {
+      edit_history_tweet_ids: tweet.edit_history_tweet_ids,
+      id: tweet.id,
+    };
+    for (const field of this.projection.tweetFields) {
+      if (field in tweet) data[field] = tweet[field as keyof XTweet];
+    }
+    data.text = tweet.text;
+    const message = { data } as XStreamMessage;
+    if (this.projection.expandAuthor && !item.omitAuthor) {
+      const user: Record<string, unknown> = { id: author.id, name: author.name, username: author.username };
+      for (const field of this.projection.userFields) {
+        if (field in author) user[field] = author[field as keyof typeof author];
+      }
+      message.includes = { users: [user] };
+    }
+    if (this.kind === "filtered") {
+      const rules = this.ctx.rules();
+      const rule = rules[this.messageIndex % Math.max(rules.length, 1)];
+      if (rule)
+        message.matching_rules = [rule.tag === undefined ? { id: rule.id } : { id: rule.id, tag: rule.tag }];
+    }
+    return { bytes: Buffer.from(`${JSON.stringify(message)}\r\n`, "utf8"), message };
+  }
+
+  private drained(): Promise<void> {
+    return Promise.race([new Promise<void>((resolve) => this.res.once("drain", resolve)), this.closedSignal]);
+  }
+}

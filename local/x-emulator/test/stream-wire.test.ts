@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startXEmulator, type XEmulator } from "../index.js";
+import { openRawStream, type RawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
+
+const FILTERED = `/2/tweets/search/stream?${STREAM_QUERY}`;
+let emulator: XEmulator;
+let stream: RawStream | undefined;
+
+afterEach(async () => {
+  stream?.close();
+  stream = undefined;
+  await emulator.close();
+});
+
+async function withRule(options: Parameters<typeof startXEmulator>[0] = {}): Promise<XEmulator> {
+  emulator = await startXEmulator(options);
+  const res = await fetch(`${emulator.url}/2/tweets/search/stream/rules`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${emulator.bearerToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ add: [{ value: "cats", tag: "felines" }] }),
+  });
+  expect(res.status).toBe(201);
+  return emulator;
+}
+
+describe("stream wire format", () => {
+  it("sends each tweet as one JSON object terminated by \\r\\n, with the requested fields, author and rule", async () => {
+    await withRule();
+    const published = emulator.publish(5);
+    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
+    await waitUntil(() => (stream?.lines().length ?? 0) >= 5);
+
+    expect(stream.status).toBe(200);
+    expect(stream.headers["content-type"]).toBe("application/json; charset=utf-8");
+    const messages = stream.lines().map((line) => JSON.parse(line));
+    const [rule] = emulator.rules();
+    messages.forEach((message, i) => {
+      const { tweet, author } = published[i] as (typeof published)[number];
+      expect(message).toEqual({
+        data: {
+          id: tweet.id,
+          text: tweet.text,
+          created_at: tweet.created_at,
+          lang: tweet.lang,
+          author_id: author.id,
+          edit_history_tweet_ids: [tweet.id],
+        },
+        includes: { users: [{ id: author.id, name: author.name, username: author.username }] },
+        matching_rules: [{ id: rule?.id, tag: "felines" }],
+      });
+    });
+    expect(emulator.sent.map((s) => s.id)).toEqual(published.map((p) => p.tweet.id));
+    expect(emulator.sent[0]?.connection).toBe(1);
+  });
+
+  it("sends only id, text and edit history without tweet.fields, and no includes without the expansion", async () => {
+    await withRule();
+    emulator.publish(1);
+    stream = await openRawStream(emulator.url, "/2/tweets/search/stream", emulator.bearerToken);
+    await waitUntil(() => (stream?.lines().length ?? 0) >= 1);
+    const message = JSON.parse(stream.lines()[0] as string);
+    expect(Object.keys(message.data).sort()).toEqual(["edit_history_tweet_ids", "id", "text"]);
+    expect(message.includes).toBeUndefined();
+  });
+
+  it("holds tweets on the filtered stream until a rule exists, as X delivers nothing without rules", async () => {
+    emulator = await startXEmulator();
+    emulator.publish(2);
+    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stream.chunks).toHaveLength(0);
+    expect(emulator.queued).toBe(2);
+  });
+
+  it("serves the sample stream without matching_rules", async () => {
+    emulator = await startXEmulator();
+    emulator.publish(3);
+    stream = await openRawStream(
+      emulator.url,
+      `/2/tweets/sample/stream?${STREAM_QUERY}`,
+      emulator.bearerToken,
+    );
+    await waitUntil(() => (stream?.lines().length ?? 0) >= 3);
+    for (const line of stream.lines()) expect(JSON.parse(line).matching_rules).toBeUndefined();
+  });
+
+  it("sends \\r\\n keep-alives at the configured interval", async () => {
+    await withRule({ keepAliveMs: 20 });
+    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
+    await waitUntil(() => (stream?.lines().length ?? 0) >= 3);
+    expect(stream.lines().slice(0, 3)).toEqual(["", "", ""]);
+  });
+
+  it("answers a wrong bearer token with 401 in X's problem format", async () => {
+    emulator = await startXEmulator();
+    stream = await openRawStream(emulator.url, FILTERED, "wrong-token");
+    await stream.finished;
+    expect(stream.status).toBe(401);
+    expect(JSON.parse(stream.bytes().toString())).toEqual({
+      title: "Unauthorized",
+      type: "about:blank",
+      status: 401,
+      detail: "Unauthorized",
+    });
+  });
+
+  it("refuses an unknown tweet field with 400 invalid-request naming it", async () => {
+    emulator = await startXEmulator();
+    stream = await openRawStream(
+      emulator.url,
+      "/2/tweets/search/stream?tweet.fields=lang,mood",
+      emulator.bearerToken,
+    );
+    await stream.finished;
+    const body = JSON.parse(stream.bytes().toString());
+    expect(stream.status).toBe(400);
+    expect(body.type).toBe("https://api.twitter.com/2/problems/invalid-request");
+    expect(body.errors[0].message).toContain("[mood]");
+  });
+
+  it("exchanges key and secret for the bearer token at /oauth2/token, and refuses wrong ones", async () => {
+    emulator = await startXEmulator({ apiKey: "k", apiSecret: "s", bearerToken: "B" });
+    const token = (key: string) =>
+      fetch(`${emulator.url}/oauth2/token`, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${Buffer.from(`${key}:s`).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "grant_type=client_credentials",
+      });
+    const ok = await token("k");
+    expect(await ok.json()).toEqual({ token_type: "bearer", access_token: "B" });
+    const refused = await token("other");
+    expect(refused.status).toBe(403);
+    const body = (await refused.json()) as { errors: { code: number }[] };
+    expect(body.errors[0]?.code).toBe(99);
+  });
+
+  it("allows one stream connection at a time, as X does, answering another with 429 TooManyConnections", async () => {
+    await withRule();
+    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
+    const second = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
+    await second.finished;
+    expect(second.status).toBe(429);
+    expect(JSON.parse(second.bytes().toString()).connection_issue).toBe("TooManyConnections");
+  });
+
+  it("keeps no secret in its request log", async () => {
+    await withRule();
+    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
+    await emulator.waitForConnections(1);
+    expect(JSON.stringify(emulator.requests)).not.toContain(emulator.bearerToken);
+    expect(emulator.requests.at(-1)?.query).toEqual({
+      "tweet.fields": "created_at,lang,author_id",
+      expansions: "author_id",
+    });
+  });
+});
