@@ -1,0 +1,224 @@
+import { z } from "zod";
+
+/**
+ * Everything the stack can be told, read once from the environment when the app starts.
+ * A wrong value stops synthesis with one line per variable that names it and says what is expected.
+ */
+export interface InfraConfig {
+  readonly stackName: string;
+  readonly region: string;
+  readonly stream: { readonly shardCount: number | undefined; readonly retentionHours: number };
+  readonly table: { readonly ttlAttribute: string | undefined; readonly deletionProtection: boolean };
+  readonly processor: {
+    readonly memoryMb: number;
+    readonly timeoutSeconds: number;
+    readonly logRetentionDays: number;
+  };
+  readonly mapping: {
+    readonly batchSize: number;
+    readonly batchingWindowSeconds: number;
+    readonly parallelizationFactor: number;
+    readonly maxRetryAttempts: number;
+    readonly maxRecordAgeSeconds: number;
+  };
+  readonly producer:
+    | { readonly identity: "user"; readonly pgpKey: string | undefined }
+    | { readonly identity: "role"; readonly trustedService: string };
+  readonly alarms: { readonly topicArn: string | undefined; readonly iteratorAgeSeconds: number };
+  readonly stateBackend:
+    | { readonly kind: "local" }
+    | { readonly kind: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
+}
+
+export class InfraConfigError extends Error {
+  override readonly name = "InfraConfigError";
+}
+
+/** The retention periods CloudWatch Logs accepts; anything else is rejected by the API at deploy time. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `expected a whole number from ${min} to ${max}`)
+        .max(max, `expected a whole number from ${min} to ${max}`),
+    );
+
+const boolean = z.enum(["true", "false"], "expected true or false").transform((v) => v === "true");
+
+const envSchema = z
+  .object({
+    // Used in every resource name; the tightest rule among them (Lambda, SQS, Kinesis, IAM) wins, and the
+    // longest derived name ("<stack>-DDBEventProcessor-role") stays under IAM's 64-character limit.
+    STACK_NAME: z
+      .string()
+      .regex(
+        /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
+        "expected 1-32 letters, digits, '-' or '_', starting with a letter",
+      )
+      .default("tweetstream"),
+    AWS_REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "expected an AWS region code such as us-east-1")
+      .default("us-east-1"),
+    // Unset: on-demand capacity, which scales shards with the tweet rate. Set: provisioned with that many shards.
+    SHARD_COUNT: integer(1, 10_000).optional(),
+    // 24 h is Kinesis's included retention; longer costs extra per shard-hour.
+    STREAM_RETENTION_HOURS: integer(24, 8760).default(24),
+    TABLE_TTL_ATTRIBUTE: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,255}$/, "expected a DynamoDB attribute name")
+      .refine((name) => name !== "Username" && name !== "Id", "a key attribute cannot be the TTL attribute")
+      .optional(),
+    // Off so that `npm run destroy` removes everything, as the original stack's deletion did; turn it on for
+    // a table you keep for months (destroy then stops at the table until you turn it off again).
+    TABLE_DELETION_PROTECTION: boolean.default(false),
+    // 256 MB on arm64: a 500-record batch decodes in a few MB; memory also buys CPU, so raise it if Duration is high.
+    PROCESSOR_MEMORY_MB: integer(128, 10_240).default(256),
+    // 60 s: far above a healthy batch (well under a second) and enough for the handler's in-invocation retries
+    // with backoff; the handler stops retrying before this deadline and reports the rest as failures.
+    PROCESSOR_TIMEOUT_SECONDS: integer(1, 900).default(60),
+    LOG_RETENTION_DAYS: integer(1, 3653)
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
+      })
+      .default(30),
+    // 500 records of about 1.5 KB (base64 JSON) make under 1 MB per invocation, far below Lambda's 6 MB
+    // payload limit, and 20 BatchWriteItem calls of 25 items: fewer, fuller invocations than Lambda's default 100.
+    ESM_BATCH_SIZE: integer(1, 10_000).default(500),
+    // 1 s: Lambda polls each shard about once a second anyway, so this adds at most a second of latency and
+    // fills batches when tweets trickle in.
+    ESM_BATCHING_WINDOW_SECONDS: integer(0, 300).default(1),
+    // 1 concurrent batch per shard: on-demand streams add shards as traffic grows. Raise it (up to 10) when
+    // IteratorAge climbs while the function itself is the bottleneck; order per partition key is kept at any value.
+    ESM_PARALLELIZATION_FACTOR: integer(1, 10).default(1),
+    // Lambda's default is to retry forever (-1), so one poisoned batch blocks its shard until the record expires.
+    // The handler already retries throttling inside each invocation, so a whole-batch failure is something more
+    // lasting: 10 attempts ride out a short outage, then the batch's position goes to the dead-letter queue.
+    // Bisecting a batch does not use up this quota.
+    ESM_MAX_RETRY_ATTEMPTS: integer(0, 10_000).default(10),
+    // 6 h: records older than this are skipped and their position sent to the dead-letter queue. The queue gets
+    // only shard id and sequence numbers, never the data, so this must stay well below the stream's retention:
+    // with the default 24 h, 18 h remain to re-read the skipped records from the stream.
+    ESM_MAX_RECORD_AGE_SECONDS: integer(60, 604_800).default(21_600),
+    PRODUCER_IDENTITY: z.enum(["user", "role"], "expected user or role").default("user"),
+    // Either "keybase:<name>" or a base64-encoded PGP public key (binary, not armored), as Terraform expects.
+    PRODUCER_PGP_KEY: z
+      .string()
+      .transform((key) => key.replace(/\s+/g, ""))
+      .pipe(
+        z
+          .string()
+          .regex(
+            /^(keybase:[A-Za-z0-9_-]+|[A-Za-z0-9+/]+={0,2})$/,
+            "expected keybase:<name> or a base64 PGP public key",
+          ),
+      )
+      .optional(),
+    // Who may assume the producer role: ECS tasks by default; pods.eks.amazonaws.com for EKS Pod Identity.
+    PRODUCER_ROLE_SERVICE: z
+      .string()
+      .regex(/^[a-z0-9.-]+\.amazonaws\.com$/, "expected a service principal such as ecs-tasks.amazonaws.com")
+      .default("ecs-tasks.amazonaws.com"),
+    ALARM_TOPIC_ARN: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "expected an SNS topic ARN")
+      .optional(),
+    // 5 minutes: a healthy mapping runs a second or two behind; minutes behind means the processor cannot keep up,
+    // and there are still hours before records reach ESM_MAX_RECORD_AGE_SECONDS.
+    ALARM_ITERATOR_AGE_SECONDS: integer(1, 604_800).default(300),
+    TF_STATE_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name")
+      .optional(),
+    TF_STATE_KEY: z
+      .string()
+      .regex(/^[^\s]{1,1024}$/, "expected an S3 object key without spaces")
+      .optional(),
+    TF_STATE_REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "expected an AWS region code such as us-east-1")
+      .optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ESM_MAX_RECORD_AGE_SECONDS >= env.STREAM_RETENTION_HOURS * 3600) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ESM_MAX_RECORD_AGE_SECONDS"],
+        message: `must be below the stream retention (STREAM_RETENTION_HOURS=${env.STREAM_RETENTION_HOURS}, ${env.STREAM_RETENTION_HOURS * 3600} s), or skipped records could no longer be re-read`,
+      });
+    }
+    for (const name of ["TF_STATE_KEY", "TF_STATE_REGION"] as const) {
+      if (env[name] !== undefined && env.TF_STATE_BUCKET === undefined) {
+        ctx.addIssue({ code: "custom", path: [name], message: "only applies with TF_STATE_BUCKET set" });
+      }
+    }
+    if (env.PRODUCER_PGP_KEY !== undefined && env.PRODUCER_IDENTITY !== "user") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PRODUCER_PGP_KEY"],
+        message: "only applies with PRODUCER_IDENTITY=user (a role has no secret to encrypt)",
+      });
+    }
+  });
+
+/** Every environment variable the stack reads. */
+export const INFRA_VARIABLES = Object.keys(envSchema.shape) as readonly (keyof typeof envSchema.shape)[];
+
+/** Reads the configuration from `env` (process.env by default). Empty variables count as unset. */
+export function readInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
+  const given: Record<string, string> = {};
+  for (const name of INFRA_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== "") given[name] = value.trim();
+  }
+  const parsed = envSchema.safeParse(given);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const value = given[name];
+      return `${name}: ${issue.message}${value === undefined ? "" : ` (got "${value}")`}`;
+    });
+    throw new InfraConfigError(`Invalid infrastructure configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  return {
+    stackName: e.STACK_NAME,
+    region: e.AWS_REGION,
+    stream: { shardCount: e.SHARD_COUNT, retentionHours: e.STREAM_RETENTION_HOURS },
+    table: { ttlAttribute: e.TABLE_TTL_ATTRIBUTE, deletionProtection: e.TABLE_DELETION_PROTECTION },
+    processor: {
+      memoryMb: e.PROCESSOR_MEMORY_MB,
+      timeoutSeconds: e.PROCESSOR_TIMEOUT_SECONDS,
+      logRetentionDays: e.LOG_RETENTION_DAYS,
+    },
+    mapping: {
+      batchSize: e.ESM_BATCH_SIZE,
+      batchingWindowSeconds: e.ESM_BATCHING_WINDOW_SECONDS,
+      parallelizationFactor: e.ESM_PARALLELIZATION_FACTOR,
+      maxRetryAttempts: e.ESM_MAX_RETRY_ATTEMPTS,
+      maxRecordAgeSeconds: e.ESM_MAX_RECORD_AGE_SECONDS,
+    },
+    producer:
+      e.PRODUCER_IDENTITY === "user"
+        ? { identity: "user", pgpKey: e.PRODUCER_PGP_KEY }
+        : { identity: "role", trustedService: e.PRODUCER_ROLE_SERVICE },
+    alarms: { topicArn: e.ALARM_TOPIC_ARN, iteratorAgeSeconds: e.ALARM_ITERATOR_AGE_SECONDS },
+    stateBackend:
+      e.TF_STATE_BUCKET === undefined
+        ? { kind: "local" }
+        : {
+            kind: "s3",
+            bucket: e.TF_STATE_BUCKET,
+            key: e.TF_STATE_KEY ?? `${e.STACK_NAME}/terraform.tfstate`,
+            region: e.TF_STATE_REGION ?? e.AWS_REGION,
+          },
+  };
+}

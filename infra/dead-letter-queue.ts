@@ -1,0 +1,27 @@
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
+import { Construct } from "constructs";
+
+export interface DeadLetterQueueProps {
+  /** The stack passes `<stack>-processor-dlq`. */
+  readonly name: string;
+  /** How long a message waits to be looked at; 14 days, SQS's maximum, leaves room for a long weekend. */
+  readonly messageRetentionSeconds?: number;
+}
+
+/**
+ * Where nothing is lost quietly: the processor sends malformed records here (their raw payload and the reason),
+ * and the event source mapping sends the position (shard, sequence numbers) of batches it gave up on.
+ */
+export class DeadLetterQueue extends Construct {
+  readonly queue: SqsQueue;
+
+  constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
+    super(scope, id);
+    this.queue = new SqsQueue(this, "queue", {
+      name: props.name,
+      messageRetentionSeconds: props.messageRetentionSeconds ?? 14 * 24 * 3600,
+      // SQS-managed encryption (SSE-SQS): encrypted at rest without a KMS key, so senders need no kms:* grant.
+      sqsManagedSseEnabled: true,
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import { AssetType, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { permissionsDocument, trustDocument } from "./iam-documents.js";
+
+export class ProcessorBundleMissingError extends Error {
+  override readonly name = "ProcessorBundleMissingError";
+}
+
+export interface ProcessorFunctionProps {
+  /** The stack passes `<stack>-DDBEventProcessor`, the original's name. */
+  readonly functionName: string;
+  /** Directory holding the esbuild bundle (`index.mjs`, exporting `handler`); it is zipped as it is. */
+  readonly bundleDir: string;
+  readonly stream: { readonly arn: string };
+  readonly table: { readonly name: string; readonly arn: string };
+  readonly deadLetterQueue: { readonly url: string; readonly arn: string };
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Days CloudWatch keeps the function's logs; without a log group of our own they would be kept forever. */
+  readonly logRetentionDays: number;
+}
+
+/** The Lambda that writes stream records into the table, with its log group and least-privilege role. */
+export class ProcessorFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  /** The role's permissions; whatever uses the role at creation (the event source mapping) must wait for it. */
+  readonly rolePolicy: IamRolePolicy;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: ProcessorFunctionProps) {
+    super(scope, id);
+    const entry = join(props.bundleDir, "index.mjs");
+    if (!existsSync(entry)) {
+      throw new ProcessorBundleMissingError(
+        `Processor bundle not found at ${entry}: run \`npm run build:processor\` first.`,
+      );
+    }
+
+    // Created here rather than by Lambda on first log line, so that it has a retention and is destroyed with us.
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    this.role = new IamRole(this, "role", {
+      name: `${props.functionName}-role`,
+      assumeRolePolicy: trustDocument(this, "trust", "lambda.amazonaws.com").json,
+    });
+    const permissions = permissionsDocument(this, "permissions", [
+      {
+        sid: "ReadEventStream",
+        actions: [
+          "kinesis:DescribeStream",
+          "kinesis:DescribeStreamSummary",
+          "kinesis:GetRecords",
+          "kinesis:GetShardIterator",
+          "kinesis:ListShards",
+        ],
+        resources: [props.stream.arn],
+      },
+      // Enhanced fan-out reads go through a consumer, whose ARN lives under the stream's.
+      {
+        sid: "SubscribeToStreamConsumers",
+        actions: ["kinesis:SubscribeToShard"],
+        resources: [`${props.stream.arn}/consumer/*`],
+      },
+      // ListStreams has no resource type in IAM (it only returns names), so "*" is the one possible resource.
+      { sid: "ListStreams", actions: ["kinesis:ListStreams"], resources: ["*"] },
+      {
+        sid: "WriteEventTable",
+        actions: ["dynamodb:BatchWriteItem", "dynamodb:PutItem"],
+        resources: [props.table.arn],
+      },
+      // SendMessageBatch is authorized as sqs:SendMessage; the mapping's on-failure destination uses this role too.
+      { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [props.deadLetterQueue.arn] },
+      // The function's own log streams only (the original granted logs:* on every resource).
+      {
+        sid: "WriteOwnLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${this.logGroup.arn}:*`],
+      },
+    ]);
+    this.rolePolicy = new IamRolePolicy(this, "policy", {
+      name: "processor",
+      role: this.role.id,
+      policy: permissions.json,
+    });
+
+    const bundle = new TerraformAsset(this, "bundle", { path: props.bundleDir, type: AssetType.ARCHIVE });
+    this.function = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      description: "Writes tweets from the Kinesis stream into DynamoDB",
+      role: this.role.arn,
+      runtime: "nodejs24.x",
+      // Graviton: about 20% cheaper per GB-second than x86, and the bundle is pure JavaScript.
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: bundle.path,
+      // A hash of the bundle's content (not of the zip, whose timestamps change on every build): a code change,
+      // and only a code change, redeploys the function.
+      sourceCodeHash: bundle.assetHash,
+      memorySize: props.memoryMb,
+      timeout: props.timeoutSeconds,
+      environment: {
+        variables: {
+          TABLE_NAME: props.table.name,
+          DLQ_URL: props.deadLetterQueue.url,
+          // The bundle ships a source map: stack traces then point into the TypeScript sources.
+          NODE_OPTIONS: "--enable-source-maps",
+        },
+      },
+      loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+      // Without its permissions the first invocations could neither log nor write.
+      dependsOn: [this.rolePolicy],
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+
+export interface StackOutputValues {
+  readonly region: string;
+  readonly streamName: string;
+  readonly tableName: string;
+  readonly functionName: string;
+  readonly deadLetterQueueUrl: string;
+  readonly accessKey: { readonly id: string; readonly secretAccessKey: string } | undefined;
+  readonly producerRoleArn: string | undefined;
+}
+
+/**
+ * The original stack's four outputs under their original names (AccessKeyId, SecretAccessKey, KinesisStream,
+ * Region), then what an operator needs next. Declared directly on the stack so Terraform uses these names as given.
+ */
+export function addStackOutputs(stack: Construct, values: StackOutputValues): void {
+  if (values.accessKey !== undefined) {
+    new TerraformOutput(stack, "AccessKeyId", {
+      value: values.accessKey.id,
+      description: "Access key id of the producer's IAM user",
+    });
+    new TerraformOutput(stack, "SecretAccessKey", {
+      value: values.accessKey.secretAccessKey,
+      description: "Secret of the producer's access key (PGP-encrypted and base64 when a PGP key was given)",
+      sensitive: true,
+    });
+  }
+  if (values.producerRoleArn !== undefined) {
+    new TerraformOutput(stack, "ProducerRoleArn", {
+      value: values.producerRoleArn,
+      description: "Role for the producer's container task to run as",
+    });
+  }
+  new TerraformOutput(stack, "KinesisStream", {
+    value: values.streamName,
+    description: "Name of the Kinesis stream",
+  });
+  new TerraformOutput(stack, "Region", { value: values.region, description: "Region of every resource" });
+  new TerraformOutput(stack, "TableName", {
+    value: values.tableName,
+    description: "DynamoDB table of tweets",
+  });
+  new TerraformOutput(stack, "FunctionName", { value: values.functionName, description: "Processor Lambda" });
+  new TerraformOutput(stack, "DeadLetterQueueUrl", {
+    value: values.deadLetterQueueUrl,
+    description: "SQS queue of malformed records and batches given up on",
+  });
+  new TerraformOutput(stack, "ProducerEnv", {
+    value: `KINESIS_STREAM_NAME=${values.streamName}\nAWS_REGION=${values.region}\n`,
+    description: "The producer's settings for this stack, as a `docker run --env-file` file",
+  });
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { InfraConfigError, readInfraConfig } from "../config.js";
+
+describe("readInfraConfig", () => {
+  it("has a default for everything, so an empty environment synthesizes the documented stack", () => {
+    // Act
+    const config = readInfraConfig({});
+
+    // Assess
+    expect(config).toEqual({
+      stackName: "tweetstream",
+      region: "us-east-1",
+      stream: { shardCount: undefined, retentionHours: 24 },
+      table: { ttlAttribute: undefined, deletionProtection: false },
+      processor: { memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30 },
+      mapping: {
+        batchSize: 500,
+        batchingWindowSeconds: 1,
+        parallelizationFactor: 1,
+        maxRetryAttempts: 10,
+        maxRecordAgeSeconds: 21_600,
+      },
+      producer: { identity: "user", pgpKey: undefined },
+      alarms: { topicArn: undefined, iteratorAgeSeconds: 300 },
+      stateBackend: { kind: "local" },
+    });
+  });
+
+  it("reads every variable it documents", () => {
+    // Prepare
+    const env = {
+      STACK_NAME: "demo",
+      AWS_REGION: "eu-west-1",
+      SHARD_COUNT: "2",
+      STREAM_RETENTION_HOURS: "48",
+      TABLE_TTL_ATTRIBUTE: "ExpiresAt",
+      TABLE_DELETION_PROTECTION: "true",
+      PROCESSOR_MEMORY_MB: "512",
+      PROCESSOR_TIMEOUT_SECONDS: "120",
+      LOG_RETENTION_DAYS: "14",
+      ESM_BATCH_SIZE: "100",
+      ESM_BATCHING_WINDOW_SECONDS: "0",
+      ESM_PARALLELIZATION_FACTOR: "4",
+      ESM_MAX_RETRY_ATTEMPTS: "3",
+      ESM_MAX_RECORD_AGE_SECONDS: "3600",
+      PRODUCER_IDENTITY: "role",
+      PRODUCER_ROLE_SERVICE: "pods.eks.amazonaws.com",
+      ALARM_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:ops",
+      ALARM_ITERATOR_AGE_SECONDS: "60",
+      TF_STATE_BUCKET: "my-state",
+      TF_STATE_KEY: "envs/demo.tfstate",
+      TF_STATE_REGION: "eu-central-1",
+    };
+
+    // Act
+    const config = readInfraConfig(env);
+
+    // Assess
+    expect(config).toEqual({
+      stackName: "demo",
+      region: "eu-west-1",
+      stream: { shardCount: 2, retentionHours: 48 },
+      table: { ttlAttribute: "ExpiresAt", deletionProtection: true },
+      processor: { memoryMb: 512, timeoutSeconds: 120, logRetentionDays: 14 },
+      mapping: {
+        batchSize: 100,
+        batchingWindowSeconds: 0,
+        parallelizationFactor: 4,
+        maxRetryAttempts: 3,
+        maxRecordAgeSeconds: 3600,
+      },
+      producer: { identity: "role", trustedService: "pods.eks.amazonaws.com" },
+      alarms: { topicArn: "arn:aws:sns:eu-west-1:123456789012:ops", iteratorAgeSeconds: 60 },
+      stateBackend: { kind: "s3", bucket: "my-state", key: "envs/demo.tfstate", region: "eu-central-1" },
+    });
+  });
+
+  it("treats empty variables as unset and derives the state key and region from the stack", () => {
+    // Act
+    const config = readInfraConfig({
+      STACK_NAME: "demo",
+      SHARD_COUNT: " ",
+      AWS_REGION: "",
+      TF_STATE_BUCKET: "b-1",
+    });
+
+    // Assess
+    expect(config.stream.shardCount).toBeUndefined();
+    expect(config.stateBackend).toEqual({
+      kind: "s3",
+      bucket: "b-1",
+      key: "demo/terraform.tfstate",
+      region: "us-east-1",
+    });
+  });
+
+  it("accepts a PGP key for the producer's secret, whitespace and all", () => {
+    expect(readInfraConfig({ PRODUCER_PGP_KEY: "mQENBF\n  xyz+/==" }).producer).toEqual({
+      identity: "user",
+      pgpKey: "mQENBFxyz+/==",
+    });
+    expect(readInfraConfig({ PRODUCER_PGP_KEY: "keybase:someone" }).producer).toMatchObject({
+      pgpKey: "keybase:someone",
+    });
+  });
+
+  it.each([
+    ["STACK_NAME", "has space", "letters, digits"],
+    ["STACK_NAME", "a".repeat(33), "1-32"],
+    ["STACK_NAME", "1stack", "starting with a letter"],
+    ["AWS_REGION", "mars", "AWS region code"],
+    ["SHARD_COUNT", "0", "from 1 to 10000"],
+    ["SHARD_COUNT", "two", "whole number"],
+    ["STREAM_RETENTION_HOURS", "12", "from 24 to 8760"],
+    ["TABLE_TTL_ATTRIBUTE", "Id", "key attribute"],
+    ["TABLE_DELETION_PROTECTION", "yes", "true or false"],
+    ["PROCESSOR_MEMORY_MB", "64", "from 128 to 10240"],
+    ["PROCESSOR_TIMEOUT_SECONDS", "901", "from 1 to 900"],
+    ["LOG_RETENTION_DAYS", "10", "one of 1, 3, 5"],
+    ["ESM_BATCH_SIZE", "10001", "from 1 to 10000"],
+    ["ESM_BATCHING_WINDOW_SECONDS", "1.5", "whole number"],
+    ["ESM_PARALLELIZATION_FACTOR", "11", "from 1 to 10"],
+    ["ESM_MAX_RETRY_ATTEMPTS", "-1", "whole number"],
+    ["ESM_MAX_RECORD_AGE_SECONDS", "30", "from 60 to 604800"],
+    ["PRODUCER_IDENTITY", "key", "user or role"],
+    ["PRODUCER_PGP_KEY", "not a key!", "keybase:<name>"],
+    ["PRODUCER_ROLE_SERVICE", "ecs-tasks", "service principal"],
+    ["ALARM_TOPIC_ARN", "ops-topic", "SNS topic ARN"],
+    ["ALARM_ITERATOR_AGE_SECONDS", "0", "from 1 to 604800"],
+    ["TF_STATE_BUCKET", "My_Bucket", "S3 bucket name"],
+  ])("rejects %s=%j with a line naming it (%s)", (name, value, expected) => {
+    // Act
+    const read = () => readInfraConfig({ [name]: value });
+
+    // Assess
+    expect(read).toThrow(InfraConfigError);
+    expect(read).toThrow(
+      new RegExp(`\\n  ${name}: [^\\n]*${escapeRegExp(expected)}[^\\n]*\\(got "${escapeRegExp(value)}"\\)`),
+    );
+  });
+
+  it.each([
+    [
+      { ESM_MAX_RECORD_AGE_SECONDS: "86400" },
+      "ESM_MAX_RECORD_AGE_SECONDS: must be below the stream retention",
+    ],
+    [{ PRODUCER_IDENTITY: "role", PRODUCER_PGP_KEY: "keybase:x" }, "PRODUCER_PGP_KEY: only applies with"],
+    [{ TF_STATE_KEY: "state" }, "TF_STATE_KEY: only applies with TF_STATE_BUCKET"],
+    [{ TF_STATE_REGION: "eu-west-1" }, "TF_STATE_REGION: only applies with TF_STATE_BUCKET"],
+  ])("rejects the combination %j", (env, expected) => {
+    expect(() => readInfraConfig(env)).toThrow(expected);
+  });
+
+  it("names every wrong variable at once", () => {
+    // Act
+    const read = () => readInfraConfig({ SHARD_COUNT: "x", AWS_REGION: "y" });
+
+    // Assess
+    expect(read).toThrow(/AWS_REGION: .*\n {2}SHARD_COUNT: /);
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import {
+  grantsOf,
+  policyAttachments,
+  policyDocuments,
+  privilegeViolations,
+  type Statement,
+} from "./iam-walk.js";
+import { refTo, synthesize, type TerraformJson } from "./synth.js";
+
+// ListStreams only returns stream names and has no resource type in IAM: "*" is the only resource it takes.
+const UNSCOPABLE = new Set(["kinesis:ListStreams"]);
+
+/** The statements of the policy document the given resource's `policy` attribute points at. */
+function documentBehind(tf: TerraformJson, type: string): Statement[] {
+  const policy = String(Object.values(tf.resource[type] ?? {})[0]?.policy);
+  const id = /aws_iam_policy_document\.([^.]+)\.json/.exec(policy)?.[1] ?? "";
+  const statements = policyDocuments(tf).get(id);
+  if (statements === undefined) throw new Error(`${type} has no policy document behind it: ${policy}`);
+  return statements;
+}
+
+describe("least privilege", () => {
+  it.each([
+    ["user", {}],
+    ["role", { PRODUCER_IDENTITY: "role" }],
+    ["role for EKS", { PRODUCER_IDENTITY: "role", PRODUCER_ROLE_SERVICE: "pods.eks.amazonaws.com" }],
+  ])(
+    "no policy of the stack (producer identity: %s) has a wildcard action or an avoidable wildcard resource",
+    (_, env) => {
+      // Prepare
+      const tf = synthesize(env);
+
+      // Act
+      const violations = privilegeViolations(tf, UNSCOPABLE);
+
+      // Assess
+      expect(violations).toEqual([]);
+      // The walk saw every policy: each attachment uses its own document, and there are at least the processor's
+      // trust and permissions and the producer's permissions.
+      expect(policyAttachments(tf).length).toBe(policyDocuments(tf).size);
+      expect(policyDocuments(tf).size).toBeGreaterThanOrEqual(3);
+    },
+  );
+
+  it("the processor may read only its stream, write only its table, queue and log group", () => {
+    // Prepare
+    const tf = synthesize();
+    const stream = refTo(tf, "aws_kinesis_stream", "arn");
+
+    // Act
+    const grants = grantsOf(documentBehind(tf, "aws_iam_role_policy"));
+
+    // Assess
+    expect(Object.fromEntries(grants)).toEqual({
+      "kinesis:DescribeStream": [stream],
+      "kinesis:DescribeStreamSummary": [stream],
+      "kinesis:GetRecords": [stream],
+      "kinesis:GetShardIterator": [stream],
+      "kinesis:ListShards": [stream],
+      "kinesis:SubscribeToShard": [`${stream}/consumer/*`],
+      "kinesis:ListStreams": ["*"],
+      "dynamodb:BatchWriteItem": [refTo(tf, "aws_dynamodb_table", "arn")],
+      "dynamodb:PutItem": [refTo(tf, "aws_dynamodb_table", "arn")],
+      "sqs:SendMessage": [refTo(tf, "aws_sqs_queue", "arn")],
+      "logs:CreateLogStream": [`${refTo(tf, "aws_cloudwatch_log_group", "arn")}:*`],
+      "logs:PutLogEvents": [`${refTo(tf, "aws_cloudwatch_log_group", "arn")}:*`],
+    });
+  });
+
+  it.each([
+    ["user", {}, "aws_iam_user_policy"],
+    ["role", { PRODUCER_IDENTITY: "role" }, "aws_iam_role_policy"],
+  ])(
+    "the producer (%s) may only put records into its stream and look the stream up",
+    (_, env, policyType) => {
+      // Prepare
+      const tf = synthesize(env);
+      const stream = refTo(tf, "aws_kinesis_stream", "arn");
+      const policies = Object.values(tf.resource[policyType] ?? {});
+      const producerPolicy = policies.find((p) => p.name === "producer");
+      const id = /aws_iam_policy_document\.([^.]+)\.json/.exec(String(producerPolicy?.policy))?.[1] ?? "";
+
+      // Act
+      const grants = grantsOf(policyDocuments(tf).get(id) ?? []);
+
+      // Assess
+      expect(Object.fromEntries(grants)).toEqual({
+        "kinesis:PutRecord": [stream],
+        "kinesis:PutRecords": [stream],
+        "kinesis:DescribeStreamSummary": [stream],
+        "kinesis:ListShards": [stream],
+      });
+    },
+  );
+
+  describe("the check itself", () => {
+    // The original stack's grant: logs:* on everything.
+    const original: Statement = { sid: "Logs", effect: "Allow", actions: ["logs:*"], resources: ["*"] };
+
+    function withStatement(statement: Statement): TerraformJson {
+      const tf = synthesize();
+      const documents = tf.data.aws_iam_policy_document ?? {};
+      const [id, doc] =
+        Object.entries(documents).find(([key]) => key.startsWith("processor_permissions")) ?? [];
+      if (id === undefined || doc === undefined) throw new Error("processor permissions not found");
+      documents[id] = { ...doc, statement: [...(doc.statement as Statement[]), statement] };
+      return tf;
+    }
+
+    it("reports the original's logs:* on every resource", () => {
+      // Act
+      const violations = privilegeViolations(withStatement(original), UNSCOPABLE);
+
+      // Assess
+      expect(violations).toEqual([
+        expect.stringContaining("wildcard action logs:*"),
+        expect.stringContaining('"*" resource for logs:*'),
+      ]);
+    });
+
+    it.each([
+      [{ ...original, actions: ["dynamodb:PutItem"] }, '"*" resource for dynamodb:PutItem'],
+      [
+        { ...original, actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:*:*:*"] },
+        "not one of this stack's",
+      ],
+      [{ ...original, actions: undefined, not_actions: ["iam:*"] }, "NotAction"],
+      [
+        { ...original, actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: ["*"] }] },
+        "any principal",
+      ],
+    ])("reports %j", (statement, expected) => {
+      expect(privilegeViolations(withStatement(statement), UNSCOPABLE)).toContainEqual(
+        expect.stringContaining(expected),
+      );
+    });
+
+    it("reports a policy written as a literal string, which it cannot read", () => {
+      // Prepare
+      const tf = synthesize();
+      const rolePolicy = Object.values(tf.resource.aws_iam_role_policy ?? {})[0] ?? {};
+      rolePolicy.policy = JSON.stringify({ Statement: [original] });
+
+      // Act / Assess
+      expect(privilegeViolations(tf, UNSCOPABLE)).toEqual([expect.stringContaining("cannot be checked")]);
+    });
+  });
+});

@@ -1,0 +1,374 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ProcessorBundleMissingError } from "../processor-function.js";
+import { FIXTURE_BUNDLE, onlyResource, refTo, resourcesOf, synthesize, type TerraformJson } from "./synth.js";
+
+describe("the stack with default settings", () => {
+  let tf: TerraformJson;
+  beforeAll(() => {
+    tf = synthesize();
+  });
+
+  it("creates exactly the pipeline's resources", () => {
+    const counts = Object.fromEntries(
+      Object.entries(tf.resource).map(([type, byId]) => [type, Object.keys(byId).length]),
+    );
+    expect(counts).toEqual({
+      aws_kinesis_stream: 1,
+      aws_dynamodb_table: 1,
+      aws_sqs_queue: 1,
+      aws_cloudwatch_log_group: 1,
+      aws_iam_role: 1,
+      aws_iam_role_policy: 1,
+      aws_lambda_function: 1,
+      aws_lambda_event_source_mapping: 1,
+      aws_iam_user: 1,
+      aws_iam_user_policy: 1,
+      aws_iam_access_key: 1,
+      aws_cloudwatch_metric_alarm: 4,
+    });
+  });
+
+  it("tags every resource through the provider's default tags, in the configured region", () => {
+    expect(tf.provider.aws).toEqual([
+      {
+        region: "us-east-1",
+        default_tags: [{ tags: { Project: "tweetstream", Stack: "tweetstream", ManagedBy: "cdktf" } }],
+      },
+    ]);
+  });
+
+  it("keeps state in a local file outside cdktf.out unless a bucket is given", () => {
+    expect(tf.terraform.backend).toEqual({
+      local: { path: join(process.cwd(), "terraform.tweetstream.tfstate") },
+    });
+  });
+
+  it("makes an on-demand stream encrypted with the AWS-managed key, kept 24 h", () => {
+    const stream = onlyResource(tf, "aws_kinesis_stream");
+    expect(stream).toMatchObject({
+      name: "tweetstream-events",
+      stream_mode_details: { stream_mode: "ON_DEMAND" },
+      encryption_type: "KMS",
+      kms_key_id: "alias/aws/kinesis",
+      retention_period: 24,
+    });
+    expect(stream).not.toHaveProperty("shard_count");
+  });
+
+  it("makes the original's table: Username and Id keys, on demand, recoverable, encrypted, deletable", () => {
+    const table = onlyResource(tf, "aws_dynamodb_table");
+    expect(table).toMatchObject({
+      name: "tweetstream-EventData",
+      hash_key: "Username",
+      range_key: "Id",
+      attribute: [
+        { name: "Username", type: "S" },
+        { name: "Id", type: "S" },
+      ],
+      billing_mode: "PAY_PER_REQUEST",
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: false,
+    });
+    expect(table).not.toHaveProperty("ttl");
+  });
+
+  it("makes an encrypted dead-letter queue that keeps messages 14 days", () => {
+    expect(onlyResource(tf, "aws_sqs_queue")).toMatchObject({
+      name: "tweetstream-processor-dlq",
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 1_209_600,
+    });
+  });
+
+  it("deploys the processor bundle as a Node 24 arm64 function wired to the table and the queue", () => {
+    const fn = onlyResource(tf, "aws_lambda_function");
+    expect(fn).toMatchObject({
+      function_name: "tweetstream-DDBEventProcessor",
+      runtime: "nodejs24.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      role: refTo(tf, "aws_iam_role", "arn"),
+      memory_size: 256,
+      timeout: 60,
+      environment: {
+        variables: {
+          TABLE_NAME: refTo(tf, "aws_dynamodb_table", "name"),
+          DLQ_URL: refTo(tf, "aws_sqs_queue", "url"),
+          NODE_OPTIONS: "--enable-source-maps",
+        },
+      },
+      logging_config: { log_format: "Text", log_group: refTo(tf, "aws_cloudwatch_log_group", "name") },
+      depends_on: [expect.stringMatching(/^aws_iam_role_policy\./)],
+    });
+    // The zip lands in a folder named by the content hash, which is also the redeploy trigger.
+    expect(fn.filename).toMatch(
+      new RegExp(`^assets/processor_bundle_[0-9A-F]+/${String(fn.source_code_hash)}/archive\\.zip$`),
+    );
+  });
+
+  it("gives the function its own log group with a retention", () => {
+    expect(onlyResource(tf, "aws_cloudwatch_log_group")).toEqual({
+      name: "/aws/lambda/tweetstream-DDBEventProcessor",
+      retention_in_days: 30,
+    });
+  });
+
+  it("maps the stream to the function with partial batch responses, bisection, bounded retries and the DLQ", () => {
+    expect(onlyResource(tf, "aws_lambda_event_source_mapping")).toEqual({
+      event_source_arn: refTo(tf, "aws_kinesis_stream", "arn"),
+      function_name: refTo(tf, "aws_lambda_function", "arn"),
+      starting_position: "TRIM_HORIZON",
+      batch_size: 500,
+      maximum_batching_window_in_seconds: 1,
+      parallelization_factor: 1,
+      function_response_types: ["ReportBatchItemFailures"],
+      bisect_batch_on_function_error: true,
+      maximum_retry_attempts: 10,
+      maximum_record_age_in_seconds: 21_600,
+      destination_config: { on_failure: { destination_arn: refTo(tf, "aws_sqs_queue", "arn") } },
+      // Lambda checks the role can read the stream and send to the queue when the mapping is created.
+      depends_on: [`aws_iam_role_policy.${Object.keys(tf.resource.aws_iam_role_policy ?? {})[0]}`],
+    });
+  });
+
+  it("creates the producer's user with an access key and its own policy", () => {
+    expect(onlyResource(tf, "aws_iam_user")).toEqual({ name: "tweetstream-producer" });
+    expect(onlyResource(tf, "aws_iam_access_key")).toEqual({ user: refTo(tf, "aws_iam_user", "name") });
+    expect(onlyResource(tf, "aws_iam_user_policy")).toMatchObject({
+      user: refTo(tf, "aws_iam_user", "name"),
+    });
+  });
+
+  it("alarms on iterator age, function errors, dead letters and write throttling", () => {
+    const alarms = Object.fromEntries(
+      resourcesOf(tf, "aws_cloudwatch_metric_alarm").map((a) => [a.alarm_name, a]),
+    );
+    expect(alarms).toEqual({
+      "tweetstream-processor-iterator-age": expect.objectContaining({
+        namespace: "AWS/Lambda",
+        metric_name: "IteratorAge",
+        dimensions: { FunctionName: refTo(tf, "aws_lambda_function", "function_name") },
+        threshold: 300_000,
+      }),
+      "tweetstream-processor-errors": expect.objectContaining({
+        namespace: "AWS/Lambda",
+        metric_name: "Errors",
+        dimensions: { FunctionName: refTo(tf, "aws_lambda_function", "function_name") },
+      }),
+      "tweetstream-dlq-messages": expect.objectContaining({
+        namespace: "AWS/SQS",
+        metric_name: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: refTo(tf, "aws_sqs_queue", "name") },
+      }),
+      "tweetstream-stream-write-throttled": expect.objectContaining({
+        namespace: "AWS/Kinesis",
+        metric_name: "WriteProvisionedThroughputExceeded",
+        dimensions: { StreamName: refTo(tf, "aws_kinesis_stream", "name") },
+      }),
+    });
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm).toMatchObject({
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        treat_missing_data: "notBreaching",
+      });
+      expect(alarm).not.toHaveProperty("alarm_actions");
+    }
+  });
+
+  it("outputs the original's four values under their names, the secret marked sensitive, and what comes next", () => {
+    expect(tf.output).toEqual({
+      AccessKeyId: expect.objectContaining({ value: refTo(tf, "aws_iam_access_key", "id") }),
+      SecretAccessKey: expect.objectContaining({
+        value: refTo(tf, "aws_iam_access_key", "secret"),
+        sensitive: true,
+      }),
+      KinesisStream: expect.objectContaining({ value: refTo(tf, "aws_kinesis_stream", "name") }),
+      Region: expect.objectContaining({ value: "us-east-1" }),
+      TableName: expect.objectContaining({ value: refTo(tf, "aws_dynamodb_table", "name") }),
+      FunctionName: expect.objectContaining({ value: refTo(tf, "aws_lambda_function", "function_name") }),
+      DeadLetterQueueUrl: expect.objectContaining({ value: refTo(tf, "aws_sqs_queue", "url") }),
+      ProducerEnv: expect.objectContaining({
+        value: `KINESIS_STREAM_NAME=${refTo(tf, "aws_kinesis_stream", "name")}\nAWS_REGION=us-east-1\n`,
+      }),
+    });
+    const sensitive = Object.entries(tf.output).filter(([, output]) => output.sensitive === true);
+    expect(sensitive.map(([name]) => name)).toEqual(["SecretAccessKey"]);
+  });
+});
+
+describe("the stack as configured", () => {
+  it("names every resource after STACK_NAME and tags it so", () => {
+    // Act
+    const tf = synthesize({ STACK_NAME: "demo" });
+
+    // Assess
+    const names = Object.values(tf.resource)
+      .flatMap((byId) => Object.values(byId))
+      .flatMap((block) => [block.name, block.function_name, block.alarm_name])
+      .filter((name): name is string => typeof name === "string" && !name.startsWith("${"));
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    for (const name of names) expect(name).toMatch(/^(\/aws\/lambda\/)?demo-|^processor$|^producer$/);
+    expect(tf.provider.aws[0]).toMatchObject({ default_tags: [{ tags: { Stack: "demo" } }] });
+  });
+
+  it("provisions SHARD_COUNT shards and the configured retention", () => {
+    const stream = onlyResource(
+      synthesize({ SHARD_COUNT: "4", STREAM_RETENTION_HOURS: "168" }),
+      "aws_kinesis_stream",
+    );
+    expect(stream).toMatchObject({
+      stream_mode_details: { stream_mode: "PROVISIONED" },
+      shard_count: 4,
+      retention_period: 168,
+    });
+  });
+
+  it("expires items by TABLE_TTL_ATTRIBUTE and protects the table on request", () => {
+    const table = onlyResource(
+      synthesize({ TABLE_TTL_ATTRIBUTE: "ExpiresAt", TABLE_DELETION_PROTECTION: "true" }),
+      "aws_dynamodb_table",
+    );
+    expect(table).toMatchObject({
+      ttl: { attribute_name: "ExpiresAt", enabled: true },
+      deletion_protection_enabled: true,
+    });
+  });
+
+  it("passes the mapping and function settings through", () => {
+    // Act
+    const tf = synthesize({
+      ESM_BATCH_SIZE: "100",
+      ESM_BATCHING_WINDOW_SECONDS: "5",
+      ESM_PARALLELIZATION_FACTOR: "3",
+      ESM_MAX_RETRY_ATTEMPTS: "2",
+      ESM_MAX_RECORD_AGE_SECONDS: "600",
+      PROCESSOR_MEMORY_MB: "1024",
+      PROCESSOR_TIMEOUT_SECONDS: "30",
+      LOG_RETENTION_DAYS: "7",
+    });
+
+    // Assess
+    expect(onlyResource(tf, "aws_lambda_event_source_mapping")).toMatchObject({
+      batch_size: 100,
+      maximum_batching_window_in_seconds: 5,
+      parallelization_factor: 3,
+      maximum_retry_attempts: 2,
+      maximum_record_age_in_seconds: 600,
+    });
+    expect(onlyResource(tf, "aws_lambda_function")).toMatchObject({ memory_size: 1024, timeout: 30 });
+    expect(onlyResource(tf, "aws_cloudwatch_log_group")).toMatchObject({ retention_in_days: 7 });
+  });
+
+  it("encrypts the producer's secret with PRODUCER_PGP_KEY and outputs the encrypted form", () => {
+    // Act
+    const tf = synthesize({ PRODUCER_PGP_KEY: "keybase:someone" });
+
+    // Assess
+    expect(onlyResource(tf, "aws_iam_access_key")).toMatchObject({ pgp_key: "keybase:someone" });
+    expect(tf.output.SecretAccessKey).toMatchObject({
+      value: refTo(tf, "aws_iam_access_key", "encrypted_secret"),
+      sensitive: true,
+    });
+  });
+
+  it("gives the producer a role for ECS tasks of this account instead of a key with PRODUCER_IDENTITY=role", () => {
+    // Act
+    const tf = synthesize({ PRODUCER_IDENTITY: "role" });
+
+    // Assess
+    expect(tf.resource).not.toHaveProperty("aws_iam_user");
+    expect(tf.resource).not.toHaveProperty("aws_iam_access_key");
+    const role = resourcesOf(tf, "aws_iam_role").find((r) => r.name === "tweetstream-producer");
+    const trustId =
+      /aws_iam_policy_document\.([^.]+)\.json/.exec(String(role?.assume_role_policy))?.[1] ?? "";
+    expect(tf.data.aws_iam_policy_document?.[trustId]?.statement).toEqual([
+      {
+        sid: "AssumedByService",
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
+        condition: [
+          {
+            test: "StringEquals",
+            variable: "aws:SourceAccount",
+            values: [expect.stringMatching(/^\$\{data\.aws_caller_identity\.[^.]+\.account_id\}$/)],
+          },
+        ],
+      },
+    ]);
+    expect(Object.keys(tf.output)).not.toContain("AccessKeyId");
+    expect(Object.keys(tf.output)).not.toContain("SecretAccessKey");
+    expect(tf.output.ProducerRoleArn).toMatchObject({
+      value: expect.stringMatching(/^\$\{aws_iam_role\.producer_/),
+    });
+  });
+
+  it("lets EKS Pod Identity tag the sessions it opens", () => {
+    const tf = synthesize({ PRODUCER_IDENTITY: "role", PRODUCER_ROLE_SERVICE: "pods.eks.amazonaws.com" });
+    const documents = Object.values(tf.data.aws_iam_policy_document ?? {});
+    const trust = documents.flatMap((d) => d.statement as { actions: string[]; principals?: unknown }[]);
+    expect(trust.filter((s) => s.principals !== undefined).map((s) => s.actions)).toContainEqual([
+      "sts:AssumeRole",
+      "sts:TagSession",
+    ]);
+  });
+
+  it("notifies ALARM_TOPIC_ARN when an alarm fires and when it clears", () => {
+    const topic = "arn:aws:sns:us-east-1:123456789012:ops";
+    for (const alarm of resourcesOf(synthesize({ ALARM_TOPIC_ARN: topic }), "aws_cloudwatch_metric_alarm")) {
+      expect(alarm).toMatchObject({ alarm_actions: [topic], ok_actions: [topic] });
+    }
+  });
+
+  it("keeps state in S3 with native locking when TF_STATE_BUCKET is set", () => {
+    const tf = synthesize({ STACK_NAME: "demo", TF_STATE_BUCKET: "my-tf-state" });
+    expect(tf.terraform.backend).toEqual({
+      s3: {
+        bucket: "my-tf-state",
+        key: "demo/terraform.tfstate",
+        region: "us-east-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+  });
+});
+
+describe("the processor bundle", () => {
+  const dirs: string[] = [];
+  const copyOfFixture = (change?: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "tweetstream-bundle-"));
+    dirs.push(dir);
+    cpSync(FIXTURE_BUNDLE, dir, { recursive: true });
+    if (change !== undefined) writeFileSync(join(dir, "index.mjs"), change);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const codeHash = (dir: string) => onlyResource(synthesize({}, dir), "aws_lambda_function").source_code_hash;
+
+  it("redeploys the function when, and only when, the code changes", () => {
+    // Act
+    const original = codeHash(FIXTURE_BUNDLE);
+    const sameCodeElsewhere = codeHash(copyOfFixture());
+    const changed = codeHash(
+      copyOfFixture("export const handler = async () => ({ batchItemFailures: [1] });\n"),
+    );
+
+    // Assess
+    expect(sameCodeElsewhere).toBe(original);
+    expect(changed).not.toBe(original);
+  });
+
+  it("must be built first, and says how", () => {
+    const empty = mkdtempSync(join(tmpdir(), "tweetstream-nobundle-"));
+    dirs.push(empty);
+    expect(() => synthesize({}, empty)).toThrow(ProcessorBundleMissingError);
+    expect(() => synthesize({}, empty)).toThrow(/index\.mjs: run `npm run build:processor` first/);
+  });
+});
