@@ -1,0 +1,63 @@
+import type { TweetEvent } from "../../events/index.js";
+
+/** Where ingest puts events; implemented by the Kinesis side. */
+export interface EventSink {
+  /** Takes the event. `false` means the buffer is now full: ingest stops reading X until `waitForRoom()`. */
+  push(event: TweetEvent, receivedAtMs: number): boolean;
+  waitForRoom(): Promise<void>;
+}
+
+/** Why a stream connection ended and ingest reconnects (each cause has its own backoff). */
+export type ReconnectCause =
+  | "network"
+  | "http"
+  | "rate-limit"
+  | "stall"
+  | "operational-disconnect"
+  | "stream-error";
+
+/** What ingest reports, for metrics and readiness. */
+export interface IngestObserver {
+  connected(): void;
+  disconnected(cause: ReconnectCause, detail: string): void;
+  tweetReceived(): void;
+  /** A message that did not become an event (malformed line, missing author, over-long line, ...). */
+  messageDropped(reason: string): void;
+}
+
+export interface BackoffOptions {
+  /** Network errors: wait grows linearly by this step... (X: 250 ms) */
+  networkStepMs: number;
+  /** ...up to this (X: 16 s). */
+  networkMaxMs: number;
+  /** HTTP errors: exponential from this (X: 5 s)... */
+  httpInitialMs: number;
+  /** ...up to this (X: 320 s). */
+  httpMaxMs: number;
+  /** 429: exponential from this (X: 1 min)... */
+  rateLimitInitialMs: number;
+  /** ...up to this. */
+  rateLimitMaxMs: number;
+}
+
+export interface XIngestOptions {
+  /** `https://api.x.com`, or an `http://` emulator. No trailing slash. */
+  baseUrl: string;
+  credentials: { bearerToken: string } | { apiKey: string; apiSecret: string };
+  stream: "filtered" | "sample";
+  /** When given, the server's rules are made equal to these before streaming. */
+  rules?: { value: string; tag?: string }[];
+  /** Silence (no byte, not even a keep-alive) after which the connection counts as dead. Default 30 s. */
+  stallTimeoutMs?: number;
+  backoff?: Partial<BackoffOptions>;
+}
+
+export interface XStreamIngest {
+  /** Connects (syncing rules first when given) and keeps reconnecting until `stop()` or a fatal error. */
+  start(): void;
+  /** Closes the connection and stops reconnecting; resolves once nothing more will be pushed. */
+  stop(): Promise<void>;
+  readonly connected: boolean;
+  /** Never rejects: resolves with the error that stopped ingest for good (401/403, invalid rules). */
+  readonly fatal: Promise<Error>;
+}
