@@ -1,8 +1,10 @@
 // Bundles the Lambda handler into one minified ESM file for the nodejs24.x runtime.
+// Usage: node scripts/bundle-processor.mjs [outdir]   (default dist/lambda/processor)
 import { statSync } from "node:fs";
+import { join } from "node:path";
 import { build } from "esbuild";
 
-const outfile = "dist/lambda/processor/index.mjs";
+const outfile = join(process.argv[2] ?? "dist/lambda/processor", "index.mjs");
 // A budget, not a platform limit (Lambda allows 250 MB unzipped): a small bundle cold-starts faster.
 const BUDGET_BYTES = 600 * 1024;
 

@@ -6,12 +6,16 @@ export type BatchWriteFault =
   | { kind: "forward" }
   /** Answer 400 ProvisionedThroughputExceededException without touching the table. */
   | { kind: "throttle" }
-  /** Write only the first `write` puts and hand the rest back as UnprocessedItems, as DynamoDB does. */
-  | { kind: "unprocess"; write: number }
+  /** Write the puts `refuse` lets through and hand the others back as UnprocessedItems, as DynamoDB does. */
+  | { kind: "unprocess"; refuse: (item: WireItem) => boolean }
   /** Answer 400 ValidationException: a call that can never succeed. */
   | { kind: "reject" }
   /** Never answer (until the client gives up or the proxy closes). */
   | { kind: "hang" };
+
+/** An item in DynamoDB's wire format, e.g. `{ Id: { S: "1" } }`. */
+export type WireItem = Record<string, { S?: string }>;
+type PutEntry = { PutRequest: { Item: WireItem } };
 
 export interface DynamoFaultProxy {
   endpoint: string;
@@ -47,10 +51,10 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
       case "reject":
         return sendError(res, "ValidationException", "injected validation error");
       case "unprocess": {
-        const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, unknown[]> };
+        const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, PutEntry[]> };
         const [table, puts] = Object.entries(input.RequestItems)[0] ?? ["", []];
-        const written = puts.slice(0, fault.write);
-        const unprocessed = puts.slice(fault.write);
+        const written = puts.filter((put) => !fault.refuse(put.PutRequest.Item));
+        const unprocessed = puts.filter((put) => fault.refuse(put.PutRequest.Item));
         if (written.length > 0) {
           const partial = Buffer.from(JSON.stringify({ ...input, RequestItems: { [table]: written } }));
           const status = await forwardAndWait(req, partial);

@@ -26,11 +26,12 @@ export interface ProcessorEnvironment {
 }
 
 /**
- * dynalite (behind the fault proxy) and the SQS emulator on loopback, and the real handler module loaded
- * fresh with its configuration in environment variables, exactly as Lambda would run it.
+ * dynalite (behind the fault proxy) and the SQS emulator on loopback, and the real handler module (or the
+ * module `load` imports, such as the bundle) loaded fresh with its configuration in environment variables,
+ * exactly as Lambda would run it.
  */
 export async function startProcessorEnvironment(
-  env: Record<string, string> = {},
+  options: { env?: Record<string, string>; load?: () => Promise<unknown> } = {},
 ): Promise<ProcessorEnvironment> {
   const dynalite: RunningEmulator = await startDynalite();
   const proxy = await startDynamoFaultProxy(dynalite.endpoint);
@@ -62,11 +63,12 @@ export async function startProcessorEnvironment(
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     LOG_LEVEL: "silent",
-    ...env,
+    ...options.env,
   };
   for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
   vi.resetModules();
-  const { handler } = (await import("../../handler.js")) as { handler: Handler };
+  const load = options.load ?? (() => import("../../handler.js"));
+  const { handler } = (await load()) as { handler: Handler };
 
   return {
     handler,

@@ -42,9 +42,17 @@ export function kinesisEvent(payloads: readonly Uint8Array[]): KinesisStreamEven
   );
 }
 
-/** Same as kinesisEvent, but with a record's raw base64 `data` replaced (for payloads Kinesis never sends). */
+/** The record with its raw base64 `data` replaced (for payloads no well-behaved producer sends). */
 export function withRawData(record: KinesisStreamRecord, data: string): KinesisStreamRecord {
   return { ...record, kinesis: { ...record.kinesis, data } };
+}
+
+/** Replaces the raw `data` of record `index` in place; returns the event. */
+export function replaceData(event: KinesisStreamEvent, index: number, data: string): KinesisStreamEvent {
+  const record = event.Records[index];
+  if (!record) throw new RangeError(`no record ${index}`);
+  event.Records[index] = withRawData(record, data);
+  return event;
 }
 
 export const plain = (event: TweetEvent) => encodeEvent(event);

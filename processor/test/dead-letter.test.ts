@@ -1,0 +1,84 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type DeadLetter, toDeadLetterBody } from "../dead-letter.js";
+import { MAX_BATCH_ENTRIES, packBatches } from "../sqs-batches.js";
+
+const letter = (payload: string): DeadLetter => ({
+  origin: {
+    shardId: "shardId-000000000001",
+    sequenceNumber: "4950",
+    eventSourceARN: "arn:aws:kinesis:us-east-1:000000000000:stream/tweets",
+    partitionKey: "pk",
+    approximateArrivalTimestamp: 1_790_000_000.5,
+  },
+  subSequenceNumber: 2,
+  payload,
+  reason: { kind: "schema", message: "schema violation at id: expected a decimal tweet id", path: "id" },
+});
+
+describe("toDeadLetterBody", () => {
+  it("carries the raw payload, the reason and the record's position", () => {
+    const { body, payloadOmitted } = toDeadLetterBody(
+      letter("eyJ2IjoxfQ=="),
+      "2026-11-25T12:00:05.000Z",
+      262_144,
+    );
+
+    expect(payloadOmitted).toBe(false);
+    expect(JSON.parse(body)).toEqual({
+      v: 1,
+      reason: { kind: "schema", message: "schema violation at id: expected a decimal tweet id", path: "id" },
+      payload: "eyJ2IjoxfQ==",
+      payloadBase64Length: 12,
+      shardId: "shardId-000000000001",
+      sequenceNumber: "4950",
+      subSequenceNumber: 2,
+      eventSourceARN: "arn:aws:kinesis:us-east-1:000000000000:stream/tweets",
+      partitionKey: "pk",
+      approximateArrivalTimestamp: 1_790_000_000.5,
+      deadLetteredAt: "2026-11-25T12:00:05.000Z",
+    });
+  });
+
+  it("leaves out a payload too large for one message, keeping where to find the record", () => {
+    const { body, payloadOmitted } = toDeadLetterBody(letter("A".repeat(300_000)), "t", 262_144);
+
+    expect(payloadOmitted).toBe(true);
+    expect(Buffer.byteLength(body)).toBeLessThan(1024);
+    expect(JSON.parse(body)).toMatchObject({
+      payloadOmitted: true,
+      payloadBase64Length: 300_000,
+      sequenceNumber: "4950",
+    });
+    expect(JSON.parse(body)).not.toHaveProperty("payload");
+  });
+});
+
+describe("packBatches", () => {
+  it("keeps every message once, in order, in batches within SQS's entry and byte limits", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        (maxBytes, raw) => {
+          const sizes = raw.map((n) => n % (maxBytes + 1));
+
+          const batches = packBatches(sizes, maxBytes);
+
+          expect(batches.flat()).toEqual(sizes.map((_, i) => i));
+          for (const batch of batches) {
+            expect(batch.length).toBeGreaterThan(0);
+            expect(batch.length).toBeLessThanOrEqual(MAX_BATCH_ENTRIES);
+            expect(batch.reduce((sum, i) => sum + (sizes[i] ?? 0), 0)).toBeLessThanOrEqual(maxBytes);
+          }
+        },
+      ),
+    );
+  });
+
+  it("refuses a message larger than a whole batch, naming it", () => {
+    expect(() => packBatches([10, 2000], 1000)).toThrow(
+      "message 1 is 2000 bytes; at most 1000 fit in a batch",
+    );
+  });
+});
