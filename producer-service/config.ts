@@ -1,0 +1,234 @@
+import { z } from "zod";
+
+/**
+ * The producer's whole configuration, read from the environment once at start.
+ * Every problem names the variable and what it expects, never the value it got: several variables hold secrets.
+ */
+export interface ProducerConfig {
+  x: {
+    baseUrl: string;
+    credentials: { bearerToken: string } | { apiKey: string; apiSecret: string };
+    stream: "filtered" | "sample";
+    /** When set, the server's filtered-stream rules are made equal to these at start. */
+    rules: { value: string; tag?: string }[] | undefined;
+  };
+  kinesis: {
+    /** Exactly one of the two, as PutRecords takes it. */
+    target: { StreamName: string } | { StreamARN: string };
+    region: string;
+    /** Only for display: the SDK itself reads AWS_ENDPOINT_URL_KINESIS. */
+    endpoint: string | undefined;
+    requestTimeoutMs: number;
+  };
+  batch: {
+    maxRecords: number;
+    maxBytes: number;
+    lingerMs: number;
+    maxInFlight: number;
+    bufferMaxBytes: number;
+    partitionKey: "tweet" | "author";
+    aggregation: boolean;
+  };
+  server: {
+    port: number;
+    host: string;
+    logLevel: LogLevel;
+    shutdownGraceMs: number;
+  };
+}
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** zod's own messages may quote the input; ours never do, and say when the variable is missing. */
+function expecting(what: string) {
+  return {
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined ? `not set; expected ${what}` : `expected ${what}`,
+  };
+}
+
+function integer(min: number, max: number, unit: string) {
+  const what = `an integer from ${min} to ${max}${unit}`;
+  return z
+    .string(expecting(what))
+    .regex(/^[0-9]+$/, expecting(what))
+    .transform(Number)
+    .pipe(z.number().min(min, expecting(what)).max(max, expecting(what)));
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, expecting(values.map((v) => `"${v}"`).join(" or ")));
+}
+
+const secret = z.string(expecting("a non-empty secret"));
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, ...expecting("an http:// or https:// URL") })
+  .transform((url) => url.replace(/\/+$/, ""));
+
+const RULES_SHAPE = 'a JSON array of {"value": "...", "tag": "..."}';
+const streamRules = z
+  .string(expecting(RULES_SHAPE))
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // JSON.parse's message quotes the input; say what is wrong without it.
+      ctx.addIssue({ code: "custom", message: `is not valid JSON; expected ${RULES_SHAPE}` });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(
+        z.strictObject(
+          {
+            value: z
+              .string(expecting("a non-empty rule string"))
+              .min(1, expecting("a non-empty rule string")),
+            tag: z.string(expecting("a string")).optional(),
+          },
+          expecting('an object {"value": "...", "tag": "..."} with no other fields'),
+        ),
+        expecting(RULES_SHAPE),
+      )
+      .min(1, expecting("at least one rule (leave X_STREAM_RULES unset to keep the server's rules)")),
+  );
+
+const envSchema = z.object({
+  X_BEARER_TOKEN: secret.optional(),
+  X_API_KEY: secret.optional(),
+  X_API_SECRET: secret.optional(),
+  X_STREAM: oneOf(["filtered", "sample"]).default("filtered"),
+  X_STREAM_RULES: streamRules.optional(),
+  X_API_BASE_URL: httpUrl.default("https://api.x.com"),
+  KINESIS_STREAM_NAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{1,128}$/, expecting("a stream name of 1-128 letters, digits, '_', '.' or '-'"))
+    .optional(),
+  KINESIS_STREAM_ARN: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:[0-9]{12}:stream\/[a-zA-Z0-9_.-]{1,128}$/,
+      expecting("a Kinesis stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>)"),
+    )
+    .optional(),
+  AWS_REGION: z
+    .string(expecting("an AWS region such as us-east-1"))
+    .regex(/^[a-z]{2}(-[a-z0-9]+)+$/, expecting("an AWS region such as us-east-1")),
+  AWS_ENDPOINT_URL_KINESIS: httpUrl.optional(),
+  KINESIS_REQUEST_TIMEOUT_MS: integer(100, 300_000, " (ms)").default(10_000),
+  // PutRecords takes at most 500 records and 10 MiB per call; a batch must hold at least one 1 MiB record.
+  BATCH_MAX_RECORDS: integer(1, 500, "").default(500),
+  BATCH_MAX_BYTES: integer(MiB, 10 * MiB, " (bytes)").default(5 * MiB),
+  BATCH_LINGER_MS: integer(0, 60_000, " (ms)").default(100),
+  // Four requests cover a 40 ms round trip at 50,000 tweets/s (100 calls/s); more in flight only adds
+  // throttling and memory.
+  MAX_IN_FLIGHT: integer(1, 64, "").default(4),
+  // Held records (queued, waiting for a retry or in flight) may use this much; then ingest pauses. 32 MiB is
+  // about 80,000 tweets, over a second at full speed, and keeps the process well under 150 MB of RSS.
+  BUFFER_MAX_BYTES: integer(MiB, 1024 * MiB, " (bytes)").default(32 * MiB),
+  PARTITION_KEY: oneOf(["tweet", "author"]).default("tweet"),
+  AGGREGATION: oneOf(["off", "on"]).default("off"),
+  PORT: integer(0, 65_535, "").default(3000),
+  HOST: z.string(expecting("a host name or address to listen on")).default("0.0.0.0"),
+  LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Under the 30 s that ECS and Kubernetes wait between SIGTERM and SIGKILL.
+  SHUTDOWN_GRACE_MS: integer(0, 600_000, " (ms)").default(25_000),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** Reads and validates the configuration; throws one ConfigError listing every problem. */
+export function loadConfig(environment: NodeJS.ProcessEnv): ProducerConfig {
+  // An empty variable (FOO= in an env file) means "not set", so its default applies.
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ""));
+  const parsed = envSchema.safeParse(present);
+  const problems = presenceChecks(present);
+  if (parsed.success) problems.push(...valueChecks(parsed.data));
+  else problems.push(...parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
+  if (problems.length > 0 || !parsed.success)
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  return toConfig(parsed.data);
+}
+
+/** Rules about which variables go together: they depend only on which are set. */
+function presenceChecks(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const has = (name: string) => env[name] !== undefined;
+  if (has("X_BEARER_TOKEN") && (has("X_API_KEY") || has("X_API_SECRET"))) {
+    problems.push("X_BEARER_TOKEN: set either X_BEARER_TOKEN or X_API_KEY with X_API_SECRET, not both");
+  } else if (!has("X_BEARER_TOKEN") && !has("X_API_KEY") && !has("X_API_SECRET")) {
+    problems.push("X_BEARER_TOKEN: not set; expected X_BEARER_TOKEN, or X_API_KEY with X_API_SECRET");
+  } else if (has("X_API_KEY") !== has("X_API_SECRET")) {
+    problems.push(
+      `${has("X_API_KEY") ? "X_API_SECRET" : "X_API_KEY"}: not set; X_API_KEY and X_API_SECRET go together`,
+    );
+  }
+  if (has("KINESIS_STREAM_NAME") && has("KINESIS_STREAM_ARN")) {
+    problems.push("KINESIS_STREAM_NAME: set either KINESIS_STREAM_NAME or KINESIS_STREAM_ARN, not both");
+  } else if (!has("KINESIS_STREAM_NAME") && !has("KINESIS_STREAM_ARN")) {
+    problems.push("KINESIS_STREAM_NAME: not set; expected KINESIS_STREAM_NAME or KINESIS_STREAM_ARN");
+  }
+  return problems;
+}
+
+function valueChecks(env: Env): string[] {
+  const problems: string[] = [];
+  if (env.X_STREAM_RULES !== undefined && env.X_STREAM === "sample") {
+    problems.push('X_STREAM_RULES: rules apply only to X_STREAM="filtered"');
+  }
+  if (env.BUFFER_MAX_BYTES < env.BATCH_MAX_BYTES) {
+    problems.push(
+      "BUFFER_MAX_BYTES: expected at least BATCH_MAX_BYTES, so that a full batch fits in the buffer",
+    );
+  }
+  return problems;
+}
+
+function toConfig(env: Env): ProducerConfig {
+  const credentials =
+    env.X_BEARER_TOKEN !== undefined
+      ? { bearerToken: env.X_BEARER_TOKEN }
+      : { apiKey: env.X_API_KEY ?? "", apiSecret: env.X_API_SECRET ?? "" };
+  return {
+    x: { baseUrl: env.X_API_BASE_URL, credentials, stream: env.X_STREAM, rules: env.X_STREAM_RULES },
+    kinesis: {
+      target:
+        env.KINESIS_STREAM_ARN !== undefined
+          ? { StreamARN: env.KINESIS_STREAM_ARN }
+          : { StreamName: env.KINESIS_STREAM_NAME ?? "" },
+      region: env.AWS_REGION,
+      endpoint: env.AWS_ENDPOINT_URL_KINESIS,
+      requestTimeoutMs: env.KINESIS_REQUEST_TIMEOUT_MS,
+    },
+    batch: {
+      maxRecords: env.BATCH_MAX_RECORDS,
+      maxBytes: env.BATCH_MAX_BYTES,
+      lingerMs: env.BATCH_LINGER_MS,
+      maxInFlight: env.MAX_IN_FLIGHT,
+      bufferMaxBytes: env.BUFFER_MAX_BYTES,
+      partitionKey: env.PARTITION_KEY,
+      aggregation: env.AGGREGATION === "on",
+    },
+    server: {
+      port: env.PORT,
+      host: env.HOST,
+      logLevel: env.LOG_LEVEL,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    },
+  };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
+    .join("");
+}

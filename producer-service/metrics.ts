@@ -1,0 +1,145 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * The producer's Prometheus metrics. A "tweet" is one event of the shared contract; a "record" is one tweet
+ * on its way to Kinesis (with AGGREGATION=on several records travel in one Kinesis record, counted apart in
+ * kinesis_records_put_total). Names are a contract with the dashboard and alert rules: change them together.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const prefix = "tweetstream_producer_";
+
+  /** Gauges read at scrape time, so the hot path never touches them. */
+  const sources = {
+    buffer: () => ({ records: 0, bytes: 0, maxBytes: 0 }),
+    ready: () => false,
+  };
+
+  const metrics = {
+    registry,
+    sources,
+    tweetsReceived: new Counter({
+      name: `${prefix}tweets_received_total`,
+      help: "Tweets read from the X stream.",
+      registers,
+    }),
+    streamMessagesDropped: new Counter({
+      name: `${prefix}stream_messages_dropped_total`,
+      help: "Messages of the X stream that did not become a tweet event, by reason.",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    recordsPut: new Counter({
+      name: `${prefix}records_put_total`,
+      help: "Records acknowledged by Kinesis.",
+      registers,
+    }),
+    kinesisRecordsPut: new Counter({
+      name: `${prefix}kinesis_records_put_total`,
+      help: "Kinesis records acknowledged (equal to records_put_total unless AGGREGATION=on packs several records into one).",
+      registers,
+    }),
+    recordsFailed: new Counter({
+      name: `${prefix}records_failed_total`,
+      help: "Records whose put attempt failed (each is retried unless dropped), by error code.",
+      labelNames: ["code"] as const,
+      registers,
+    }),
+    recordsDropped: new Counter({
+      name: `${prefix}records_dropped_total`,
+      help: "Records given up on, by reason: oversize (over 1 MiB), rejected (Kinesis refused it as invalid), shutdown (unsent at exit).",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    possibleDuplicates: new Counter({
+      name: `${prefix}possible_duplicates_total`,
+      help: "Records sent again after a request whose outcome is unknown (timeout, connection lost), so they may be in the stream twice.",
+      registers,
+    }),
+    putRequests: new Counter({
+      name: `${prefix}put_requests_total`,
+      help: "PutRecords calls by outcome: success, partial (some records failed), throttled, error.",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    putDuration: new Histogram({
+      name: `${prefix}put_duration_seconds`,
+      help: "Duration of PutRecords calls.",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    recordsPerRequest: new Histogram({
+      name: `${prefix}records_per_request`,
+      help: "Records carried by one PutRecords call.",
+      buckets: [1, 10, 50, 100, 250, 400, 499, 500, 1000, 2500, 5000, 10000, 25000],
+      registers,
+    }),
+    ackLatency: new Histogram({
+      name: `${prefix}ack_latency_seconds`,
+      help: "Time from reading a tweet off the X stream to Kinesis acknowledging its record.",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    throttleDelay: new Gauge({
+      name: `${prefix}throttle_delay_seconds`,
+      help: "Current pause the writer keeps between PutRecords calls because Kinesis throttled it (0 = full speed).",
+      registers,
+    }),
+    bufferRecords: new Gauge({
+      name: `${prefix}buffer_records`,
+      help: "Records held by the producer: queued, waiting for a retry or in flight.",
+      registers,
+      collect() {
+        this.set(sources.buffer().records);
+      },
+    }),
+    bufferBytes: new Gauge({
+      name: `${prefix}buffer_bytes`,
+      help: "Bytes (data and partition keys) of the records held by the producer.",
+      registers,
+      collect() {
+        this.set(sources.buffer().bytes);
+      },
+    }),
+    bufferMaxBytes: new Gauge({
+      name: `${prefix}buffer_max_bytes`,
+      help: "BUFFER_MAX_BYTES: when buffer_bytes reaches it, reading from X pauses.",
+      registers,
+      collect() {
+        this.set(sources.buffer().maxBytes);
+      },
+    }),
+    streamConnected: new Gauge({
+      name: `${prefix}stream_connected`,
+      help: "1 while connected to the X stream.",
+      registers,
+    }),
+    ready: new Gauge({
+      name: `${prefix}ready`,
+      help: "1 when /readyz answers 200.",
+      registers,
+      collect() {
+        this.set(sources.ready() ? 1 : 0);
+      },
+    }),
+    reconnects: new Counter({
+      name: `${prefix}reconnects_total`,
+      help: "Disconnections from the X stream (each followed by a reconnect), by cause.",
+      labelNames: ["cause"] as const,
+      registers,
+    }),
+  };
+
+  // Series that alerts compare must exist before their first event, or rate() sees nothing to compare.
+  for (const outcome of ["success", "partial", "throttled", "error"]) metrics.putRequests.inc({ outcome }, 0);
+  for (const reason of ["oversize", "rejected", "shutdown"]) metrics.recordsDropped.inc({ reason }, 0);
+  for (const cause of ["network", "http", "rate-limit", "stall", "operational-disconnect", "stream-error"]) {
+    metrics.reconnects.inc({ cause }, 0);
+  }
+  metrics.streamConnected.set(0);
+  return metrics;
+}
+
+export type ProducerMetrics = ReturnType<typeof createMetrics>;
