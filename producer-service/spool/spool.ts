@@ -1,0 +1,281 @@
+import { open } from "node:fs/promises";
+import { resolve } from "node:path";
+import { type Position, writeCursor } from "./cursor-file.js";
+import { errnoOf, SpoolError } from "./errors.js";
+import { decodeFrame, encodeFrame, recordSize, type SpoolRecord } from "./frame.js";
+import { readOptions, type SpoolOptions, type SpoolSettings } from "./options.js";
+import { recoverSpool, type SpoolRecovery } from "./recover.js";
+import { prepareDirectory } from "./segment-files.js";
+import { SegmentLog, WriteFailure } from "./segment-log.js";
+import { SegmentReader } from "./segment-reader.js";
+
+export interface SpoolStats {
+  /** Records stored and not yet acknowledged. */
+  readonly records: number;
+  /** Bytes of all segment files, the figure bounded by `maxBytes` (acknowledged records count until their
+   * segment is deleted). */
+  readonly bytes: number;
+  readonly maxBytes: number;
+  readonly segments: number;
+}
+
+/** Records read from the head of the spool. They stay stored until `ack(token)`. */
+export interface SpoolBatch {
+  readonly records: readonly SpoolRecord[];
+  /** Sum of `recordSize` over the records: partition keys plus data, as Kinesis counts request size. */
+  readonly bytes: number;
+  readonly token: SpoolToken;
+}
+
+declare const tokenBrand: unique symbol;
+/** Opaque proof of which records a `peek` returned; only `ack` reads it. */
+export type SpoolToken = { readonly [tokenBrand]: true };
+
+interface TokenState {
+  readonly start: Position;
+  /** Where each record of the batch ends: acknowledging `n` records moves the head to `ends[n - 1]`. */
+  readonly ends: readonly Position[];
+}
+
+/** Directories open in this process: two spools appending to one directory would interleave segments. */
+const openDirectories = new Set<string>();
+
+/**
+ * A durable FIFO of Kinesis records on local disk. See README.md for the format, guarantees and fsync policy.
+ * Every operation runs one at a time in call order, so the records are stored and read in the order appended.
+ */
+export class Spool {
+  private readonly tokens = new WeakMap<SpoolToken, TokenState>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private state: "open" | "broken" | "closed" = "open";
+  private closing: Promise<void> | undefined;
+  private full = false;
+
+  private constructor(
+    private readonly settings: SpoolSettings,
+    private readonly log: SegmentLog,
+    /** Where the oldest unacknowledged record starts in the first segment. */
+    private headOffset: number,
+    private records: number,
+    /** What opening found and repaired: log it when it is not empty. */
+    readonly recovery: SpoolRecovery,
+  ) {}
+
+  /** Opens (or creates) the spool in `options.dir`, repairing what a crash left behind. */
+  static async open(options: SpoolOptions): Promise<Spool> {
+    const settings = readOptions(options);
+    const key = resolve(settings.dir);
+    if (openDirectories.has(key)) throw new SpoolError("in-use", `spool directory "${key}" is already open`);
+    openDirectories.add(key);
+    try {
+      await prepareDirectory(settings.dir);
+      const found = await recoverSpool(settings.dir);
+      await writeCursor(settings.dir, found.head);
+      const log = new SegmentLog(settings.dir, settings.segmentBytes, found.segments, found.nextId);
+      const headOffset = found.segments.length > 0 ? found.head.offset : 0;
+      return new Spool(settings, log, headOffset, found.records, found.recovery);
+    } catch (error) {
+      openDirectories.delete(key);
+      if (error instanceof SpoolError) throw error;
+      throw new SpoolError("io", `spool directory "${key}" cannot be opened (${errnoOf(error)})`, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Stores a prefix of `records`, in order: all of them unless the spool fills up. Records not accepted are the
+   * caller's to drop and count; `isFull()` then stays true until an `ack` frees space. Throws `record-invalid`
+   * (nothing stored) for a record the spool can never hold, and `io` (nothing stored) when the disk fails.
+   */
+  async append(records: readonly SpoolRecord[]): Promise<{ readonly accepted: number }> {
+    this.assertOpen();
+    const frames = records.map((record, index) => {
+      try {
+        return encodeFrame(record);
+      } catch (error) {
+        if (!(error instanceof SpoolError)) throw error;
+        throw new SpoolError(error.kind, `record ${index} of ${records.length}: ${error.message}`);
+      }
+    });
+    return this.serial(async () => {
+      const { groups, accepted } = this.log.plan(frames, this.settings.maxBytes);
+      if (accepted < frames.length) this.full = true;
+      try {
+        await this.log.write(groups, this.settings.fsyncEachAppend);
+      } catch (error) {
+        if (!(error instanceof WriteFailure)) throw error;
+        if (!error.restored) this.state = "broken";
+        const after = error.restored
+          ? "nothing was stored"
+          : "the spool must be reopened to cut off a torn write";
+        throw new SpoolError("io", `spool write failed (${errnoOf(error.cause)}); ${after}`, {
+          cause: error.cause,
+        });
+      }
+      this.records += accepted;
+      return { accepted };
+    });
+  }
+
+  /**
+   * Reads the oldest unacknowledged records, without removing them: up to `maxRecords`, and up to `maxBytes`
+   * of `recordSize` (except that a single record larger than `maxBytes` is returned alone rather than never).
+   * Peeking again before `ack` returns the same records. `undefined` when the spool is empty.
+   */
+  async peek(maxRecords: number, maxBytes: number): Promise<SpoolBatch | undefined> {
+    this.assertOpen();
+    if (!Number.isSafeInteger(maxRecords) || maxRecords < 1) throw invalidArgument("maxRecords", maxRecords);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw invalidArgument("maxBytes", maxBytes);
+    return this.serial(async () => {
+      if (this.records === 0) return undefined;
+      const start = this.head();
+      const records: SpoolRecord[] = [];
+      const ends: Position[] = [];
+      let bytes = 0;
+      for (const segment of this.log.segments) {
+        const path = this.log.path(segment.id);
+        const handle = await open(path, "r");
+        try {
+          const reader = new SegmentReader(
+            handle,
+            segment.size,
+            segment.id === start.segment ? start.offset : 0,
+          );
+          for (let step = await reader.next(); step.kind !== "end"; step = await reader.next()) {
+            if (step.kind !== "frame") {
+              throw new SpoolError(
+                "corrupt",
+                `${path} changed on disk: no valid record at byte ${step.offset}`,
+              );
+            }
+            const record = decodeFrame(step.frame);
+            const size = recordSize(record);
+            if (records.length > 0 && bytes + size > maxBytes) return this.batch(start, records, ends, bytes);
+            records.push(record);
+            ends.push({ segment: segment.id, offset: step.end });
+            bytes += size;
+            if (records.length === maxRecords) return this.batch(start, records, ends, bytes);
+          }
+        } finally {
+          await handle.close();
+        }
+      }
+      return this.batch(start, records, ends, bytes);
+    });
+  }
+
+  /**
+   * Removes the first `count` records (default: all) of a batch from `peek`, once the caller knows Kinesis has
+   * them. The batch must start at the current head: tokens of batches already acknowledged are refused.
+   * The new head is stored before any file is deleted, so a crash in between repeats records, never skips one.
+   */
+  async ack(token: SpoolToken, count?: number): Promise<void> {
+    this.assertOpen();
+    const batch = this.tokens.get(token);
+    if (batch === undefined) throw new SpoolError("stale-token", "this token was not issued by this spool");
+    const n = count ?? batch.ends.length;
+    if (!Number.isSafeInteger(n) || n < 0 || n > batch.ends.length) {
+      throw new SpoolError(
+        "stale-token",
+        `count must be 0 to ${batch.ends.length} for this batch, got ${count}`,
+      );
+    }
+    return this.serial(async () => {
+      const head = this.head();
+      if (batch.start.segment !== head.segment || batch.start.offset !== head.offset) {
+        throw new SpoolError(
+          "stale-token",
+          "this batch was already acknowledged (or the head moved since peek)",
+        );
+      }
+      const end = batch.ends[n - 1];
+      if (end === undefined) return;
+      const index = this.log.segments.findIndex((segment) => segment.id === end.segment);
+      const consumed = end.offset === this.log.segments[index]?.size;
+      const dropped = consumed ? index + 1 : index;
+      // After a whole segment: the next id, even if that segment does not exist yet (recovery deletes every
+      // segment below the cursor's and starts at the first one above it).
+      const cursor = consumed ? { segment: end.segment + 1, offset: 0 } : end;
+      await this.durably(() => writeCursor(this.settings.dir, cursor));
+      this.headOffset = cursor.offset;
+      this.records -= n;
+      if (dropped === 0) return;
+      this.full = false;
+      try {
+        await this.log.dropOldest(dropped);
+      } catch (error) {
+        throw new SpoolError(
+          "io",
+          `records were acknowledged, but deleting a segment failed (${errnoOf(error)}); the next open deletes it`,
+          { cause: error },
+        );
+      }
+    });
+  }
+
+  /** True from an `append` that could not store everything until an `ack` frees space. */
+  isFull(): boolean {
+    return this.full;
+  }
+
+  stats(): SpoolStats {
+    return {
+      records: this.records,
+      bytes: this.log.bytes,
+      maxBytes: this.settings.maxBytes,
+      segments: this.log.segments.length,
+    };
+  }
+
+  /** Waits for queued operations, makes the last segment durable (fdatasync) and releases the directory. */
+  close(): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    this.state = "closed";
+    this.closing = this.serial(() => this.log.close()).finally(() =>
+      openDirectories.delete(resolve(this.settings.dir)),
+    );
+    return this.closing;
+  }
+
+  private batch(start: Position, records: SpoolRecord[], ends: Position[], bytes: number): SpoolBatch {
+    const token = Object.freeze({}) as SpoolToken;
+    this.tokens.set(token, { start, ends });
+    return { records, bytes, token };
+  }
+
+  /** Where the oldest unacknowledged record starts (meaningful while there are records). */
+  private head(): Position {
+    return { segment: this.log.segments[0]?.id ?? -1, offset: this.headOffset };
+  }
+
+  private async durably(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      throw new SpoolError(
+        "io",
+        `spool read position cannot be saved (${errnoOf(error)}); nothing was acknowledged`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.state === "closed") throw new SpoolError("closed", "the spool is closed");
+    if (this.state === "broken")
+      throw new SpoolError("closed", "a failed write left the spool unusable; reopen it");
+  }
+
+  private serial<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function invalidArgument(name: string, value: number): SpoolError {
+  return new SpoolError("record-invalid", `${name} must be a whole number of at least 1, got ${value}`);
+}

@@ -1,0 +1,64 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach } from "vitest";
+import type { Spool, SpoolRecord } from "../index.js";
+
+const made: string[] = [];
+
+/** A fresh directory under the system temp dir, removed after the test. */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "spool-test-"));
+  made.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/**
+ * Record number `n`, its content derived from `n` alone, so a reader can tell a record is intact and where it
+ * belongs. `size` bytes of data (default: 40 to 140, varying with `n`).
+ */
+export function numbered(n: number, size = 40 + ((n * 37) % 101)): SpoolRecord {
+  const data = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) data[i] = (n * 31 + i * 7) & 0xff;
+  return { partitionKey: `key-${n}`, data, receivedAt: 1_700_000_000_000 + n + 0.25 };
+}
+
+export function range(from: number, count: number): SpoolRecord[] {
+  return Array.from({ length: count }, (_, i) => numbered(from + i));
+}
+
+/** Reads and acknowledges everything, in batches, returning the records in the order received. */
+export async function drain(spool: Spool, batchRecords = 7): Promise<SpoolRecord[]> {
+  const out: SpoolRecord[] = [];
+  for (
+    let batch = await spool.peek(batchRecords, 1 << 20);
+    batch;
+    batch = await spool.peek(batchRecords, 1 << 20)
+  ) {
+    out.push(...batch.records);
+    await spool.ack(batch.token);
+  }
+  return out;
+}
+
+/** Reads everything without acknowledging (peek never removes). */
+export async function peekAll(spool: Spool): Promise<readonly SpoolRecord[]> {
+  return (await spool.peek(1_000_000, Number.MAX_SAFE_INTEGER))?.records ?? [];
+}
+
+/** Plain objects, so `toEqual` compares bytes (a Buffer and a Uint8Array with equal bytes compare unequal). */
+export function plain(records: readonly SpoolRecord[]) {
+  return records.map((r) => ({
+    partitionKey: r.partitionKey,
+    data: Buffer.from(r.data).toString("hex"),
+    receivedAt: r.receivedAt,
+  }));
+}
+
+export async function segmentFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.endsWith(".spool")).sort();
+}
