@@ -1,0 +1,180 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { tweetEventSchema } from "../../../events/index.js";
+import { createTweetGenerator } from "../../../local/x-emulator/index.js";
+import { parseStreamMessage } from "../message-parser.js";
+
+const RECEIVED_AT = "2025-01-01T00:00:01.000Z";
+const author = { id: "42", name: "Ada 🐛", username: "ada" };
+const message = (overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    data: {
+      id: "1874244142503038987",
+      text: "東京は雨☔",
+      created_at: "2025-01-01T00:00:00.000Z",
+      lang: "ja",
+      author_id: "42",
+    },
+    includes: { users: [{ id: "7", name: "Other", username: "other" }, author] },
+    matching_rules: [{ id: "1800000000000000000", tag: "weather" }],
+    ...overrides,
+  });
+
+describe("parseStreamMessage", () => {
+  it("maps an X message to the shared event, with the author from includes.users", () => {
+    expect(parseStreamMessage(message(), RECEIVED_AT)).toEqual({
+      kind: "tweet",
+      event: {
+        v: 1,
+        id: "1874244142503038987",
+        text: "東京は雨☔",
+        createdAt: "2025-01-01T00:00:00.000Z",
+        author: { id: "42", username: "ada", name: "Ada 🐛" },
+        lang: "ja",
+        matchingRules: [{ id: "1800000000000000000", tag: "weather" }],
+        receivedAt: RECEIVED_AT,
+      },
+    });
+  });
+
+  it("leaves out lang and matching rules when X does not send them (sample stream)", () => {
+    const parsed = parseStreamMessage(
+      JSON.stringify({
+        data: { id: "5", text: "hi", created_at: "2025-01-01T00:00:00.000Z", author_id: "42" },
+        includes: { users: [author] },
+      }),
+      RECEIVED_AT,
+    );
+    expect(parsed.kind === "tweet" && Object.keys(parsed.event)).toEqual([
+      "v",
+      "id",
+      "text",
+      "createdAt",
+      "author",
+      "receivedAt",
+    ]);
+  });
+
+  it("drops a tweet whose author is missing from includes, naming the author and the tweet", () => {
+    expect(parseStreamMessage(message({ includes: { users: [] } }), RECEIVED_AT)).toEqual({
+      kind: "dropped",
+      reason: "author-missing",
+      detail: "author 42 is not in includes.users",
+      tweetId: "1874244142503038987",
+    });
+  });
+
+  it.each([
+    ["not JSON", '{"data":{"id":"1","text":"trunc', "malformed-json"],
+    ["a JSON array", "[1,2]", "not-a-tweet"],
+    ["neither data nor errors", '{"meta":{}}', "not-a-tweet"],
+    [
+      "a numeric id",
+      message({ data: { id: 1, text: "x", created_at: "2025-01-01T00:00:00Z", author_id: "42" } }),
+      "invalid-tweet",
+    ],
+    ["no created_at", message({ data: { id: "1", text: "x", author_id: "42" } }), "invalid-tweet"],
+    ["a broken matching_rules", message({ matching_rules: [{ tag: "no id" }] }), "invalid-tweet"],
+  ])("drops %s with reason %s", (_, line, reason) => {
+    const parsed = parseStreamMessage(line, RECEIVED_AT);
+    expect(parsed).toMatchObject({ kind: "dropped", reason });
+  });
+
+  it("recognizes X's operational-disconnect message", () => {
+    const line = JSON.stringify({
+      errors: [
+        {
+          title: "operational-disconnect",
+          disconnect_type: "UpstreamOperationalDisconnect",
+          detail: "This stream has been disconnected upstream for operational reasons.",
+          type: "https://api.twitter.com/2/problems/operational-disconnect",
+        },
+      ],
+    });
+    expect(parseStreamMessage(line, RECEIVED_AT)).toEqual({
+      kind: "operational-disconnect",
+      detail: "operational-disconnect: This stream has been disconnected upstream for operational reasons.",
+    });
+  });
+
+  it("reports other in-stream errors without data as stream errors", () => {
+    const line = JSON.stringify({ errors: [{ title: "ConnectionException", detail: "too slow" }] });
+    expect(parseStreamMessage(line, RECEIVED_AT)).toEqual({
+      kind: "stream-error",
+      detail: "ConnectionException: too slow",
+    });
+  });
+
+  it("still takes the tweet of a message carrying both data and errors", () => {
+    const parsed = parseStreamMessage(message({ errors: [{ title: "Partial" }] }), RECEIVED_AT);
+    expect(parsed.kind).toBe("tweet");
+  });
+
+  it("property: every generated tweet becomes an event that satisfies tweetEventSchema", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 }), (seed) => {
+        const { tweet, author: user } = createTweetGenerator({ seed }).next();
+        const line = JSON.stringify({
+          data: {
+            id: tweet.id,
+            text: tweet.text,
+            created_at: tweet.created_at,
+            lang: tweet.lang,
+            author_id: user.id,
+          },
+          includes: { users: [user] },
+          matching_rules: [{ id: "1", tag: "t" }],
+        });
+        const parsed = parseStreamMessage(line, new Date().toISOString());
+        if (parsed.kind !== "tweet") throw new Error(`not a tweet: ${JSON.stringify(parsed)}`);
+        expect(tweetEventSchema.parse(parsed.event)).toEqual(parsed.event);
+        expect(parsed.event.text).toBe(tweet.text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("property: near-valid messages with arbitrary field values never yield an event the schema refuses", () => {
+    const anything = fc.oneof(
+      fc.jsonValue(),
+      fc.string(),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    );
+    const maybe = <T>(valid: fc.Arbitrary<T>) => fc.oneof(valid, anything, fc.constant(undefined));
+    const timestamp = fc.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:\d\d)$/);
+    const arbitraryMessage = fc.record({
+      data: fc.record({
+        id: maybe(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String)),
+        text: maybe(fc.string()),
+        created_at: maybe(timestamp),
+        lang: maybe(fc.constantFrom("en", "ja")),
+        author_id: maybe(fc.constant("42")),
+      }),
+      includes: maybe(
+        fc.record({
+          users: maybe(
+            fc.array(fc.record({ id: maybe(fc.constant("42")), username: anything, name: anything })),
+          ),
+        }),
+      ),
+      matching_rules: maybe(fc.array(fc.record({ id: anything, tag: maybe(fc.string()) }))),
+    });
+    fc.assert(
+      fc.property(arbitraryMessage, (m) => {
+        const parsed = parseStreamMessage(JSON.stringify(m), RECEIVED_AT);
+        if (parsed.kind === "tweet") expect(tweetEventSchema.safeParse(parsed.event).error).toBeUndefined();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("property: arbitrary JSON never throws and never yields an event the schema refuses", () => {
+    fc.assert(
+      fc.property(fc.json(), (line) => {
+        const parsed = parseStreamMessage(line, RECEIVED_AT);
+        if (parsed.kind === "tweet") expect(tweetEventSchema.safeParse(parsed.event).success).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
