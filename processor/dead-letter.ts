@@ -23,6 +23,27 @@ export interface DeadLetter {
   reason: { kind: DeadLetterKind; message: string; path?: string };
 }
 
+// A schema error lists every issue: an event with thousands of bad fields must not make a reason that
+// outgrows the log line or the SQS message.
+const MAX_REASON_CHARS = 1000;
+
+/** The reason as stored and logged: message and path capped at 1,000 characters. */
+export function deadLetterReason(error: {
+  kind: DeadLetterKind;
+  message: string;
+  path?: string | undefined;
+}) {
+  const reason: DeadLetter["reason"] = { kind: error.kind, message: cap(error.message) };
+  if (error.path) reason.path = cap(error.path);
+  return reason;
+}
+
+function cap(text: string): string {
+  return text.length <= MAX_REASON_CHARS
+    ? text
+    : `${text.slice(0, MAX_REASON_CHARS)}… (${text.length} characters)`;
+}
+
 /** The JSON body of a dead-letter message. `v` versions this shape for whoever drains the queue. */
 export interface DeadLetterMessage {
   v: 1;

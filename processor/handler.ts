@@ -30,6 +30,7 @@ export async function handler(
   event: KinesisStreamEvent,
   context: Context,
 ): Promise<KinesisStreamBatchResponse> {
+  if (!Array.isArray(event?.Records)) throw new TypeError("not a Kinesis stream event: Records is missing");
   return processBatch(event.Records, {
     writeItems,
     sendToDeadLetter,

@@ -1,6 +1,6 @@
 import type { KinesisStreamRecord } from "aws-lambda";
 import { decodeRecordData } from "../events/index.js";
-import type { DeadLetter, RecordOrigin } from "./dead-letter.js";
+import { type DeadLetter, deadLetterReason, type RecordOrigin } from "./dead-letter.js";
 import { checkItemLimits, itemKey, type TweetItem, toTweetItem } from "./tweet-item.js";
 
 /** One item to write and every Kinesis record (by sequence number) that carried a copy of it. */
@@ -33,12 +33,7 @@ export function planBatch(records: readonly KinesisStreamRecord[], processedAt: 
     const origin = originOf(record);
     const decoded = decodeRecordData(record.kinesis.data);
     if (!decoded.ok) {
-      const { kind, message, path } = decoded.error;
-      deadLetters.push({
-        origin,
-        payload: record.kinesis.data,
-        reason: { kind, message, ...(path ? { path } : {}) },
-      });
+      deadLetters.push({ origin, payload: record.kinesis.data, reason: deadLetterReason(decoded.error) });
       continue;
     }
     for (const user of decoded.value) {
@@ -51,14 +46,13 @@ export function planBatch(records: readonly KinesisStreamRecord[], processedAt: 
           reason,
         });
       if (!user.result.ok) {
-        const { kind, message, path } = user.result.error;
-        letter({ kind, message, ...(path ? { path } : {}) });
+        letter(deadLetterReason(user.result.error));
         continue;
       }
       const item = toTweetItem(user.result.value, processedAt);
       const broken = checkItemLimits(item);
       if (broken) {
-        letter(broken);
+        letter(deadLetterReason(broken));
         continue;
       }
       const key = itemKey(item);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DeadLetter, toDeadLetterBody } from "../dead-letter.js";
+import { type DeadLetter, deadLetterReason, toDeadLetterBody } from "../dead-letter.js";
 import { MAX_BATCH_ENTRIES, packBatches } from "../sqs-batches.js";
 
 const letter = (payload: string): DeadLetter => ({
@@ -80,5 +80,14 @@ describe("packBatches", () => {
     expect(() => packBatches([10, 2000], 1000)).toThrow(
       "message 1 is 2000 bytes; at most 1000 fit in a batch",
     );
+  });
+});
+
+describe("deadLetterReason", () => {
+  it("caps a long message and path so one reason cannot outgrow a log line or a message", () => {
+    const reason = deadLetterReason({ kind: "schema", message: "m".repeat(5000), path: "p".repeat(1500) });
+
+    expect(reason.message).toBe(`${"m".repeat(1000)}… (5000 characters)`);
+    expect(reason.path).toBe(`${"p".repeat(1000)}… (1500 characters)`);
   });
 });

@@ -1,3 +1,4 @@
+import type { KinesisStreamEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lambdaContext } from "../../local/esm-runner/stream-record.js";
 import type { TweetItem } from "../tweet-item.js";
@@ -108,6 +109,12 @@ describe("handler against dynalite and the SQS emulator", () => {
       subSequenceNumber: 1,
       payload: Buffer.from("{}").toString("base64"),
     });
+  });
+
+  it("refuses an event that is not a Kinesis batch, saying so", async () => {
+    await expect(env.handler({} as KinesisStreamEvent, context())).rejects.toThrow(
+      "not a Kinesis stream event: Records is missing",
+    );
   });
 
   it("writes a batch of 10,000 records (Lambda's largest Kinesis batch)", async () => {
