@@ -99,9 +99,9 @@ export class SegmentLog {
     }
   }
 
-  /** Flushes the last segment to disk and closes it. */
-  async close(): Promise<void> {
-    await this.closeWriter(true);
+  /** Closes the last segment, flushing it to disk first when `flush` is set. */
+  async close(flush: boolean): Promise<void> {
+    await this.closeWriter(flush);
   }
 
   /** Seals the current segment (fdatasync: sealed segments are durable) and creates the next one. */

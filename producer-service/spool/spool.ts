@@ -228,13 +228,26 @@ export class Spool {
     };
   }
 
-  /** Waits for queued operations, makes the last segment durable (fdatasync) and releases the directory. */
+  /**
+   * Waits for queued operations, makes the last segment durable (fdatasync) and releases the directory.
+   * The files are closed even when the final flush fails; the error then says so.
+   */
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
+    // A broken spool's last write is already known to be bad: close without flushing it.
+    const flush = this.state === "open";
     this.state = "closed";
-    this.closing = this.serial(() => this.log.close()).finally(() =>
-      openDirectories.delete(resolve(this.settings.dir)),
-    );
+    this.closing = this.serial(async () => {
+      try {
+        await this.log.close(flush);
+      } catch (error) {
+        throw new SpoolError("io", `spool close could not flush to disk (${errnoOf(error)})`, {
+          cause: error,
+        });
+      } finally {
+        openDirectories.delete(resolve(this.settings.dir));
+      }
+    });
     return this.closing;
   }
 

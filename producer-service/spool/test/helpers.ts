@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
 import type { Spool, SpoolRecord } from "../index.js";
+import { numbered } from "./fixtures/numbered.js";
+
+export { numbered };
 
 const made: string[] = [];
 
@@ -16,16 +19,6 @@ export async function tempDir(): Promise<string> {
 afterEach(async () => {
   for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-/**
- * Record number `n`, its content derived from `n` alone, so a reader can tell a record is intact and where it
- * belongs. `size` bytes of data (default: 40 to 140, varying with `n`).
- */
-export function numbered(n: number, size = 40 + ((n * 37) % 101)): SpoolRecord {
-  const data = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) data[i] = (n * 31 + i * 7) & 0xff;
-  return { partitionKey: `key-${n}`, data, receivedAt: 1_700_000_000_000 + n + 0.25 };
-}
 
 export function range(from: number, count: number): SpoolRecord[] {
   return Array.from({ length: count }, (_, i) => numbered(from + i));
