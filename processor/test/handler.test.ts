@@ -111,6 +111,26 @@ describe("handler against dynalite and the SQS emulator", () => {
     });
   });
 
+  it("dead-letters many and large records within SQS's batch limits, leaving out payloads too large", async () => {
+    const notJson = (bytes: number, n: number) => Buffer.from(`${n}:`.padEnd(bytes, "x"));
+    const sizes = [...Array(23).fill(100), 90_000, 90_000, 90_000, 300_000];
+    const event = kinesisEvent(sizes.map(notJson));
+    const before = env.deadLetters().length;
+    const batchCalls = env.sqs.requestCounts().SendMessageBatch ?? 0;
+
+    const response = await env.handler(event, context());
+
+    expect(response.batchItemFailures).toEqual([]);
+    const letters = env.deadLetters().slice(before);
+    expect(letters.map((l) => l.sequenceNumber)).toEqual(sizes.map((_, n) => sequenceNumber(n)));
+    expect(letters.filter((l) => l.payloadOmitted).map((l) => l.sequenceNumber)).toEqual([
+      sequenceNumber(26),
+    ]);
+    expect(Buffer.from(letters[25]?.payload ?? "", "base64")).toEqual(notJson(90_000, 25));
+    // At most 10 entries and 256 KiB per call: [10 small] [10 small] [3 small, 2 × 120 KB] [120 KB, omitted].
+    expect((env.sqs.requestCounts().SendMessageBatch ?? 0) - batchCalls).toBe(4);
+  });
+
   it("refuses an event that is not a Kinesis batch, saying so", async () => {
     await expect(env.handler({} as KinesisStreamEvent, context())).rejects.toThrow(
       "not a Kinesis stream event: Records is missing",
