@@ -10,6 +10,9 @@ import type {
 } from "./ports.js";
 import { itemKey } from "./tweet-item.js";
 
+/** Dead letters logged one by one per batch; a batch of garbage must not flood the logs (the queue has all). */
+const LOGGED_DEAD_LETTERS = 10;
+
 export interface ProcessBatchPorts {
   writeItems: ItemWriter;
   sendToDeadLetter: DeadLetterSender;
@@ -34,7 +37,7 @@ export async function processBatch(
   const deadline = started + ports.remainingTimeMs() - ports.safetyMarginMs;
   const plan = planBatch(records, new Date(started).toISOString());
 
-  for (const letter of plan.deadLetters) {
+  for (const letter of plan.deadLetters.slice(0, LOGGED_DEAD_LETTERS)) {
     logger.warn(
       {
         reason: letter.reason,
@@ -42,6 +45,12 @@ export async function processBatch(
         subSequenceNumber: letter.subSequenceNumber,
       },
       "record can never be written: sending it to the dead-letter queue",
+    );
+  }
+  if (plan.deadLetters.length > LOGGED_DEAD_LETTERS) {
+    logger.warn(
+      { notLogged: plan.deadLetters.length - LOGGED_DEAD_LETTERS },
+      "more records can never be written: see the dead-letter queue for each of them",
     );
   }
 

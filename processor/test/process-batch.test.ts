@@ -111,6 +111,18 @@ describe("processBatch (the core, with in-memory ports)", () => {
     expect(fake.logLines.filter((line) => line.level === "warn")).toHaveLength(3);
   });
 
+  it("logs the first 10 dead letters one by one and the rest as a count", async () => {
+    const fake = fakePorts();
+    const event = kinesisEvent(Array.from({ length: 25 }, () => Buffer.from("garbage")));
+
+    await processBatch(event.Records, fake.ports);
+
+    const warnings = fake.logLines.filter((line) => line.level === "warn");
+    expect(warnings).toHaveLength(11);
+    expect(warnings.at(-1)).toMatchObject({ notLogged: 15 });
+    expect(fake.letters).toHaveLength(25);
+  });
+
   it("dead-letters items DynamoDB would reject for size instead of blocking the shard", async () => {
     const fake = fakePorts();
     const event = kinesisEvent([
