@@ -1,0 +1,134 @@
+import type { Logger } from "pino";
+import { DropLog } from "./drop-log.js";
+import type { EventSink, IngestObserver, ReconnectCause } from "./ingest-types.js";
+import { LineSplitter } from "./line-splitter.js";
+import { parseStreamMessage } from "./message-parser.js";
+import type { StreamConnection } from "./stream-connection.js";
+
+/** How reading a connection ended: why (to pick the backoff), and whether it delivered anything. */
+export interface ReadOutcome {
+  cause: ReconnectCause;
+  detail: string;
+  /** The connection delivered bytes (tweets or keep-alives): a healthy connection resets the backoff. */
+  healthy: boolean;
+}
+
+export interface ReaderDeps {
+  sink: EventSink;
+  observer: IngestObserver;
+  logger: Logger;
+  stallTimeoutMs: number;
+}
+
+/**
+ * Reads one stream connection until it ends: bytes → lines → events → sink. Pauses the socket while the
+ * sink is full, and declares the connection dead after `stallTimeoutMs` of silence (X sends a keep-alive
+ * every 20 s, so silence means a broken path even when TCP has not noticed).
+ */
+export class StreamReader {
+  private readonly drops: DropLog;
+  private finishCurrent: ((outcome: ReadOutcome | undefined) => void) | undefined;
+
+  constructor(private readonly deps: ReaderDeps) {
+    this.drops = new DropLog(deps.logger);
+  }
+
+  /** Resolves when the connection ends, or with `undefined` after `stop()`. */
+  read(connection: StreamConnection): Promise<ReadOutcome | undefined> {
+    const { sink, observer, logger, stallTimeoutMs } = this.deps;
+    const { body } = connection;
+    let healthy = false;
+    let finished = false;
+    let full = false;
+    let lastStreamError: string | undefined;
+    let receivedAtMs = 0;
+    let receivedAt = "";
+    let stallTimer: NodeJS.Timeout | undefined;
+
+    return new Promise((resolve) => {
+      const finish = (outcome: ReadOutcome | undefined): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(stallTimer);
+        this.finishCurrent = undefined;
+        const truncated = splitter.reset();
+        if (truncated > 0) {
+          observer.messageDropped("truncated");
+          this.drops.report("truncated", `the connection ended ${truncated} bytes into a message`);
+        }
+        connection.close();
+        resolve(outcome === undefined ? undefined : { ...outcome, healthy });
+      };
+      const armStallTimer = (): void => {
+        clearTimeout(stallTimer);
+        stallTimer = setTimeout(
+          () => finish({ cause: "stall", detail: `no data for ${stallTimeoutMs} ms`, healthy }),
+          stallTimeoutMs,
+        );
+      };
+      const splitter = new LineSplitter({
+        keepAlive: () => undefined,
+        dropped: (reason, bytes) => {
+          observer.messageDropped(reason);
+          this.drops.report(reason, `a ${bytes}-byte line`);
+        },
+        line: (text) => {
+          if (finished) return;
+          const parsed = parseStreamMessage(text, receivedAt);
+          switch (parsed.kind) {
+            case "tweet":
+              observer.tweetReceived();
+              if (!sink.push(parsed.event, receivedAtMs)) full = true;
+              return;
+            case "dropped":
+              observer.messageDropped(parsed.reason);
+              this.drops.report(parsed.reason, parsed.detail, parsed.tweetId);
+              return;
+            case "stream-error":
+              lastStreamError = parsed.detail;
+              logger.warn({ detail: parsed.detail }, "X sent an error message on the stream");
+              return;
+            case "operational-disconnect":
+              finish({ cause: "operational-disconnect", detail: parsed.detail, healthy });
+              return;
+          }
+        },
+      });
+
+      this.finishCurrent = finish;
+      body.on("data", (chunk: Buffer) => {
+        healthy = true;
+        receivedAtMs = Date.now();
+        receivedAt = new Date(receivedAtMs).toISOString();
+        splitter.push(chunk);
+        if (finished) return;
+        if (!full) return armStallTimer();
+        // The sink is full: stop reading the socket (TCP pushes back on X) until there is room again.
+        // Silence while we are not reading is ours, not X's, so the stall timer waits too.
+        full = false;
+        clearTimeout(stallTimer);
+        body.pause();
+        void sink.waitForRoom().then(() => {
+          if (finished) return;
+          armStallTimer();
+          body.resume();
+        });
+      });
+      body.once("end", () =>
+        finish(
+          lastStreamError === undefined
+            ? { cause: "network", detail: "X ended the stream", healthy }
+            : { cause: "stream-error", detail: lastStreamError, healthy },
+        ),
+      );
+      body.once("error", (error: Error) => finish({ cause: "network", detail: error.message, healthy }));
+      body.once("close", () => finish({ cause: "network", detail: "the connection closed", healthy }));
+      armStallTimer();
+    });
+  }
+
+  /** Ends the current read (closing its connection); it resolves with `undefined`. */
+  stop(): void {
+    this.finishCurrent?.(undefined);
+  }
+}

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { tweetEventSchema } from "../../../events/index.js";
+import { CHUNKING_MODES, startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
+import { type Harness, receivedPairs, sentPairs, startIngest, waitUntil } from "./ingest-harness.js";
+
+let emulator: XEmulator;
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.ingest.stop();
+  harness = undefined;
+  await emulator.close();
+});
+
+describe("X ingest through twitter-api-v2 against the emulator", () => {
+  it.each(CHUNKING_MODES)("chunking %s: every tweet arrives once, text byte-identical", async (chunking) => {
+    emulator = await startXEmulator({ chunking, seed: 21 });
+    const count = chunking === "bytewise" ? 5 : 150;
+    emulator.publish(count);
+    harness = startIngest(emulator);
+    await waitUntil(() => harness?.sink.events.length === count);
+
+    expect(receivedPairs(harness.sink)).toEqual(sentPairs(emulator));
+    for (const [i, event] of harness.sink.events.entries()) {
+      const sent = emulator.sent[i]?.message;
+      expect(Buffer.from(event.text, "utf8").equals(Buffer.from(sent?.data.text ?? "", "utf8"))).toBe(true);
+      expect(event.author).toEqual(sent?.includes?.users[0]);
+      expect(tweetEventSchema.safeParse(event).success).toBe(true);
+    }
+    expect(harness.observer.drops).toEqual([]);
+    expect(harness.observer.tweets).toBe(count);
+  });
+
+  it("filtered stream: syncs the rules, then carries each tweet's matching rule", async () => {
+    emulator = await startXEmulator();
+    emulator.publish(20);
+    harness = startIngest(emulator, {
+      stream: "filtered",
+      rules: [{ value: "cats has:media", tag: "cats" }],
+    });
+    await waitUntil(() => harness?.sink.events.length === 20);
+    const [rule] = emulator.rules();
+    expect(harness.sink.events.every((e) => e.matchingRules?.[0]?.id === rule?.id)).toBe(true);
+    expect(harness.sink.events[0]?.matchingRules).toEqual([{ id: rule?.id, tag: "cats" }]);
+    const stream = emulator.requests.find((r) => r.path === "/2/tweets/search/stream");
+    expect(stream?.query).toEqual({ "tweet.fields": "created_at,lang,author_id", expansions: "author_id" });
+  });
+
+  it("logs in with API key and secret (app-only) when no bearer token is given", async () => {
+    emulator = await startXEmulator({ apiKey: "key-123", apiSecret: "secret-456" });
+    emulator.publish(3);
+    harness = startIngest(emulator, { credentials: { apiKey: "key-123", apiSecret: "secret-456" } });
+    await waitUntil(() => harness?.sink.events.length === 3);
+    expect(emulator.requests[0]?.path).toBe("/oauth2/token");
+  });
+
+  it("reports a tweet whose author is missing from includes as dropped, and goes on", async () => {
+    emulator = await startXEmulator();
+    const [first] = emulator.publish(1);
+    emulator.publish([
+      { tweet: { ...(first?.tweet as NonNullable<typeof first>["tweet"]), id: "9" }, author: null },
+    ]);
+    emulator.publish(1);
+    harness = startIngest(emulator);
+    await waitUntil(() => harness?.sink.events.length === 2);
+    await waitUntil(() => harness?.observer.drops.length === 1);
+    expect(harness.observer.drops).toEqual(["author-missing"]);
+    expect(harness.logs.join("")).toContain("author");
+  });
+
+  it("drops malformed lines and survives in-stream error messages without losing the tweets around them", async () => {
+    emulator = await startXEmulator();
+    emulator.publish(2);
+    emulator.faults.injectMalformed();
+    emulator.faults.injectLine("[]");
+    emulator.faults.injectError({ title: "Something", detail: "happened" });
+    emulator.publish(2);
+    harness = startIngest(emulator);
+    await waitUntil(() => harness?.sink.events.length === 4);
+    expect(receivedPairs(harness.sink)).toEqual(sentPairs(emulator));
+    expect(harness.observer.drops).toEqual(["malformed-json", "not-a-tweet"]);
+    expect(harness.logs.join("")).toContain("Something: happened");
+    expect(harness.observer.disconnects).toEqual([]);
+  });
+});

@@ -1,0 +1,143 @@
+import type { Logger } from "pino";
+import type { EventSink, IngestObserver, XIngestOptions, XStreamIngest } from "./ingest-types.js";
+import { Backoff, classifyFailure, X_BACKOFF, type XIngestFatalError } from "./reconnect-policy.js";
+import { syncRules } from "./rules-sync.js";
+import { openStream } from "./stream-connection.js";
+import { type ReadOutcome, StreamReader } from "./stream-reader.js";
+import { connectXClient, type XClient } from "./x-client.js";
+
+/** Fields every event needs: created_at, lang, and the author (id, name, username come by default). */
+const STREAM_QUERY = { "tweet.fields": "created_at,lang,author_id", expansions: "author_id" };
+const STREAM_PATHS = { filtered: "tweets/search/stream", sample: "tweets/sample/stream" } as const;
+/** X sends a keep-alive every 20 s; 30 s of silence means the connection is gone. */
+const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
+/**
+ * Streams tweets from X into `sink` until stopped: authenticates, syncs the rules, connects, reads, and
+ * reconnects as X asks (see reconnect-policy.ts). Credentials and rules X refuses end it: `fatal` resolves.
+ */
+export function createXStreamIngest(
+  options: XIngestOptions,
+  sink: EventSink,
+  observer: IngestObserver,
+  logger: Logger,
+): XStreamIngest {
+  const log = logger.child({ component: "x-ingest" });
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  const backoff = new Backoff({ ...X_BACKOFF, ...options.backoff });
+  const reader = new StreamReader({ sink, observer, logger: log, stallTimeoutMs });
+  const stopController = new AbortController();
+  let connected = false;
+  let running: Promise<void> | undefined;
+  let resolveFatal: (error: Error) => void = () => undefined;
+  const fatal = new Promise<Error>((resolve) => {
+    resolveFatal = resolve;
+  });
+
+  /** Runs `step` until it succeeds, waiting between failures; undefined once stopped or fatal. */
+  async function retrying<T>(what: string, step: () => Promise<T>): Promise<T | undefined> {
+    while (!stopController.signal.aborted) {
+      try {
+        return await step();
+      } catch (error) {
+        if (stopController.signal.aborted) return undefined;
+        if (!(await recover(classifyFailure(error, what)))) return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** Handles a failure: false when ingest must end (fatal, or stopped while waiting). */
+  async function recover(failure: ReturnType<typeof classifyFailure> | ReadOutcome): Promise<boolean> {
+    if ("fatal" in failure && failure.fatal) {
+      stopWithFatal(failure.error);
+      return false;
+    }
+    const { cause, detail } = failure as { cause: ReadOutcome["cause"]; detail: string };
+    observer.disconnected(cause, detail);
+    const delayMs = backoff.next(cause, "retryAtMs" in failure ? failure.retryAtMs : undefined);
+    log.warn({ cause, detail, retryInMs: delayMs }, "X stream unavailable; retrying");
+    return sleep(delayMs, stopController.signal);
+  }
+
+  function stopWithFatal(error: XIngestFatalError): void {
+    log.error({ reason: error.message }, "X ingest stopped for good");
+    resolveFatal(error);
+    stopController.abort();
+  }
+
+  async function connectAndRead(client: XClient): Promise<void> {
+    const path = STREAM_PATHS[options.stream];
+    while (!stopController.signal.aborted) {
+      const connection = await retrying(`connecting to ${path}`, () =>
+        openStream(client, path, STREAM_QUERY, {
+          stopSignal: stopController.signal,
+          connectTimeoutMs: stallTimeoutMs,
+        }),
+      );
+      if (!connection) return;
+      connected = true;
+      observer.connected();
+      log.info({ stream: options.stream }, "connected to the X stream");
+      const outcome = await reader.read(connection);
+      connected = false;
+      if (!outcome) return;
+      if (outcome.healthy) backoff.reset();
+      if (!(await recover(outcome))) return;
+    }
+  }
+
+  async function run(): Promise<void> {
+    const client = await retrying("authenticating", () => connectXClient(options));
+    if (!client) return;
+    try {
+      const rules = options.rules;
+      if (options.stream === "filtered" && rules) {
+        const synced = await retrying("syncing stream rules", async () => {
+          await syncRules(client, rules, log);
+          return true;
+        });
+        if (!synced) return;
+      }
+      await connectAndRead(client);
+    } finally {
+      client.close();
+    }
+  }
+
+  return {
+    start() {
+      running ??= run().catch((error: unknown) => {
+        // A bug, not an X failure: surface it as fatal rather than leaving ingest silently dead.
+        log.error({ err: error }, "X ingest crashed");
+        resolveFatal(error instanceof Error ? error : new Error(String(error)));
+      });
+    },
+    async stop() {
+      stopController.abort();
+      reader.stop();
+      await running;
+      connected = false;
+    },
+    get connected() {
+      return connected;
+    },
+    fatal,
+  };
+}
+
+/** Waits `ms`; false if `signal` aborted first. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
