@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Version of the envelope this code writes. Readers accept exactly the versions they understand. */
 export const EVENT_VERSION = 1 as const;

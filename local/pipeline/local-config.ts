@@ -1,0 +1,49 @@
+/** Settings of the local pipeline (`npm start`), read once from the environment. */
+export interface LocalConfig {
+  stackName: string;
+  region: string;
+  ports: { producer: number; kinesis: number; dynamodb: number; sqs: number; x: number };
+  host: string;
+  tweetsPerSecond: number;
+  shardCount: number;
+  progressIntervalMs: number;
+  /** Set when the user brings real X credentials: the emulator is then not started. */
+  realX: { bearerToken: string; baseUrl: string; rules: string | undefined } | undefined;
+}
+
+export class LocalConfigError extends Error {
+  override readonly name = "LocalConfigError";
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new LocalConfigError(`${name}: expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
+  const bearerToken = env.X_BEARER_TOKEN;
+  return {
+    stackName: env.STACK_NAME || "tweetstream",
+    region: env.AWS_REGION || "us-east-1",
+    // Fixed, printed ports so the AWS CLI or any SDK can be pointed at the emulators.
+    ports: {
+      producer: int(env, "PORT", 3000, 0, 65535),
+      kinesis: int(env, "LOCAL_KINESIS_PORT", 4567, 0, 65535),
+      dynamodb: int(env, "LOCAL_DYNAMODB_PORT", 4568, 0, 65535),
+      sqs: int(env, "LOCAL_SQS_PORT", 4569, 0, 65535),
+      x: int(env, "LOCAL_X_PORT", 4570, 0, 65535),
+    },
+    host: env.LOCAL_HOST || "127.0.0.1",
+    tweetsPerSecond: int(env, "LOCAL_TWEETS_PER_SECOND", 50, 0, 100_000),
+    shardCount: int(env, "LOCAL_SHARD_COUNT", 2, 1, 50),
+    progressIntervalMs: int(env, "LOCAL_PROGRESS_INTERVAL_MS", 5000, 100, 3_600_000),
+    realX: bearerToken
+      ? { bearerToken, baseUrl: env.X_API_BASE_URL || "https://api.x.com", rules: env.X_STREAM_RULES }
+      : undefined,
+  };
+}

@@ -1,0 +1,196 @@
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { Logger } from "pino";
+import { buildApp, type ProducerApp } from "../../producer-service/app.js";
+import { loadConfig as loadProducerConfig } from "../../producer-service/config.js";
+import { startDynalite } from "../emulators/dynalite.js";
+import { startKinesalite } from "../emulators/kinesalite.js";
+import type { RunningEmulator } from "../emulators/listen.js";
+import type { KinesisHandler } from "../esm-runner/invoke-handler.js";
+import { EventSourceMappingRunner } from "../esm-runner/runner.js";
+import { type SqsEmulator, startSqsEmulator } from "../sqs-emulator/index.js";
+import { startXEmulator, type XEmulator } from "../x-emulator/index.js";
+import {
+  createEventTable,
+  createStream,
+  LOCAL_CREDENTIALS,
+  localDynamoClient,
+  localKinesisClient,
+} from "./aws-resources.js";
+import type { LocalConfig } from "./local-config.js";
+
+export interface PipelineOptions {
+  /** Extra producer settings (e.g. AGGREGATION=on), as environment variables. */
+  producerEnv?: Record<string, string>;
+  /** Lets a test put faults around the real handler; the pipeline itself always uses the real one. */
+  wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
+  /** Event source mapping settings. */
+  mapping?: {
+    batchSize?: number;
+    batchingWindowMs?: number;
+    maxRetryAttempts?: number;
+    retryDelayMs?: number;
+  };
+  logger: Logger;
+}
+
+export interface LocalPipeline {
+  names: { stream: string; table: string; queue: string; functionName: string };
+  endpoints: { producer: string; kinesis: string; dynamodb: string; sqs: string; x: string };
+  x: XEmulator | undefined;
+  producer: ProducerApp;
+  runner: EventSourceMappingRunner;
+  sqs: SqsEmulator;
+  dynamo: ReturnType<typeof localDynamoClient>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole architecture on one machine: X (emulated unless real credentials are given) → producer →
+ * kinesalite → event source mapping runner → the real processor handler → dynalite, with an SQS-protocol
+ * dead-letter queue. Everything listens on loopback.
+ */
+export async function startLocalPipeline(
+  config: LocalConfig,
+  options: PipelineOptions,
+): Promise<LocalPipeline> {
+  const { stackName, region, host, ports } = config;
+  const names = {
+    stream: `${stackName}-events`,
+    table: `${stackName}-EventData`,
+    queue: `${stackName}-dlq`,
+    functionName: `${stackName}-DDBEventProcessor`,
+  };
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closeOne of closers.reverse()) await closeOne().catch(() => undefined);
+  };
+  try {
+    const kinesalite = await track(closers, startKinesalite({ port: ports.kinesis, host }));
+    const dynalite = await track(closers, startDynalite({ port: ports.dynamodb, host }));
+    const sqs = await startSqsEmulator({ port: ports.sqs, host, queues: [names.queue] });
+    closers.push(() => sqs.close());
+    const x = config.realX
+      ? undefined
+      : await startXEmulator({
+          host,
+          port: ports.x,
+          tweetsPerSecond: config.tweetsPerSecond,
+          recordSent: false,
+        });
+    if (x) closers.push(() => x.close());
+
+    const kinesis = localKinesisClient(kinesalite.endpoint, region);
+    const dynamo = localDynamoClient(dynalite.endpoint, region);
+    closers.push(async () => {
+      kinesis.destroy();
+      dynamo.destroy();
+    });
+    await createStream(kinesis, names.stream, config.shardCount);
+    await createEventTable(dynamo, names.table);
+
+    // The processor reads its configuration and endpoints from the environment at cold start, as in Lambda.
+    Object.assign(process.env, {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.url,
+      TABLE_NAME: names.table,
+      DLQ_URL: sqs.queueUrl(names.queue),
+      // One info line per batch is right in Lambda; locally it would drown the progress lines.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    });
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    const queueUrl = sqs.queueUrl(names.queue);
+    const sqsClient = new SQSClient({ endpoint: sqs.url, region, credentials: LOCAL_CREDENTIALS });
+    closers.push(async () => sqsClient.destroy());
+    const { handler } = (await import("../../processor/handler.js")) as { handler: KinesisHandler };
+
+    const runner = new EventSourceMappingRunner({
+      kinesis,
+      streamName: names.stream,
+      target: {
+        handler: options.wrapHandler ? options.wrapHandler(handler) : handler,
+        functionName: names.functionName,
+        timeoutMs: 60_000,
+        source: {
+          streamArn: `arn:aws:kinesis:${region}:000000000000:stream/${names.stream}`,
+          region,
+          invokeIdentityArn: `arn:aws:iam::000000000000:role/${names.functionName}`,
+        },
+      },
+      ...options.mapping,
+      sendToDestination: async (message) => {
+        await sqsClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message }));
+      },
+      logger: options.logger.child({ component: "event-source-mapping" }),
+    });
+    await runner.start();
+    closers.push(() => runner.stop());
+
+    const producerConfig = loadProducerConfig({
+      ...process.env,
+      ...producerXEnv(config, x),
+      KINESIS_STREAM_NAME: names.stream,
+      AWS_ENDPOINT_URL_KINESIS: kinesalite.endpoint,
+      PORT: String(ports.producer),
+      HOST: host,
+      ...options.producerEnv,
+    });
+    const producer = buildApp(producerConfig, {
+      logger: options.logger.child({ component: "producer" }),
+      kinesisClient: localKinesisClient(kinesalite.endpoint, region),
+    });
+    const producerUrl = await producer.listen({ port: ports.producer, host });
+    // Closed in reverse: the producer stops ingest and flushes first, then the runner drains what it read.
+    closers.push(() => producer.close());
+
+    return {
+      names,
+      endpoints: {
+        producer: producerUrl,
+        kinesis: kinesalite.endpoint,
+        dynamodb: dynalite.endpoint,
+        sqs: sqs.url,
+        x: x?.url ?? config.realX?.baseUrl ?? "",
+      },
+      x,
+      producer,
+      runner,
+      sqs,
+      dynamo,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function producerXEnv(config: LocalConfig, x: XEmulator | undefined): Record<string, string> {
+  if (config.realX) {
+    const env: Record<string, string> = {
+      X_BEARER_TOKEN: config.realX.bearerToken,
+      X_API_BASE_URL: config.realX.baseUrl,
+    };
+    if (config.realX.rules) env.X_STREAM_RULES = config.realX.rules;
+    return env;
+  }
+  if (!x) throw new Error("X emulator not started");
+  return {
+    X_BEARER_TOKEN: x.bearerToken,
+    X_API_BASE_URL: x.url,
+    // The filtered stream delivers nothing without rules, on X and on the emulator.
+    X_STREAM_RULES: JSON.stringify([{ value: "tweetstream OR aws OR kinesis", tag: "local-demo" }]),
+  };
+}
+
+async function track(
+  closers: (() => Promise<void>)[],
+  started: Promise<RunningEmulator>,
+): Promise<RunningEmulator> {
+  const emulator = await started;
+  closers.push(() => emulator.close());
+  return emulator;
+}
