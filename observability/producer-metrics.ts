@@ -1,6 +1,7 @@
 /**
- * The metric families the producer exports, as the dashboard and alert rules use them. Tests check this
- * list against the running producer's /metrics, so a renamed metric breaks a test instead of a dashboard.
+ * The metric families the producer exports that the dashboard and alert rules use. Tests check that the
+ * dashboard and rules use no other metric, and that the running producer's /metrics declares every one of
+ * these with this type: a renamed metric breaks a test instead of a dashboard.
  */
 export const PRODUCER_METRICS = {
   tweetstream_producer_tweets_received_total: "counter",
@@ -18,9 +19,29 @@ export const PRODUCER_METRICS = {
   tweetstream_producer_records_dropped_total: "counter",
   tweetstream_producer_ack_latency_seconds: "histogram",
   tweetstream_producer_possible_duplicates_total: "counter",
+  tweetstream_producer_kinesis_records_put_total: "counter",
+  tweetstream_producer_stream_messages_dropped_total: "counter",
+  tweetstream_producer_throttle_delay_seconds: "gauge",
+  // prom-client's default metrics, which the dashboard's process panels use.
+  process_resident_memory_bytes: "gauge",
+  process_cpu_seconds_total: "counter",
+  nodejs_eventloop_lag_p99_seconds: "gauge",
 } as const;
 
 export type ProducerMetricName = keyof typeof PRODUCER_METRICS;
+
+/**
+ * Metric names a PromQL expression uses, with histogram series suffixes (_bucket, _sum, _count) mapped to
+ * their family. Only names of this project's and prom-client's families are recognised.
+ */
+export function metricNamesIn(expr: string): string[] {
+  const names = expr.match(/\b(?:tweetstream_[a-z0-9_]+|process_[a-z0-9_]+|nodejs_[a-z0-9_]+)\b/g) ?? [];
+  const families = names.map((name) => {
+    const family = name.replace(/_(?:bucket|sum|count)$/, "");
+    return family !== name && PRODUCER_METRICS[family as ProducerMetricName] === "histogram" ? family : name;
+  });
+  return [...new Set(families)];
+}
 
 /** `# TYPE name kind` lines of a Prometheus text exposition, as a name → kind map. */
 export function declaredMetricTypes(exposition: string): Map<string, string> {
