@@ -30,8 +30,9 @@ export interface XEmulatorFaults {
   injectLine(line: string | Buffer): void;
   /** Queue a line that is not JSON. */
   injectMalformed(): void;
-  /** Queue an in-stream error message: `{"errors":[...]}` without `data`. */
-  injectError(problem?: Partial<XProblem>): void;
+  /** Queue an in-stream error message: `{"errors":[...]}` without `data`; `endStream` ends the stream after it,
+   * as X does when it disconnects a client (for example one too slow to keep up). */
+  injectError(problem?: Partial<XProblem>, options?: { endStream?: boolean }): void;
   /** Queue X's operational-disconnect message; the emulator ends the stream after sending it. */
   operationalDisconnect(): void;
   setChunking(mode: ChunkingMode): void;
@@ -58,7 +59,8 @@ export function createFaults(
     stall: ({ afterTweets = 0 } = {}) => onConnections((c) => c.stall(afterTweets)),
     injectLine: (text) => line(text),
     injectMalformed: () => line('{"data":{"id":"1","text":"truncated'),
-    injectError: (problem) => line(JSON.stringify(streamErrorMessage(problem))),
+    injectError: (problem, { endStream = false } = {}) =>
+      line(JSON.stringify(streamErrorMessage(problem)), endStream),
     operationalDisconnect: () => line(JSON.stringify(operationalDisconnectMessage()), true),
     setChunking: (mode) => {
       state.chunking = mode;

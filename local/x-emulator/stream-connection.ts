@@ -92,6 +92,8 @@ export class StreamConnection {
       } finally {
         this.writing = false;
       }
+      // Writes that the socket accepts do not yield: let timers and other sockets run between batches.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
