@@ -81,8 +81,7 @@ export function classifyFailure(error: unknown, what: string): Failure {
     return { fatal: false, cause: "http", detail };
   }
   if (error instanceof ApiRequestError) {
-    const reason = (error.requestError as Error | undefined)?.message ?? error.message;
-    return { fatal: false, cause: "network", detail: `${what}: ${reason}` };
+    return { fatal: false, cause: "network", detail: `${what}: ${networkReason(error)}` };
   }
   return { fatal: false, cause: "network", detail: `${what}: ${(error as Error)?.message ?? String(error)}` };
 }
@@ -95,4 +94,17 @@ export function describeProblem(data: unknown): string {
     return typeof detail === "string" && detail !== title ? `${title}: ${detail}` : title;
   const first = Array.isArray(errors) ? (errors[0] as { message?: unknown } | undefined) : undefined;
   return typeof first?.message === "string" ? first.message : "";
+}
+
+/**
+ * The socket-level reason behind an `ApiRequestError`. twitter-api-v2 1.29 stores it as `error` while its
+ * `requestError` getter reads `requestError`, so the getter is always undefined; we read both.
+ */
+function networkReason(error: ApiRequestError): string {
+  const options = (error as unknown as { _options?: { error?: unknown } })._options;
+  const underlying = (error.requestError ?? options?.error) as (Error & { cause?: unknown }) | undefined;
+  if (!underlying) return error.message;
+  const cause = underlying.cause instanceof Error ? ` (${underlying.cause.message})` : "";
+  const code = (underlying as { code?: unknown }).code;
+  return `${underlying.message}${typeof code === "string" && !underlying.message.includes(code) ? ` ${code}` : ""}${cause}`;
 }

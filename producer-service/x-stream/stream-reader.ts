@@ -77,6 +77,8 @@ export class StreamReader {
           const parsed = parseStreamMessage(text, receivedAt);
           switch (parsed.kind) {
             case "tweet":
+              // An error X sent earlier did not end the stream, so it will not explain a later disconnect.
+              lastStreamError = undefined;
               observer.tweetReceived();
               if (!sink.push(parsed.event, receivedAtMs)) full = true;
               return;
