@@ -36,6 +36,8 @@ export interface XEmulatorOptions {
   maxConnections?: number;
   /** Keep every sent tweet in `sent` (turn off for long benchmark runs). Default true. */
   recordSent?: boolean;
+  /** Gzip the streams of clients that accept it, as X does (chunk boundaries then are gzip's). Default false. */
+  gzip?: boolean;
   /** Rate-driven generation pauses while this many items wait for a connection. Default 100,000. */
   maxQueued?: number;
   generator?: Omit<TweetGeneratorOptions, "seed">;
@@ -80,6 +82,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     keepAliveMs: options.keepAliveMs ?? 20_000,
     maxConnections: options.maxConnections ?? 1,
     recordSent: options.recordSent ?? true,
+    gzip: options.gzip ?? false,
     state: { chunking: options.chunking ?? "coalesced", refusals: [], nextConnection: [] },
   });
   const credentials = {

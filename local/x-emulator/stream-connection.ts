@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { createGzip, type Gzip } from "node:zlib";
 import { type ChunkingMode, chunkMessage } from "./chunking.js";
 import type { Random } from "./prng.js";
 import type { StreamRule } from "./rules.js";
@@ -49,6 +50,9 @@ export class StreamConnection {
   private messageIndex = 0;
   private readonly keepAlive: NodeJS.Timeout;
   private readonly closedSignal: Promise<void>;
+  /** Where bytes go: the response, or a gzip stream in front of it when the client asked for gzip. */
+  private readonly out: ServerResponse | Gzip;
+  private readonly gzip: Gzip | undefined;
 
   constructor(
     readonly id: number,
@@ -56,14 +60,21 @@ export class StreamConnection {
     private readonly res: ServerResponse,
     private readonly projection: Projection,
     private readonly ctx: StreamContext,
+    gzip = false,
   ) {
+    this.gzip = gzip ? createGzip() : undefined;
+    this.gzip?.pipe(res);
+    this.out = this.gzip ?? res;
     this.closedSignal = new Promise((resolve) => res.once("close", resolve));
     void this.closedSignal.then(() => {
       this.closed = true;
       clearInterval(this.keepAlive);
+      this.gzip?.destroy();
     });
     this.keepAlive = setInterval(() => {
-      if (!this.stalled && !this.writing && !this.closed) res.write(CRLF);
+      if (this.stalled || this.writing || this.closed) return;
+      this.out.write(CRLF);
+      this.gzip?.flush();
     }, ctx.keepAliveMs);
   }
 
@@ -123,7 +134,7 @@ export class StreamConnection {
       }
       for (const piece of chunkMessage(bytes, mode, this.ctx.random, this.messageIndex++)) {
         if (mode === "coalesced") pending.push(piece);
-        else if (!this.res.write(piece)) await this.drained();
+        else if (!this.write(piece)) await this.drained();
         pendingBytes += piece.length;
       }
       if (message === undefined) {
@@ -136,10 +147,14 @@ export class StreamConnection {
       if (this.stalled) break;
     }
     if (this.tweetsUntilDisconnect === 0) after = this.disconnectMode === "end" ? "end" : "drop";
-    if (pending.length > 0 && !this.res.write(Buffer.concat(pending))) await this.drained();
+    if (pending.length > 0 && !this.write(Buffer.concat(pending))) await this.drained();
     if (after !== "nothing") this.closed = true;
-    if (after === "end") this.res.end();
-    if (after === "drop") this.res.socket?.end();
+    if (after === "end") this.out.end();
+    if (after === "drop") {
+      // Let gzip hand over what it holds, then cut the connection.
+      if (this.gzip) await new Promise<void>((resolve) => this.gzip?.flush(() => resolve()));
+      this.res.socket?.end();
+    }
   }
 
   private onDisconnectDue(): void {
@@ -176,6 +191,13 @@ export class StreamConnection {
   }
 
   private drained(): Promise<void> {
-    return Promise.race([new Promise<void>((resolve) => this.res.once("drain", resolve)), this.closedSignal]);
+    return Promise.race([new Promise<void>((resolve) => this.out.once("drain", resolve)), this.closedSignal]);
+  }
+
+  /** Writes, and with gzip flushes, so every write reaches the client without waiting for more. */
+  private write(bytes: Buffer): boolean {
+    const room = this.out.write(bytes);
+    this.gzip?.flush();
+    return room;
   }
 }

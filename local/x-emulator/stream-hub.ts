@@ -19,6 +19,8 @@ export interface StreamHubOptions {
   keepAliveMs: number;
   maxConnections: number;
   recordSent: boolean;
+  /** Compress streams with gzip when the client accepts it (X does; twitter-api-v2 asks for it). */
+  gzip: boolean;
   state: FaultState;
 }
 
@@ -64,10 +66,22 @@ export class StreamHub {
       sendJson(res, 400, projection);
       return;
     }
-    res.writeHead(200, { "content-type": "application/json; charset=utf-8", ...rateLimitHeaders(50, 49) });
+    const gzip = this.options.gzip && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+    res.writeHead(200, {
+      "content-type": "application/json; charset=utf-8",
+      ...(gzip ? { "content-encoding": "gzip" } : {}),
+      ...rateLimitHeaders(50, 49),
+    });
     res.flushHeaders();
     req.socket.setNoDelay(true);
-    const connection = new StreamConnection(++this.connectionCount, kind, res, projection, this.context);
+    const connection = new StreamConnection(
+      ++this.connectionCount,
+      kind,
+      res,
+      projection,
+      this.context,
+      gzip,
+    );
     this.connections.add(connection);
     res.once("close", () => this.connections.delete(connection));
     for (const apply of state.nextConnection.splice(0)) apply(connection);

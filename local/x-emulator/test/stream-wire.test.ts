@@ -1,3 +1,5 @@
+import { type IncomingMessage, request } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { startXEmulator, type XEmulator } from "../index.js";
 import { openRawStream, type RawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
@@ -89,6 +91,24 @@ describe("stream wire format", () => {
     stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
     await waitUntil(() => (stream?.lines().length ?? 0) >= 3);
     expect(stream.lines().slice(0, 3)).toEqual(["", "", ""]);
+  });
+
+  it("gzips the stream for a client that accepts it (option gzip), flushing each write", async () => {
+    await withRule({ gzip: true, keepAliveMs: 20 });
+    emulator.publish(3);
+    const chunks: Buffer[] = [];
+    const req = request(`${emulator.url}${FILTERED}`, {
+      headers: { authorization: `Bearer ${emulator.bearerToken}`, "accept-encoding": "gzip" },
+    });
+    const response = await new Promise<IncomingMessage>((resolve) => req.on("response", resolve).end());
+    response.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const text = () => gunzipSync(Buffer.concat(chunks), { finishFlush: 2 /* Z_SYNC_FLUSH */ }).toString();
+    await waitUntil(() => chunks.length > 0 && text().split("\r\n").length > 5);
+    req.destroy();
+    expect(response.headers["content-encoding"]).toBe("gzip");
+    const lines = text().split("\r\n");
+    expect(lines.slice(0, 3).map((line) => JSON.parse(line).data.id)).toEqual(emulator.sent.map((s) => s.id));
+    expect(lines[3]).toBe("");
   });
 
   it("answers a wrong bearer token with 401 in X's problem format", async () => {
