@@ -31,6 +31,17 @@ describe("X ingest through twitter-api-v2 against the emulator", () => {
     expect(harness.observer.tweets).toBe(count);
   });
 
+  it("gzip-compressed stream (as X sends it when asked): every tweet arrives once, across a reconnect", async () => {
+    emulator = await startXEmulator({ gzip: true, seed: 8 });
+    emulator.publish(200);
+    emulator.faults.disconnect({ afterTweets: 120, mode: "drop" });
+    harness = startIngest(emulator);
+    await waitUntil(() => harness?.sink.events.length === 200);
+    expect(receivedPairs(harness.sink)).toEqual(sentPairs(emulator));
+    expect(emulator.connectionCount).toBe(2);
+    expect(harness.observer.drops).toEqual([]);
+  });
+
   it("filtered stream: syncs the rules, then carries each tweet's matching rule", async () => {
     emulator = await startXEmulator();
     emulator.publish(20);

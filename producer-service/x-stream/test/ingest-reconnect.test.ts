@@ -49,14 +49,17 @@ describe("X ingest reconnects", () => {
     expect(receivedPairs(harness.sink)).toEqual(sentPairs(emulator));
   });
 
-  it("keeps a quiet but alive stream (keep-alives only) connected", async () => {
-    emulator = await startXEmulator({ keepAliveMs: 20 });
-    harness = startIngest(emulator, { stallTimeoutMs: 100 });
-    await emulator.waitForConnections(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(causes()).toEqual([]);
-    expect(harness.ingest.connected).toBe(true);
-  });
+  it.each([false, true])(
+    "keeps a quiet but alive stream (keep-alives only, gzip %s) connected",
+    async (gzip) => {
+      emulator = await startXEmulator({ keepAliveMs: 20, gzip });
+      harness = startIngest(emulator, { stallTimeoutMs: 100 });
+      await emulator.waitForConnections(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(causes()).toEqual([]);
+      expect(harness.ingest.connected).toBe(true);
+    },
+  );
 
   it("after X's operational-disconnect message", async () => {
     emulator = await startXEmulator();
