@@ -34,6 +34,13 @@ export function recordSize(record: SpoolRecord): number {
 
 export function encodeFrame(record: SpoolRecord): Buffer {
   const key = Buffer.from(record.partitionKey, "utf8");
+  // UTF-8 cannot carry a lone surrogate (Buffer.from turns it into U+FFFD): the key would come back different.
+  if (key.toString("utf8") !== record.partitionKey) {
+    throw new SpoolError(
+      "record-invalid",
+      "partition key is not well-formed Unicode (it has a lone surrogate)",
+    );
+  }
   if (key.length > MAX_PARTITION_KEY_BYTES) {
     throw new SpoolError(
       "record-invalid",

@@ -161,6 +161,9 @@ export class Spool {
           await handle.close();
         }
       }
+      // Unreachable while the bookkeeping is right; an empty batch would make a drain loop spin forever.
+      if (records.length === 0)
+        throw new SpoolError("corrupt", `${this.records} records are counted but none can be read`);
       return this.batch(start, records, ends, bytes);
     });
   }

@@ -32,6 +32,7 @@ export async function drain(spool: Spool, batchRecords = 7): Promise<SpoolRecord
     batch;
     batch = await spool.peek(batchRecords, 1 << 20)
   ) {
+    if (batch.records.length === 0) throw new Error("peek returned an empty batch");
     out.push(...batch.records);
     await spool.ack(batch.token);
   }

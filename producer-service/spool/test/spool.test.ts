@@ -157,7 +157,11 @@ describe("errors", () => {
       /record 1 of 2: partition key is 70000 bytes/,
     );
     await expect(spool.append([badTime])).rejects.toMatchObject({ kind: "record-invalid" });
-    expect(spool.stats().records).toBe(0);
+    // A lone surrogate would come back as U+FFFD: a different partition key, so it is refused up front.
+    await expect(spool.append([{ ...numbered(3), partitionKey: "a\uD800b" }])).rejects.toThrow(/well-formed/);
+    expect((await spool.append([{ ...numbered(4), partitionKey: "ключ-🔑" }])).accepted).toBe(1);
+    expect((await peekAll(spool))[0]?.partitionKey).toBe("ключ-🔑");
+    expect(spool.stats().records).toBe(1);
     await spool.close();
   });
 
