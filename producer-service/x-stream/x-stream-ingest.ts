@@ -1,9 +1,15 @@
 import type { Logger } from "pino";
 import type { EventSink, IngestObserver, XIngestOptions, XStreamIngest } from "./ingest-types.js";
-import { Backoff, classifyFailure, X_BACKOFF, type XIngestFatalError } from "./reconnect-policy.js";
+import {
+  Backoff,
+  classifyFailure,
+  type Failure,
+  X_BACKOFF,
+  type XIngestFatalError,
+} from "./reconnect-policy.js";
 import { syncRules } from "./rules-sync.js";
 import { openStream } from "./stream-connection.js";
-import { type ReadOutcome, StreamReader } from "./stream-reader.js";
+import { StreamReader } from "./stream-reader.js";
 import { connectXClient, type XClient } from "./x-client.js";
 
 /** Fields every event needs: created_at, lang, and the author (id, name, username come by default). */
@@ -11,6 +17,9 @@ const STREAM_QUERY = { "tweet.fields": "created_at,lang,author_id", expansions: 
 const STREAM_PATHS = { filtered: "tweets/search/stream", sample: "tweets/sample/stream" } as const;
 /** X sends a keep-alive every 20 s; 30 s of silence means the connection is gone. */
 const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+/** Waiting for X's response headers is bounded like silence, but never below this: a short stall timeout
+ * must not make connecting impossible on a busy machine. */
+const MIN_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Streams tweets from X into `sink` until stopped: authenticates, syncs the rules, connects, reads, and
@@ -48,14 +57,14 @@ export function createXStreamIngest(
   }
 
   /** Handles a failure: false when ingest must end (fatal, or stopped while waiting). */
-  async function recover(failure: ReturnType<typeof classifyFailure> | ReadOutcome): Promise<boolean> {
-    if ("fatal" in failure && failure.fatal) {
+  async function recover(failure: Failure): Promise<boolean> {
+    if (failure.fatal) {
       stopWithFatal(failure.error);
       return false;
     }
-    const { cause, detail } = failure as { cause: ReadOutcome["cause"]; detail: string };
+    const { cause, detail, retryAtMs } = failure;
     observer.disconnected(cause, detail);
-    const delayMs = backoff.next(cause, "retryAtMs" in failure ? failure.retryAtMs : undefined);
+    const delayMs = backoff.next(cause, retryAtMs);
     log.warn({ cause, detail, retryInMs: delayMs }, "X stream unavailable; retrying");
     return sleep(delayMs, stopController.signal);
   }
@@ -72,7 +81,7 @@ export function createXStreamIngest(
       const connection = await retrying(`connecting to ${path}`, () =>
         openStream(client, path, STREAM_QUERY, {
           stopSignal: stopController.signal,
-          connectTimeoutMs: stallTimeoutMs,
+          connectTimeoutMs: Math.max(stallTimeoutMs, MIN_CONNECT_TIMEOUT_MS),
         }),
       );
       if (!connection) return;
@@ -83,7 +92,7 @@ export function createXStreamIngest(
       connected = false;
       if (!outcome) return;
       if (outcome.healthy) backoff.reset();
-      if (!(await recover(outcome))) return;
+      if (!(await recover({ fatal: false, cause: outcome.cause, detail: outcome.detail }))) return;
     }
   }
 

@@ -18,7 +18,7 @@ afterEach(async () => {
   await emulator.close();
 });
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
 
 describe("X ingest flow control", () => {
   it("stops reading X while the sink is full, and resumes without loss when it has room", async () => {
@@ -28,7 +28,7 @@ describe("X ingest flow control", () => {
     emulator = await startXEmulator({ seed: 5 });
     emulator.publish(total);
     const sink = new CollectingSink(100);
-    harness = startIngest(emulator, { stallTimeoutMs: 100 }, sink);
+    harness = startIngest(emulator, { stallTimeoutMs: 200 }, sink);
     await waitUntil(() => sink.fullSignals > 0);
     await settle();
     const whilePaused = sink.events.length;

@@ -43,7 +43,7 @@ describe("X ingest reconnects", () => {
     emulator = await startXEmulator({ keepAliveMs: 20 });
     emulator.publish(6);
     emulator.faults.stall({ afterTweets: 3 });
-    harness = startIngest(emulator, { stallTimeoutMs: 150 });
+    harness = startIngest(emulator, { stallTimeoutMs: 300 });
     await waitUntil(() => harness?.sink.events.length === 6);
     expect(causes()).toEqual(["stall"]);
     expect(receivedPairs(harness.sink)).toEqual(sentPairs(emulator));
@@ -53,9 +53,9 @@ describe("X ingest reconnects", () => {
     "keeps a quiet but alive stream (keep-alives only, gzip %s) connected",
     async (gzip) => {
       emulator = await startXEmulator({ keepAliveMs: 20, gzip });
-      harness = startIngest(emulator, { stallTimeoutMs: 100 });
+      harness = startIngest(emulator, { stallTimeoutMs: 200 });
       await emulator.waitForConnections(1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       expect(causes()).toEqual([]);
       expect(harness.ingest.connected).toBe(true);
     },
