@@ -1,5 +1,6 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { FILE_MODE } from "./segment-files.js";
 
 /** Where the oldest unacknowledged record starts: a segment id and a byte offset in it. */
 export interface Position {
@@ -48,6 +49,6 @@ function isCount(value: unknown): value is number {
  */
 export async function writeCursor(dir: string, position: Position): Promise<void> {
   const temp = join(dir, CURSOR_TEMP);
-  await writeFile(temp, `${JSON.stringify({ version: 1, ...position })}\n`);
+  await writeFile(temp, `${JSON.stringify({ version: 1, ...position })}\n`, { mode: FILE_MODE });
   await rename(temp, join(dir, CURSOR_FILE));
 }

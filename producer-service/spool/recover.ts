@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { type FileHandle, open, stat, truncate, unlink } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { type Position, readCursor } from "./cursor-file.js";
-import { listSegmentIds, segmentPath } from "./segment-files.js";
+import { FILE_MODE, listSegmentIds, segmentPath } from "./segment-files.js";
 import { scanSegment } from "./segment-scan.js";
 
 /** What opening the spool found and repaired. Log it: anything but zeros and `[]` deserves a line. */
@@ -100,5 +100,5 @@ async function withHandle<T>(path: string, use: (handle: FileHandle) => Promise<
 
 /** Copies bytes from `start` to the end into `file` (replacing an older copy from an interrupted recovery). */
 async function quarantine(path: string, start: number, file: string): Promise<void> {
-  await pipeline(createReadStream(path, { start }), createWriteStream(file));
+  await pipeline(createReadStream(path, { start }), createWriteStream(file, { mode: FILE_MODE }));
 }

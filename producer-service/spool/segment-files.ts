@@ -3,6 +3,9 @@ import { access, mkdir, open, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { errnoOf, SpoolError } from "./errors.js";
 
+/** Owner read/write only, for every file the spool creates: they hold tweets and nothing else needs them. */
+export const FILE_MODE = 0o600;
+
 /** Ten digits hold every u32 id, so names sort in the same order as the ids they carry. */
 const SEGMENT_NAME = /^(\d{10})\.spool$/;
 

@@ -1,5 +1,5 @@
 import { type FileHandle, open, truncate, unlink } from "node:fs/promises";
-import { segmentPath, syncDirectory } from "./segment-files.js";
+import { FILE_MODE, segmentPath, syncDirectory } from "./segment-files.js";
 
 export interface Segment {
   readonly id: number;
@@ -108,8 +108,8 @@ export class SegmentLog {
   private async startSegment(created: number[]): Promise<void> {
     await this.closeWriter(true);
     const id = this.nextId++;
-    // "wx": a segment is never created over an existing file.
-    const handle = await open(this.path(id), "wx");
+    // "wx": a segment is never created over an existing file. 0600: it holds people's tweets, for us alone.
+    const handle = await open(this.path(id), "wx", FILE_MODE);
     this.writer = { id, handle };
     this.segments.push({ id, size: 0 });
     created.push(id);

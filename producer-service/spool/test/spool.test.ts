@@ -15,12 +15,16 @@ describe("append, peek and ack", () => {
     for (let n = 0; n < 60; n += 6) expect(await spool.append(range(n, 6))).toEqual({ accepted: 6 });
     const before = spool.stats();
     const files = await segmentFiles(dir);
+    const modes = await Promise.all(
+      [files[0] ?? "", "cursor.json"].map(async (f) => (await stat(join(dir, f))).mode),
+    );
     const delivered = await drain(spool);
     // Assess
     expect(before.records).toBe(60);
     expect(before.segments).toBeGreaterThan(4);
     expect(files).toHaveLength(before.segments);
     expect(files[0]).toBe("0000000001.spool");
+    expect(modes.map((mode) => mode & 0o777)).toEqual([0o600, 0o600]); // they hold tweets: owner only
     expect(plain(delivered)).toEqual(plain(range(0, 60)));
     expect(spool.stats()).toEqual({ records: 0, bytes: 0, maxBytes: 1 << 20, segments: 0 });
     expect(await segmentFiles(dir)).toEqual([]);
