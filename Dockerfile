@@ -20,6 +20,7 @@ FROM ${NODE_IMAGE} AS build
 # Path to a CA bundle for npm's registry connections; empty (npm's defaults) unless a proxy needs it.
 # Build stages only: ARG values never reach the runtime stage's environment or history.
 ARG npm_config_cafile
+ENV npm_config_update_notifier=false
 WORKDIR /build
 COPY package.json package-lock.json ./
 # --ignore-scripts: no dependency install script runs (the lockfile's native tools ship prebuilt
@@ -37,6 +38,7 @@ RUN npm run build
 # ---- prod-deps: only the producer's runtime dependencies ------------------------------------------------
 FROM ${NODE_IMAGE} AS prod-deps
 ARG npm_config_cafile
+ENV npm_config_update_notifier=false
 WORKDIR /build
 COPY package.json package-lock.json ./
 # cdktf, the AWS provider bindings, the compilers and test tools are devDependencies and stay out.
@@ -44,7 +46,8 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked --mount=type=secret,id=n
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 # The spool directory, made here and copied with its owner: the runtime stage has no RUN step, so nothing a
 # builder mounts into RUN steps (such as a CA bundle's mount point) can leave a trace in its layers.
-RUN mkdir -p /spool && chmod 0750 /spool
+RUN install -d -m 0755 /staging/var/lib/tweetstream \
+ && install -d -m 0750 -o 1000 -g 1000 /staging/var/lib/tweetstream/spool
 
 # ---- runtime --------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -71,7 +74,8 @@ COPY --from=build /build/dist/producer-service ./dist/producer-service
 
 # The spool is the only path the producer writes; mount a volume here so it survives restarts and the root
 # filesystem can be read-only (`docker run --read-only`, `read_only: true` in compose).
-COPY --from=prod-deps --chown=1000:1000 /spool /var/lib/tweetstream/spool
+# (Copied as a tree into /, so each directory keeps its owner and mode: root's parent, the user's 0750 spool.)
+COPY --from=prod-deps /staging/ /
 VOLUME ["/var/lib/tweetstream/spool"]
 
 # The base image's unprivileged `node` user, numeric so Kubernetes' runAsNonRoot can verify it.

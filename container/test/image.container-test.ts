@@ -5,8 +5,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { chown } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeEvent } from "../../events/index.js";
 import { missingProducerMetrics } from "../../observability/producer-metrics.js";
+import {
+  type ProducerBackends,
+  STREAM_NAME,
+  startProducerBackends,
+} from "../../observability/test/producer-backends.js";
+import { readStream } from "../../producer-service/test/support/kinesis-stream.js";
 import { buildImage } from "../lib/build-image.js";
 import {
   fromImage,
@@ -30,7 +38,6 @@ import { rootfsChanges, snapshotRootfs } from "../lib/rootfs-snapshot.js";
 import { runCommand } from "../lib/run-command.js";
 import { RunningProcess } from "../lib/running-process.js";
 import { ensureStandinBase } from "../lib/standin-base.js";
-import { type ProducerFixture, startProducerFixture } from "./producer-fixture.js";
 
 const repoRoot = new URL("../..", import.meta.url).pathname;
 const context = process.env.CONTAINER_TEST_CONTEXT ?? repoRoot;
@@ -55,7 +62,8 @@ let inspection: ImageInspection;
 let config: ImageConfig;
 let rootfs: string;
 let spoolDir: string;
-let fixture: ProducerFixture | undefined;
+let backends: ProducerBackends | undefined;
+let baseUrl: string;
 let producer: RunningProcess | undefined;
 let producerPid: number;
 let baseline: Map<string, string>;
@@ -90,8 +98,10 @@ beforeAll(async () => {
   spoolDir = mkdtempSync(join(tmpdir(), "tweetstream-spool-"));
   const uid = numericUid(config.User) ?? 0;
   await chown(spoolDir, uid, uid);
-  fixture = await startProducerFixture();
-  env = fixture.env;
+  // The real X API emulator and kinesalite on host loopback: chroot isolation shares the host's network.
+  backends = await startProducerBackends();
+  env = backends.env;
+  baseUrl = `http://127.0.0.1:${backends.port}`;
   // Baseline of the root filesystem after buildah's own per-run setup, before the producer touches it.
   await runInContainer(["node", "-e", "0"]);
   baseline = await snapshotRootfs(rootfs);
@@ -101,7 +111,7 @@ beforeAll(async () => {
   );
   const running = producer;
   await timed("producer start", () =>
-    waitForStatus(`${fixture?.baseUrl}/healthz`, 200, 30_000, () => running.running),
+    waitForStatus(`${baseUrl}/healthz`, 200, 30_000, () => running.running),
   ).catch((error: Error) => {
     throw new Error(`${error.message}\n--- container output ---\n${running.log}`);
   });
@@ -115,7 +125,7 @@ beforeAll(async () => {
 afterAll(async () => {
   producer?.kill();
   await producer?.exited;
-  await fixture?.close();
+  await backends?.close();
   await removeQuietly("rm", [containerName]);
   await removeQuietly("rmi", [tag]);
   if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
@@ -137,17 +147,43 @@ describe("the producer image, run from its own config", () => {
     const spool = statSync(join(rootfs, SPOOL));
     expect(spool.uid).toBe(numericUid(config.User));
     expect(spool.mode & 0o777).toBe(0o750);
+    expect(statSync(join(rootfs, SPOOL, "..")).uid, "the spool's parent stays root's").toBe(0);
   });
 
   it("answers /healthz with 200, and the image's own HEALTHCHECK command passes", async () => {
-    expect((await get(`${fixture?.baseUrl}/healthz`)).status).toBe(200);
+    expect((await get(`${baseUrl}/healthz`)).status).toBe(200);
     const probe = healthcheckCommand(config);
     expect(probe, "the image declares a HEALTHCHECK").toBeDefined();
     await runInContainer(probe ?? []);
   });
 
+  it("becomes ready: connected to X and writing to Kinesis", async () => {
+    const { body } = await waitForStatus(`${baseUrl}/readyz`, 200, 30_000, () => producer?.running ?? false);
+    expect(JSON.parse(body)).toMatchObject({ status: "ready" });
+  });
+
+  it("puts every tweet it reads from X into the stream, intact", async () => {
+    const kinesis = backends?.kinesis;
+    if (!backends || !kinesis) throw new Error("backends did not start");
+    const published = backends.x.publish(25).map(({ tweet }) => ({ id: tweet.id, text: tweet.text }));
+    const deadline = Date.now() + 20_000;
+    let stored: { id: string; text: string }[] = [];
+    while (stored.length < published.length && Date.now() < deadline) {
+      await sleep(250);
+      stored = (await readStream(kinesis, STREAM_NAME))
+        .flatMap((record) => record.userRecords)
+        .map((data) => {
+          const decoded = decodeEvent(data);
+          if (!decoded.ok) throw new Error(`undecodable event in the stream: ${decoded.error.message}`);
+          return { id: decoded.value.id, text: decoded.value.text };
+        });
+    }
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect(stored.sort(byId)).toEqual(published.sort(byId));
+  });
+
   it("exports every producer metric family and the default process metrics on /metrics", async () => {
-    const { status, body } = await get(`${fixture?.baseUrl}/metrics`);
+    const { status, body } = await get(`${baseUrl}/metrics`);
     expect(status).toBe(200);
     expect(missingProducerMetrics(body)).toEqual([]);
     expect(body).toMatch(/^process_resident_memory_bytes \d/m);
