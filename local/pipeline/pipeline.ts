@@ -57,7 +57,7 @@ export async function startLocalPipeline(
   const names = {
     stream: `${stackName}-events`,
     table: `${stackName}-EventData`,
-    queue: `${stackName}-dlq`,
+    queue: `${stackName}-processor-dlq`,
     functionName: `${stackName}-DDBEventProcessor`,
   };
   const closers: (() => Promise<void>)[] = [];
