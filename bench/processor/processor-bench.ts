@@ -184,7 +184,7 @@ async function dynaliteReference(options: ProcessorBenchOptions): Promise<Proces
     try {
       const config: Config = { format: "plain", batchTweets: 1000 };
       await measure(processor, dynalite.child, config, 1);
-      const m = await measure(processor, dynalite.child, config, 3);
+      const m = await measure(processor, dynalite.child, config, 2);
       options.log(
         `  processor plain@1000 against dynalite: ${Math.round(m.metrics.recordsPerSecond)} records/s`,
       );

@@ -55,7 +55,7 @@ export async function batchedPipeline(
   const body = new Readable({ read: () => undefined });
   const reader = new StreamReader({
     sink: writer,
-    observer: createIngestObserver(metrics, logger),
+    observer: createIngestObserver(metrics),
     logger,
     stallTimeoutMs: STALL_TIMEOUT_MS,
   });

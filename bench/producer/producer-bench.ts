@@ -16,7 +16,8 @@ import type { ProducerVariantName } from "./variants.js";
 export const RESPONSE_DELAYS_MS = [0, 10] as const;
 const VARIANTS: ProducerVariantName[] = ["seed", "batched", "aggregated", "ceiling"];
 const MB = 1024 * 1024;
-const SEED_WARMUP_TWEETS = 3000;
+const SEED_RUN_MS = 1500;
+const PACED_TWEETS_PER_SECOND = 1000;
 const GiB = 1024 * MB;
 
 export interface ProducerBenchOptions {
@@ -106,7 +107,6 @@ export async function runOnce(
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
   });
   try {
-    const seedDesign = config.variant === "seed";
     const request: ProducerRunRequest = {
       type: "prepare",
       variant: config.variant,
@@ -116,17 +116,11 @@ export async function runOnce(
       maxTweets: options.fullSpeedTweets,
       // The seed design at 10 ms does about 100 tweets/s: its runs are bounded by time alone.
       maxMs:
-        mode === "paced"
-          ? options.pacedMs
-          : seedDesign
-            ? Math.min(2000, options.fullSpeedMaxMs)
-            : options.fullSpeedMaxMs,
-      // V8 needs a few thousand SDK calls before the seed design's per-call cost settles (from ~2 ms to
-      // ~0.4 ms of CPU), so it warms up on 3,000 calls; the batched variants on half a run.
-      warmupTweets: seedDesign ? SEED_WARMUP_TWEETS : Math.round(options.fullSpeedTweets / 2),
-      warmupMs: seedDesign ? 3000 : 1000,
-      tweetsPerSecond: 1000,
-      drainGraceMs: mode === "paced" ? 2000 : 30_000,
+        mode === "paced" ? options.pacedMs : config.variant === "seed" ? SEED_RUN_MS : options.fullSpeedMaxMs,
+      ...warmup(config.variant, mode),
+      tweetsPerSecond: PACED_TWEETS_PER_SECOND,
+      // Paced: tweets not acknowledged within a second after the last one count as never acknowledged.
+      drainGraceMs: mode === "paced" ? 1000 : 30_000,
     };
     // The warm-up runs against immediate responses whatever the measured delay: JIT compilation only
     // needs calls, and the seed design at 10 ms would need half a minute for its 3,000.
@@ -152,6 +146,19 @@ export async function runOnce(
   }
 }
 
+/**
+ * V8 keeps optimizing for a while: the seed design's PutRecord costs ~2 ms of CPU for the first calls and
+ * ~0.4 ms after a few thousand; the batched pipeline needs some 40,000 tweets before its CPU per tweet
+ * settles. Paced runs at 1,000 tweets/s use a few percent of a core, so a short warm-up does there,
+ * except for the seed design, which needs its warm per-call cost to keep up at all.
+ */
+function warmup(variant: ProducerVariantName, mode: ProducerRunRequest["mode"]) {
+  if (variant === "seed") return { warmupTweets: 3000, warmupMs: 2500 };
+  return mode === "paced"
+    ? { warmupTweets: 10_000, warmupMs: 500 }
+    : { warmupTweets: 40_000, warmupMs: 1500 };
+}
+
 function throughputMetrics(
   result: ProducerRunResult,
   counters: SinkCounters,
@@ -167,6 +174,7 @@ function throughputMetrics(
     provisionedPutUnitsPer1MTweets: (counters.provisionedPutUnits * 1e6) / tweets,
     onDemandBilledGiBPer1MTweets: (counters.onDemandBilledBytes * 1e6) / tweets / GiB,
     peakRssMB: result.peakRssBytes / MB,
+    baselineRssMB: result.baselineRssBytes / MB,
     endpointCpuShare: endpointCpuMicros / 1e6 / seconds,
   };
 }

@@ -30,6 +30,8 @@ export interface ProducerRunResult {
   drained: boolean;
   cpuMicros: number;
   peakRssBytes: number;
+  /** RSS once modules and input were loaded, before any pipeline ran. */
+  baselineRssBytes: number;
   /** Paced mode: receive-to-acknowledge latency; tweets never acknowledged count as infinitely late. */
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
@@ -38,6 +40,7 @@ export interface ProducerRunResult {
 
 let request: ProducerRunRequest | undefined;
 let wireBody = Buffer.alloc(0);
+let baselineRssBytes = 0;
 let acked = 0;
 let latencies: number[] | undefined;
 
@@ -65,6 +68,7 @@ function createPipeline(req: ProducerRunRequest): Promise<ProducerPipeline> {
 async function prepare(req: ProducerRunRequest): Promise<object> {
   request = req;
   wireBody = readFileSync(req.wireFile);
+  baselineRssBytes = process.memoryUsage().rss;
   const pipeline = await createPipeline(req);
   const budget = { maxTweets: req.warmupTweets, maxMs: req.warmupMs };
   await feedAtFullSpeed(pipeline, cutIntoChunks(wireBody), budget, req.drainGraceMs);
@@ -103,6 +107,7 @@ async function measure(): Promise<ProducerRunResult> {
     drained: outcome.drained,
     cpuMicros: cpu.user + cpu.system,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    baselineRssBytes,
     latencyP50Ms: paced ? finiteOrNull(quantile(all, 0.5)) : null,
     latencyP99Ms: paced ? finiteOrNull(quantile(all, 0.99)) : null,
     unacknowledged: paced ? unacknowledged : 0,

@@ -8,6 +8,8 @@ export const PRODUCER_METRICS = [
   "provisionedPutUnitsPer1MTweets",
   "onDemandBilledGiBPer1MTweets",
   "peakRssMB",
+  /** RSS with modules and input loaded, before any pipeline ran: what the peak adds to. */
+  "baselineRssMB",
   /** CPU the counting endpoint used, as a share of one core: near 1 means it, not the producer, was the limit. */
   "endpointCpuShare",
 ] as const;

@@ -38,7 +38,7 @@ export function producerTable(rows: readonly ProducerRow[]): string {
       "GiB billed/1M (on-demand)",
       "p50 ms @1k/s",
       "p99 ms @1k/s",
-      "peak RSS MB",
+      "peak RSS MB (baseline)",
     ],
     rows.map((r) => {
       const t = r.throughput;
@@ -55,7 +55,7 @@ export function producerTable(rows: readonly ProducerRow[]): string {
         num(t.onDemandBilledGiBPer1MTweets.median, 3),
         r.latency ? num(r.latency.latencyP50Ms.median) : "n/a",
         r.latency ? `${withSpread(r.latency.latencyP99Ms)}${behind}` : "n/a",
-        num(t.peakRssMB.median),
+        `${num(t.peakRssMB.median)} (${num(t.baselineRssMB.median)})`,
       ];
     }),
   );
