@@ -1,13 +1,12 @@
-import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Position, writeCursor } from "./cursor-file.js";
 import { errnoOf, SpoolError } from "./errors.js";
-import { decodeFrame, encodeFrame, recordSize, type SpoolRecord } from "./frame.js";
+import { encodeFrame, type SpoolRecord } from "./frame.js";
 import { readOptions, type SpoolOptions, type SpoolSettings } from "./options.js";
+import { readFromHead } from "./read-head.js";
 import { recoverSpool, type SpoolRecovery } from "./recover.js";
 import { prepareDirectory } from "./segment-files.js";
 import { SegmentLog, WriteFailure } from "./segment-log.js";
-import { SegmentReader } from "./segment-reader.js";
 
 export interface SpoolStats {
   /** Records stored and not yet acknowledged. */
@@ -130,41 +129,14 @@ export class Spool {
     return this.serial(async () => {
       if (this.records === 0) return undefined;
       const start = this.head();
-      const records: SpoolRecord[] = [];
-      const ends: Position[] = [];
-      let bytes = 0;
-      for (const segment of this.log.segments) {
-        const path = this.log.path(segment.id);
-        const handle = await open(path, "r");
-        try {
-          const reader = new SegmentReader(
-            handle,
-            segment.size,
-            segment.id === start.segment ? start.offset : 0,
-          );
-          for (let step = await reader.next(); step.kind !== "end"; step = await reader.next()) {
-            if (step.kind !== "frame") {
-              throw new SpoolError(
-                "corrupt",
-                `${path} changed on disk: no valid record at byte ${step.offset}`,
-              );
-            }
-            const record = decodeFrame(step.frame);
-            const size = recordSize(record);
-            if (records.length > 0 && bytes + size > maxBytes) return this.batch(start, records, ends, bytes);
-            records.push(record);
-            ends.push({ segment: segment.id, offset: step.end });
-            bytes += size;
-            if (records.length === maxRecords) return this.batch(start, records, ends, bytes);
-          }
-        } finally {
-          await handle.close();
-        }
-      }
+      const { records, ends, bytes } = await readFromHead(this.log, start, maxRecords, maxBytes);
       // Unreachable while the bookkeeping is right; an empty batch would make a drain loop spin forever.
-      if (records.length === 0)
+      if (records.length === 0) {
         throw new SpoolError("corrupt", `${this.records} records are counted but none can be read`);
-      return this.batch(start, records, ends, bytes);
+      }
+      const token = Object.freeze({}) as SpoolToken;
+      this.tokens.set(token, { start, ends });
+      return { records, bytes, token };
     });
   }
 
@@ -252,12 +224,6 @@ export class Spool {
       }
     });
     return this.closing;
-  }
-
-  private batch(start: Position, records: SpoolRecord[], ends: Position[], bytes: number): SpoolBatch {
-    const token = Object.freeze({}) as SpoolToken;
-    this.tokens.set(token, { start, ends });
-    return { records, bytes, token };
   }
 
   /** Where the oldest unacknowledged record starts (meaningful while there are records). */
