@@ -98,6 +98,7 @@ export class Spool {
       }
     });
     return this.serial(async () => {
+      this.assertNotBroken(); // an earlier queued append may have failed since this one was called
       const { groups, accepted } = this.log.plan(frames, this.settings.maxBytes);
       if (accepted < frames.length) this.full = true;
       try {
@@ -247,8 +248,13 @@ export class Spool {
 
   private assertOpen(): void {
     if (this.state === "closed") throw new SpoolError("closed", "the spool is closed");
-    if (this.state === "broken")
+    this.assertNotBroken();
+  }
+
+  private assertNotBroken(): void {
+    if (this.state === "broken") {
       throw new SpoolError("closed", "a failed write left the spool unusable; reopen it");
+    }
   }
 
   private serial<T>(operation: () => Promise<T>): Promise<T> {

@@ -177,10 +177,13 @@ describe("failed writes", () => {
     const spool = await Spool.open({ dir, ...options });
     await rename(join(dir, "0000000002.spool"), join(dir, "tail.saved"));
     await symlink("/dev/full", join(dir, "0000000002.spool"));
-    // Act
-    await expect(spool.append([numbered(12)])).rejects.toThrow(/ENOSPC.*must be reopened/);
+    // Act: a second append is queued behind the one that will fail.
+    const failing = spool.append([numbered(12)]);
+    const queued = spool.append([numbered(13)]);
     // Assess
-    await expect(spool.append([numbered(13)])).rejects.toMatchObject({ kind: "closed" });
+    await expect(failing).rejects.toThrow(/ENOSPC.*must be reopened/);
+    await expect(queued).rejects.toMatchObject({ kind: "closed" });
+    await expect(spool.append([numbered(14)])).rejects.toMatchObject({ kind: "closed" });
     await spool.close();
     await rename(join(dir, "tail.saved"), join(dir, "0000000002.spool"));
     const reopened = await Spool.open({ dir, ...options });
