@@ -8,6 +8,8 @@ export type SpoolErrorKind =
   | "in-use"
   /** A record cannot be stored at all (not "the spool is full": that is an `append` result, not an error). */
   | "record-invalid"
+  /** A `peek` limit or an `ack` count out of range. */
+  | "argument"
   /** The token passed to `ack` was not issued by this spool or no longer starts at the head. */
   | "stale-token"
   /** Stored bytes failed their checksum after the spool was opened (the disk changed under us). */

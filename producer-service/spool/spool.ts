@@ -153,7 +153,7 @@ export class Spool {
     const n = count ?? batch.ends.length;
     if (!Number.isSafeInteger(n) || n < 0 || n > batch.ends.length) {
       throw new SpoolError(
-        "stale-token",
+        "argument",
         `count must be 0 to ${batch.ends.length} for this batch, got ${count}`,
       );
     }
@@ -168,6 +168,8 @@ export class Spool {
       const end = batch.ends[n - 1];
       if (end === undefined) return;
       const index = this.log.segments.findIndex((segment) => segment.id === end.segment);
+      // Unreachable: a batch starting at the head ends in a segment that only an ack of it can remove.
+      if (index === -1) throw new SpoolError("corrupt", `segment ${end.segment} of this batch is gone`);
       const consumed = end.offset === this.log.segments[index]?.size;
       const dropped = consumed ? index + 1 : index;
       // After a whole segment: the next id, even if that segment does not exist yet (recovery deletes every
@@ -265,5 +267,5 @@ export class Spool {
 }
 
 function invalidArgument(name: string, value: number): SpoolError {
-  return new SpoolError("record-invalid", `${name} must be a whole number of at least 1, got ${value}`);
+  return new SpoolError("argument", `${name} must be a whole number of at least 1, got ${value}`);
 }

@@ -83,7 +83,10 @@ describe("append, peek and ack", () => {
     await other.append(range(0, 5));
     const batch = (await spool.peek(2, 1 << 20)) ?? expect.fail("no batch");
     const foreign = (await other.peek(2, 1 << 20)) ?? expect.fail("no batch");
-    await expect(spool.ack(batch.token, 3)).rejects.toMatchObject({ kind: "stale-token" });
+    await expect(spool.ack(batch.token, 3)).rejects.toMatchObject({ kind: "argument" });
+    await expect(spool.peek(0, 100)).rejects.toThrow(
+      /maxRecords must be a whole number of at least 1, got 0/,
+    );
     await expect(spool.ack(foreign.token)).rejects.toMatchObject({ kind: "stale-token" });
     await spool.ack(batch.token);
     await expect(spool.ack(batch.token)).rejects.toThrow(/already acknowledged/);
