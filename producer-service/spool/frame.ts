@@ -11,9 +11,8 @@ const FORMAT_VERSION = 1;
 const PAYLOAD_FIXED_BYTES = 1 + 8 + 2;
 
 /**
- * Kinesis accepts records of at most 10 MiB (data plus partition key). The spool allows a little more so that it
- * never decides what Kinesis accepts, while a length field above this bound is recognised as corruption rather
- * than trusted as a reason to allocate gigabytes.
+ * Above Kinesis's own per-record limit, so the spool never decides what Kinesis accepts, while a length field
+ * beyond it is recognised as corruption rather than trusted as a reason to allocate gigabytes.
  */
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const MAX_PARTITION_KEY_BYTES = 0xffff;
