@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "dist/**", "cdktf.out/**"],
+    exclude: ["node_modules/**", "dist/**", "cdktf.out/**", ".cache/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Emulator-backed tests open real sockets; two workers match the 2-core machines.
