@@ -21,11 +21,15 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "3" },
     quick: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    only: { type: "string" },
     out: { type: "string", default: new URL("./results/", import.meta.url).pathname },
   },
 });
 const quick = args.quick;
 const rounds = quick ? 1 : Number(args.rounds);
+if (args.only !== undefined && args.only !== "producer" && args.only !== "processor") {
+  throw new Error(`--only takes "producer" or "processor", got "${args.only}"`);
+}
 if (!Number.isInteger(rounds) || rounds < 1)
   throw new Error(`--rounds must be a positive integer, got ${args.rounds}`);
 
@@ -70,31 +74,20 @@ async function bench(
   bundle: string,
   children: Record<ChildName, string>,
 ): Promise<void> {
+  if (args.only === "producer") {
+    const producer = await benchProducer(producerOptions(input, children));
+    process.stdout.write(`\n${producerTable(producer)}\n(--only: no results written)\n`);
+    return;
+  }
+  if (args.only === "processor") {
+    const processor = await benchProcessor(processorOptions(input, bundle, children));
+    process.stdout.write(`\n${processorTable(processor)}\n(--only: no results written)\n`);
+    return;
+  }
   log("producer:");
-  const producer = await benchProducer({
-    rounds,
-    latencyRounds: quick ? 1 : Math.min(rounds, 3),
-    wireFile: input.wireFile,
-    pin,
-    fullSpeedTweets: quick ? 15_000 : 30_000,
-    fullSpeedMaxMs: 2000,
-    pacedMs: 2000,
-    children,
-    log,
-  });
+  const producer = await benchProducer(producerOptions(input, children));
   log("processor:");
-  const processor = await benchProcessor({
-    rounds,
-    coldStarts: quick ? 2 : 2 * rounds,
-    bundle,
-    bundleBytes: statSync(bundle).size,
-    tweetsFile: input.tweetsFile,
-    workDir,
-    pin,
-    dynaliteReference: !quick,
-    children,
-    log,
-  });
+  const processor = await benchProcessor(processorOptions(input, bundle, children));
 
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
@@ -129,6 +122,35 @@ async function bench(
       `## Targets\n\n${targetTable(results.targets)}\n\n` +
       `bench took ${results.durationSeconds} s; results in ${join(args.out, "latest.json")}\n`,
   );
+}
+
+function producerOptions(input: PreparedInput, children: Record<ChildName, string>) {
+  return {
+    rounds,
+    latencyRounds: quick ? 1 : Math.min(rounds, 3),
+    wireFile: input.wireFile,
+    pin,
+    fullSpeedTweets: quick ? 15_000 : 30_000,
+    fullSpeedMaxMs: 2000,
+    pacedMs: 2000,
+    children,
+    log,
+  };
+}
+
+function processorOptions(input: PreparedInput, bundle: string, children: Record<ChildName, string>) {
+  return {
+    rounds,
+    coldStarts: quick ? 2 : 2 * rounds,
+    bundle,
+    bundleBytes: statSync(bundle).size,
+    tweetsFile: input.tweetsFile,
+    workDir,
+    pin,
+    dynaliteReference: !quick,
+    children,
+    log,
+  };
 }
 
 function gitCommit(): string {
