@@ -132,9 +132,11 @@ const envSchema = z.object({
   // Four requests cover a 40 ms round trip at 50,000 tweets/s (100 calls/s); more in flight only adds
   // throttling and memory.
   MAX_IN_FLIGHT: integer(1, 64, "").default(4),
-  // Held records (queued, waiting for a retry or in flight) may use this much; then ingest pauses. 32 MiB is
-  // about 80,000 tweets, over a second at full speed, and keeps the process well under 150 MB of RSS.
-  BUFFER_MAX_BYTES: integer(MiB, 1024 * MiB, " (bytes)").default(32 * MiB),
+  // Held records (queued, in flight or waiting for a retry) may use this much; then ingest pauses and X
+  // holds the tweets. 8 MiB is about 18,000 tweets: a third of a second at 50,000 tweets/s, minutes at the
+  // rates X streams really deliver, and room for a full 5 MiB batch. A larger buffer rides out longer
+  // Kinesis slowdowns without pausing X, at the cost of that much more memory.
+  BUFFER_MAX_BYTES: integer(MiB, 1024 * MiB, " (bytes)").default(8 * MiB),
   PARTITION_KEY: oneOf(["tweet", "author"]).default("tweet"),
   AGGREGATION: oneOf(["off", "on"]).default("off"),
   PORT: integer(0, 65_535, "").default(3000),

@@ -19,7 +19,13 @@ export type KinesisWriterOptions = ProducerConfig["batch"] & {
 };
 
 /** What close() could not deliver. */
+/** What the writer did over its life, as close() reports it. */
 export interface CloseSummary {
+  /** Records taken by push(). */
+  acceptedRecords: number;
+  /** Records Kinesis acknowledged. */
+  acknowledgedRecords: number;
+  /** Records still held when the grace time ran out, now lost. */
   unsentRecords: number;
 }
 
@@ -51,6 +57,8 @@ export class KinesisWriter {
   private waiters: { condition: () => boolean; resolve: () => void }[] = [];
   private readonly mode: EntryMode;
   private readonly lastLogged = new Map<string, number>();
+  private acceptedRecords = 0;
+  private acknowledgedRecords = 0;
 
   constructor(
     private readonly client: Pick<KinesisClient, "send">,
@@ -98,6 +106,7 @@ export class KinesisWriter {
     this.fresh.push({ data, partitionKey, size, receivedAtMs, attempts: 0, isolate: false });
     this.heldRecords++;
     this.heldBytes += size;
+    this.acceptedRecords++;
     if (this.fresh.length === 1 || this.batchFull()) this.pump();
     return this.heldBytes < this.options.bufferMaxBytes;
   }
@@ -111,7 +120,7 @@ export class KinesisWriter {
    * counting and logging it. Pushes after this are dropped (counted).
    */
   async close(graceMs: number): Promise<CloseSummary> {
-    if (this.state !== "open") return { unsentRecords: 0 };
+    if (this.state !== "open") return this.summary(0);
     this.state = "flushing";
     this.pump();
     let graceTimer: NodeJS.Timeout | undefined;
@@ -141,7 +150,17 @@ export class KinesisWriter {
     this.heldRecords = 0;
     this.heldBytes = 0;
     this.notify();
-    return { unsentRecords };
+    const summary = this.summary(unsentRecords);
+    this.log.info(summary, "Kinesis writer closed");
+    return summary;
+  }
+
+  private summary(unsentRecords: number): CloseSummary {
+    return {
+      acceptedRecords: this.acceptedRecords,
+      acknowledgedRecords: this.acknowledgedRecords,
+      unsentRecords,
+    };
   }
 
   private hasRoom(): boolean {
@@ -344,6 +363,7 @@ export class KinesisWriter {
       this.metrics.ackLatency.observe((now - record.receivedAtMs) / 1000);
     }
     this.metrics.recordsPut.inc(end - start);
+    this.acknowledgedRecords += end - start;
     this.release(end - start, bytes);
   }
 

@@ -58,8 +58,7 @@ export default fp(
         0,
         Math.min(deadline, Date.now() + config.server.shutdownGraceMs) - Date.now(),
       );
-      const { unsentRecords } = await writer.close(graceMs);
-      if (unsentRecords === 0) log.info("all records acknowledged by Kinesis");
+      await writer.close(graceMs);
       if (given === undefined) client.destroy();
     });
   },

@@ -27,14 +27,13 @@ export interface XIngestPluginOptions {
 /** Reads the X stream into the Kinesis writer: starts when the app is ready, stops first on close. */
 export default fp(
   async (app: FastifyInstance, { config, logger, createIngest }: XIngestPluginOptions) => {
-    const log = logger.child({ component: "x-ingest" });
     const options: XIngestOptions = {
       baseUrl: config.x.baseUrl,
       credentials: config.x.credentials,
       stream: config.x.stream,
       ...(config.x.rules === undefined ? {} : { rules: config.x.rules }),
     };
-    const ingest = createIngest(options, app.kinesisWriter, createIngestObserver(app.metrics, log), log);
+    const ingest = createIngest(options, app.kinesisWriter, createIngestObserver(app.metrics), logger);
     app.decorate("xIngest", ingest);
     app.addHook("onReady", async () => {
       ingest.start();
@@ -42,7 +41,6 @@ export default fp(
     app.addHook("onClose", async () => {
       await ingest.stop();
       app.metrics.streamConnected.set(0);
-      log.info("X stream closed");
     });
   },
   { name: "x-ingest", dependencies: ["metrics", "kinesis-writer"] },

@@ -39,7 +39,7 @@ describe("loadConfig", () => {
         maxBytes: 5 * 1024 * 1024,
         lingerMs: 100,
         maxInFlight: 4,
-        bufferMaxBytes: 32 * 1024 * 1024,
+        bufferMaxBytes: 8 * 1024 * 1024,
         partitionKey: "tweet",
         aggregation: false,
       },
