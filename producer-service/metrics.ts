@@ -8,6 +8,15 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client names three gauges with "_total", which `promtool check metrics` rejects (the suffix is for
+  // counters). They count libuv handles and requests, of little use here: drop them, keep the rest.
+  for (const name of [
+    "nodejs_active_handles_total",
+    "nodejs_active_requests_total",
+    "nodejs_active_resources_total",
+  ]) {
+    registry.removeSingleMetric(name);
+  }
   const registers = [registry];
   const prefix = "tweetstream_producer_";
 
