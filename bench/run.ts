@@ -115,7 +115,10 @@ async function bench(
   writeFileSync(join(args.out, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(
     join(args.out, "latest.svg"),
-    producerChart(producer, `Producer throughput, ${results.environment.cores} cores, ${rounds} round(s)`),
+    producerChart(
+      producer,
+      `Producer tweets/s on one core: median of ${rounds} round(s), ${results.environment.cpu}`,
+    ),
   );
   process.stdout.write(
     `\n## Producer\n\n${producerTable(producer)}\n\n## Processor\n\n${processorTable(processor)}\n\n` +

@@ -132,9 +132,8 @@ export async function measure(processor: BenchChild, endpoint: BenchChild, confi
     requests: Record<string, number>;
     rejected: number;
     lastRejection?: string;
-  }>({
-    type: "read",
-  });
+    cpuMicros: number;
+  }>({ type: "read" });
   if (result.failures > 0 || counters.rejected > 0) {
     throw new Error(
       `processor ${config.format} ${config.batchTweets}: ${result.failures} records failed, ` +
@@ -148,6 +147,7 @@ export async function measure(processor: BenchChild, endpoint: BenchChild, confi
       recordsPerSecond: result.tweets / (result.elapsedMs / 1000),
       cpuMicrosPerRecord: result.cpuMicros / result.tweets,
       dynamoDbRequestsPer1000Records: (requests * 1000) / result.tweets,
+      endpointCpuShare: counters.cpuMicros / 1000 / result.elapsedMs,
     },
   };
 }

@@ -30,6 +30,8 @@ export const PROCESSOR_METRICS = [
   "recordsPerSecond",
   "cpuMicrosPerRecord",
   "dynamoDbRequestsPer1000Records",
+  /** CPU the DynamoDB endpoint used, as a share of one core: near 1 means it was the limit. */
+  "endpointCpuShare",
 ] as const;
 export type ProcessorMetric = (typeof PROCESSOR_METRICS)[number];
 

@@ -70,6 +70,7 @@ export function processorTable(processor: BenchResults["processor"]): string {
       "records/s",
       "CPU µs/record",
       "DynamoDB requests/1k",
+      "endpoint CPU (cores)",
     ],
     processor.rows.map((r: ProcessorRow) => [
       `${r.format} ${num(r.batchTweets)}`,
@@ -78,6 +79,7 @@ export function processorTable(processor: BenchResults["processor"]): string {
       withSpread(r.metrics.recordsPerSecond),
       num(r.metrics.cpuMicrosPerRecord.median, 1),
       num(r.metrics.dynamoDbRequestsPer1000Records.median, 1),
+      num(r.metrics.endpointCpuShare.median, 2),
     ]),
   );
   const cold =
