@@ -5,7 +5,7 @@
  * acknowledgement, PutRecords calls per 1,000 tweets, and the service's peak RSS (the kernel's VmHWM, or
  * sampled from /metrics).
  *
- *   npx tsx producer-service/test/measure/throughput.ts [--sink kinesalite|null] [--tweets 100000] [--aggregation on]
+ *   npx tsx producer-service/test/measure/throughput.ts [--sink kinesalite|null] [--tweets 100000] [--aggregation on] [--rate 5000] [--service-node-args "..."]
  *
  * Runs dist/producer-service/main.js when built (npm run build), else main.ts through tsx.
  * A measurement script, not a test: figures depend on the machine and what else runs on it.
@@ -25,8 +25,10 @@ const { values } = parseArgs({
     sink: { type: "string", default: "kinesalite" },
     tweets: { type: "string", default: "100000" },
     aggregation: { type: "string", default: "off" },
-    /** Node options for the service process only, e.g. "--max-semi-space-size=8". */
-    "service-node-options": { type: "string", default: "" },
+    /** Tweets per second the emulator generates; by default all are queued at once (as fast as read). */
+    rate: { type: "string", default: "0" },
+    /** Node command-line options for the service process only, e.g. "--max-semi-space-size=8 --cpu-prof". */
+    "service-node-args": { type: "string", default: "" },
   },
 });
 const total = Number(values.tweets);
@@ -78,30 +80,35 @@ if (values.sink !== "null") {
   admin.destroy();
 }
 
-const emulator = await startXEmulator({ recordSent: false, maxQueued: total });
-emulator.publish(total);
+const rate = Number(values.rate);
+const emulator = await startXEmulator({
+  recordSent: false,
+  maxQueued: total,
+  tweetsPerSecond: rate,
+  totalTweets: total,
+});
+if (rate === 0) emulator.publish(total);
 
 const built = `${root}dist/producer-service/main.js`;
 const servicePort = await freePort();
-const service = startChild(
-  existsSync(built) ? [built] : ["--import", "tsx", `${root}producer-service/main.ts`],
-  {
-    ...process.env,
-    X_BEARER_TOKEN: emulator.bearerToken,
-    X_API_BASE_URL: emulator.url,
-    // The sample stream carries every tweet; the filtered one only those matching rules.
-    X_STREAM: "sample",
-    KINESIS_STREAM_NAME: "measure",
-    AWS_REGION: "us-east-1",
-    AWS_ENDPOINT_URL_KINESIS: kinesisEndpoint,
-    AWS_ACCESS_KEY_ID: "measure",
-    AWS_SECRET_ACCESS_KEY: "measure",
-    AGGREGATION: values.aggregation,
-    PORT: String(servicePort),
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "warn",
-  },
-);
+const nodeArgs = values["service-node-args"].split(" ").filter(Boolean);
+const entry = existsSync(built) ? [built] : ["--import", "tsx", `${root}producer-service/main.ts`];
+const service = startChild([...nodeArgs, ...entry], {
+  ...process.env,
+  X_BEARER_TOKEN: emulator.bearerToken,
+  X_API_BASE_URL: emulator.url,
+  // The sample stream carries every tweet; the filtered one only those matching rules.
+  X_STREAM: "sample",
+  KINESIS_STREAM_NAME: "measure",
+  AWS_REGION: "us-east-1",
+  AWS_ENDPOINT_URL_KINESIS: kinesisEndpoint,
+  AWS_ACCESS_KEY_ID: "measure",
+  AWS_SECRET_ACCESS_KEY: "measure",
+  AGGREGATION: values.aggregation,
+  PORT: String(servicePort),
+  HOST: "127.0.0.1",
+  LOG_LEVEL: "warn",
+});
 service.stdout?.resume();
 
 await emulator.waitForConnections(1, 30_000);
@@ -136,7 +143,8 @@ console.log(
       service: existsSync(built) ? "dist/producer-service/main.js" : "producer-service/main.ts (tsx)",
       sink: values.sink,
       aggregation: values.aggregation,
-      nodeOptions: values["service-node-options"],
+      rate: rate === 0 ? "as fast as read" : rate,
+      nodeArgs: values["service-node-args"],
       tweets: total,
       seconds: Number(seconds.toFixed(2)),
       tweetsPerSecond: Math.round(total / seconds),
