@@ -131,6 +131,29 @@ describe("KinesisWriter against a faulty PutRecords endpoint", () => {
     },
   );
 
+  it("reports Kinesis unhealthy while calls fail and healthy again after one succeeds", async () => {
+    // Prepare
+    let failing = true;
+    const { writer } = await setUp(() =>
+      failing ? { kind: "error", status: 400, type: "ResourceNotFoundException" } : { kind: "ok" },
+    );
+
+    // Act
+    writer.push(tweetEvent(1), Date.now());
+    await new Promise((r) => setTimeout(r, 100));
+    const whileFailing = { ok: writer.health.ok, detail: writer.health.detail };
+    failing = false;
+    await writer.close(10_000);
+
+    // Assess
+    expect(whileFailing).toEqual({
+      ok: false,
+      detail: "last PutRecords call failed: ResourceNotFoundException",
+    });
+    expect(writer.health.ok).toBe(true);
+    expect(endpoint?.stored).toHaveLength(1);
+  });
+
   it("resends the records of a timed-out call and counts them as possible duplicates", async () => {
     // Prepare: the first call is stored but its answer never comes; the second is lost entirely.
     const { writer, metrics } = await setUp(
