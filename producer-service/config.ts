@@ -29,6 +29,8 @@ export interface ProducerConfig {
     partitionKey: "tweet" | "author";
     aggregation: boolean;
   };
+  /** Absent when SPOOL_DIR is unset: then a full buffer pauses ingest, and SIGTERM loses what is unsent. */
+  spool: { dir: string; maxBytes: number } | undefined;
   server: {
     port: number;
     host: string;
@@ -139,6 +141,14 @@ const envSchema = z.object({
   BUFFER_MAX_BYTES: integer(MiB, 1024 * MiB, " (bytes)").default(8 * MiB),
   PARTITION_KEY: oneOf(["tweet", "author"]).default("tweet"),
   AGGREGATION: oneOf(["off", "on"]).default("off"),
+  // Without a spool, a Kinesis outage longer than the buffer lasts pauses reading X, and X does not resend
+  // what a paused client missed; SIGTERM loses what the grace time could not send. The image sets it.
+  SPOOL_DIR: z
+    .string(expecting("an absolute directory path"))
+    .regex(/^\//, expecting("an absolute directory path"))
+    .optional(),
+  // 1 GiB holds about 2 million tweets: over half an hour of outage at 1,000 tweets/s.
+  SPOOL_MAX_BYTES: integer(MiB, 1024 * 1024 * MiB, " (bytes)").optional(),
   PORT: integer(0, 65_535, "").default(3000),
   HOST: z.string(expecting("a host name or address to listen on")).default("0.0.0.0"),
   LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -192,8 +202,15 @@ function valueChecks(env: Env): string[] {
       "BUFFER_MAX_BYTES: expected at least BATCH_MAX_BYTES, so that a full batch fits in the buffer",
     );
   }
+  if (env.SPOOL_MAX_BYTES !== undefined && env.SPOOL_DIR === undefined) {
+    problems.push(
+      "SPOOL_MAX_BYTES: applies only with SPOOL_DIR; set SPOOL_DIR too, or unset SPOOL_MAX_BYTES",
+    );
+  }
   return problems;
 }
+
+const DEFAULT_SPOOL_MAX_BYTES = 1024 * MiB;
 
 function toConfig(env: Env): ProducerConfig {
   const credentials =
@@ -220,6 +237,10 @@ function toConfig(env: Env): ProducerConfig {
       partitionKey: env.PARTITION_KEY,
       aggregation: env.AGGREGATION === "on",
     },
+    spool:
+      env.SPOOL_DIR === undefined
+        ? undefined
+        : { dir: env.SPOOL_DIR, maxBytes: env.SPOOL_MAX_BYTES ?? DEFAULT_SPOOL_MAX_BYTES },
     server: {
       port: env.PORT,
       host: env.HOST,

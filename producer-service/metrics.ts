@@ -24,6 +24,13 @@ export function createMetrics() {
   const sources = {
     buffer: () => ({ records: 0, bytes: 0, maxBytes: 0 }),
     ready: () => false,
+    /** Set only when SPOOL_DIR is: without a spool the gauges stay 0. */
+    spool: (): { records: number; bytes: number; maxBytes: number; full: boolean } => ({
+      records: 0,
+      bytes: 0,
+      maxBytes: 0,
+      full: false,
+    }),
   };
 
   const metrics = {
@@ -58,7 +65,7 @@ export function createMetrics() {
     }),
     recordsDropped: new Counter({
       name: `${prefix}records_dropped_total`,
-      help: "Records given up on, by reason: oversize (over 1 MiB), rejected (Kinesis refused it as invalid), shutdown (unsent at exit).",
+      help: "Records given up on, by reason: oversize (over 1 MiB), rejected (Kinesis refused it as invalid), shutdown (unsent at exit), spool_full (SPOOL_MAX_BYTES reached), spool_error (the spool's disk failed).",
       labelNames: ["reason"] as const,
       registers,
     }),
@@ -120,6 +127,43 @@ export function createMetrics() {
         this.set(sources.buffer().maxBytes);
       },
     }),
+    recordsSpooled: new Counter({
+      name: `${prefix}records_spooled_total`,
+      help: "Records written to the spool (SPOOL_DIR) because the buffer was full, the spool held older records, or at shutdown.",
+      registers,
+    }),
+    spoolRecords: new Gauge({
+      name: `${prefix}spool_records`,
+      help: "Records in the spool not yet acknowledged by Kinesis.",
+      registers,
+      collect() {
+        this.set(sources.spool().records);
+      },
+    }),
+    spoolBytes: new Gauge({
+      name: `${prefix}spool_bytes`,
+      help: "Bytes of the spool's segment files (what SPOOL_MAX_BYTES bounds).",
+      registers,
+      collect() {
+        this.set(sources.spool().bytes);
+      },
+    }),
+    spoolMaxBytes: new Gauge({
+      name: `${prefix}spool_max_bytes`,
+      help: "SPOOL_MAX_BYTES (0 without a spool).",
+      registers,
+      collect() {
+        this.set(sources.spool().maxBytes);
+      },
+    }),
+    spoolFull: new Gauge({
+      name: `${prefix}spool_full`,
+      help: '1 while the spool is full: new tweets are dropped (records_dropped_total{reason="spool_full"}).',
+      registers,
+      collect() {
+        this.set(sources.spool().full ? 1 : 0);
+      },
+    }),
     streamConnected: new Gauge({
       name: `${prefix}stream_connected`,
       help: "1 while connected to the X stream.",
@@ -143,7 +187,8 @@ export function createMetrics() {
 
   // Series that alerts compare must exist before their first event, or rate() sees nothing to compare.
   for (const outcome of ["success", "partial", "throttled", "error"]) metrics.putRequests.inc({ outcome }, 0);
-  for (const reason of ["oversize", "rejected", "shutdown"]) metrics.recordsDropped.inc({ reason }, 0);
+  for (const reason of ["oversize", "rejected", "shutdown", "spool_full", "spool_error"])
+    metrics.recordsDropped.inc({ reason }, 0);
   for (const cause of ["network", "http", "rate-limit", "stall", "operational-disconnect", "stream-error"]) {
     metrics.reconnects.inc({ cause }, 0);
   }

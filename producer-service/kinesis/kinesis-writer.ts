@@ -3,12 +3,14 @@ import type { Logger } from "pino";
 import { encodeEvent, type TweetEvent } from "../../events/index.js";
 import type { ProducerConfig } from "../config.js";
 import type { ProducerMetrics } from "../metrics.js";
+import type { Spool } from "../spool/index.js";
 import { AdaptiveThrottle, type BackoffOptions, DEFAULT_RETRY_BACKOFF, retryDelayMs } from "./backoff.js";
 import { type Batch, type EntryMode, recordsOfEntry, takeBatch } from "./batch-builder.js";
 import { KinesisHealth } from "./health.js";
 import { MAX_RECORD_BYTES } from "./limits.js";
 import { classifyEntryError, classifyPutError, type PutFailure } from "./put-errors.js";
 import { type QueuedRecord, RecordQueue } from "./record-queue.js";
+import { SpoolLink } from "./spool-link.js";
 
 export type StreamTarget = { StreamName: string } | { StreamARN: string };
 
@@ -16,17 +18,20 @@ export type KinesisWriterOptions = ProducerConfig["batch"] & {
   target: StreamTarget;
   retryBackoff?: BackoffOptions;
   throttleBackoff?: BackoffOptions;
+  /** Where records go when the buffer is full or Kinesis is failing, and at shutdown; without it, ingest pauses. */
+  spool?: Spool;
 };
 
-/** What close() could not deliver. */
 /** What the writer did over its life, as close() reports it. */
 export interface CloseSummary {
   /** Records taken by push(). */
   acceptedRecords: number;
   /** Records Kinesis acknowledged. */
   acknowledgedRecords: number;
-  /** Records still held when the grace time ran out, now lost. */
+  /** Records still held when the grace time ran out, now lost (without a spool, or with the spool full). */
   unsentRecords: number;
+  /** Records written to the spool over the writer's life, at shutdown included. */
+  spooledRecords: number;
 }
 
 const LOG_EVERY_MS = 5_000;
@@ -59,6 +64,7 @@ export class KinesisWriter {
   private readonly lastLogged = new Map<string, number>();
   private acceptedRecords = 0;
   private acknowledgedRecords = 0;
+  private readonly spool: SpoolLink | undefined;
 
   constructor(
     private readonly client: Pick<KinesisClient, "send">,
@@ -70,6 +76,13 @@ export class KinesisWriter {
     this.mode = options.aggregation
       ? { aggregateKey: options.partitionKey === "author" ? "author" : "random" }
       : "plain";
+    this.spool =
+      options.spool === undefined
+        ? undefined
+        : new SpoolLink(options.spool, metrics, log, () => {
+            this.notify();
+            this.pump();
+          });
     metrics.sources.buffer = () => ({
       records: this.heldRecords,
       bytes: this.heldBytes,
@@ -85,6 +98,10 @@ export class KinesisWriter {
   /**
    * Takes the event (always, unless it is too large to ever send). Returns false when the buffer is full:
    * the caller should stop reading until waitForRoom() resolves.
+   *
+   * With a spool, a full buffer does not stop ingest: the record is appended to the spool instead, and so is
+   * every record after it until the spool is empty again, so records reach Kinesis in arrival order. Only a
+   * disk slower than X pauses ingest (appends waiting in memory reach BUFFER_MAX_BYTES).
    */
   push(event: TweetEvent, receivedAtMs: number): boolean {
     const data = encodeEvent(event);
@@ -103,12 +120,17 @@ export class KinesisWriter {
       this.log.error({ tweetId: event.id }, "tweet dropped: it arrived after the writer closed");
       return false;
     }
-    this.fresh.push({ data, partitionKey, size, receivedAtMs, attempts: 0, isolate: false });
+    const record: QueuedRecord = { data, partitionKey, size, receivedAtMs, attempts: 0, isolate: false };
+    this.acceptedRecords++;
+    if (this.spool !== undefined && (this.spool.active || this.heldBytes >= this.options.bufferMaxBytes)) {
+      this.spool.spill(record);
+      return this.hasRoom();
+    }
+    this.fresh.push(record);
     this.heldRecords++;
     this.heldBytes += size;
-    this.acceptedRecords++;
     if (this.fresh.length === 1 || this.batchFull()) this.pump();
-    return this.heldBytes < this.options.bufferMaxBytes;
+    return this.hasRoom();
   }
 
   waitForRoom(): Promise<void> {
@@ -116,8 +138,9 @@ export class KinesisWriter {
   }
 
   /**
-   * Sends everything held, ignoring the linger time, for at most `graceMs`; then gives up on what is left,
-   * counting and logging it. Pushes after this are dropped (counted).
+   * Sends everything held, ignoring the linger time, for at most `graceMs`; then gives up on what is left:
+   * with a spool it is appended there (sent first on the next start), without one it is counted and logged
+   * as lost. Pushes after this are dropped (counted). Records already in the spool stay there.
    */
   async close(graceMs: number): Promise<CloseSummary> {
     if (this.state !== "open") return this.summary(0);
@@ -128,7 +151,7 @@ export class KinesisWriter {
       graceTimer = setTimeout(() => resolve(false), graceMs);
     });
     const drained = await Promise.race([
-      this.until(() => this.heldRecords === 0).then(() => true),
+      this.until(() => this.heldRecords === 0 && (this.spool?.idle ?? true)).then(() => true),
       graceOver,
     ]);
     clearTimeout(graceTimer);
@@ -139,11 +162,11 @@ export class KinesisWriter {
     }
     this.state = "closed";
     clearTimeout(this.timer);
-    const unsentRecords = this.heldRecords;
+    const unsentRecords = this.spool === undefined ? this.heldRecords : await this.spillAtClose();
     if (unsentRecords > 0) {
       this.metrics.recordsDropped.inc({ reason: "shutdown" }, unsentRecords);
       this.log.error(
-        { unsentRecords, unsentBytes: this.heldBytes, graceMs },
+        { unsentRecords, graceMs },
         "shutdown grace time over: records not acknowledged by Kinesis are lost",
       );
     }
@@ -155,16 +178,57 @@ export class KinesisWriter {
     return summary;
   }
 
+  /** Appends what memory still holds (except records read from the spool: they are still there). */
+  private async spillAtClose(): Promise<number> {
+    const spool = this.spool as SpoolLink;
+    const left: QueuedRecord[] = [];
+    for (const queue of [this.retry, this.fresh]) {
+      for (let record = queue.shift(); record !== undefined; record = queue.shift()) {
+        if (record.fromSpool === undefined) left.push(record);
+      }
+    }
+    const stored = left.length === 0 ? 0 : await spool.appendNow(left);
+    const resent = await spool.releaseLoaded();
+    if (resent > 0) this.metrics.possibleDuplicates.inc(resent);
+    if (left.length > 0 || resent > 0) {
+      this.log.warn(
+        { spooledRecords: stored, droppedRecords: left.length - stored, resentNextStart: resent },
+        "shutdown grace time over: records not acknowledged by Kinesis were written to the spool",
+      );
+    }
+    return 0; // what did not fit is already counted as dropped (spool_full)
+  }
+
   private summary(unsentRecords: number): CloseSummary {
     return {
       acceptedRecords: this.acceptedRecords,
       acknowledgedRecords: this.acknowledgedRecords,
       unsentRecords,
+      spooledRecords: this.spool?.spooledRecords ?? 0,
     };
   }
 
   private hasRoom(): boolean {
-    return this.heldBytes < this.options.bufferMaxBytes || this.state === "closed";
+    if (this.state === "closed") return true;
+    if (this.spool !== undefined) return this.spool.pendingBytes < this.options.bufferMaxBytes;
+    return this.heldBytes < this.options.bufferMaxBytes;
+  }
+
+  /** Reads the spool's oldest records into memory when there is room, unless shutting down. */
+  private loadFromSpool(): void {
+    const spool = this.spool;
+    const room = this.options.bufferMaxBytes - this.heldBytes;
+    if (spool === undefined || this.state !== "open" || !spool.canLoad || room <= 0) return;
+    const maxRecords = this.options.maxRecords * this.options.maxInFlight;
+    const maxBytes = Math.min(room, this.options.maxBytes * this.options.maxInFlight);
+    void spool.load(maxRecords, maxBytes).then((records) => {
+      for (const record of records) {
+        this.fresh.push(record);
+        this.heldRecords++;
+        this.heldBytes += record.size;
+      }
+      if (records.length > 0) this.pump();
+    });
   }
 
   /** Enough fresh records for a full request (with aggregation, judged by bytes alone). */
@@ -177,6 +241,7 @@ export class KinesisWriter {
 
   /** Starts as many calls as are due and allowed; otherwise sets a timer for when the next one will be. */
   private pump(): void {
+    this.loadFromSpool();
     while (this.inFlight < this.options.maxInFlight && (this.state === "open" || this.state === "flushing")) {
       const now = Date.now();
       const retryDue = this.retry.length > 0 && now >= this.retryNotBefore;
@@ -295,7 +360,13 @@ export class KinesisWriter {
     this.metrics.recordsFailed.inc({ code: failure.code }, records.length);
     this.health.reportPut(false, `last PutRecords call failed: ${failure.code}`);
     if (failure.slowDown) this.slowDown();
-    if (this.state === "abandoned") return; // close() counts what is still held
+    if (this.state === "abandoned") {
+      // close() spools or counts what is still held; an aborted call's outcome is unknown.
+      if (this.spool === undefined) return;
+      if (failure.outcomeUnknown) this.metrics.possibleDuplicates.inc(records.length);
+      for (const record of records) this.retry.push(record);
+      return;
+    }
     if (failure.invalidRequest) {
       this.isolateInvalid(records, failure);
       return;
@@ -322,6 +393,7 @@ export class KinesisWriter {
     const only = records.length === 1 ? records[0] : undefined;
     if (only?.isolate) {
       this.release(1, only.size);
+      this.spool?.settle(only);
       this.metrics.recordsDropped.inc({ reason: "rejected" });
       this.log.error(
         { code: failure.code, detail: failure.message, bytes: only.size },
@@ -360,6 +432,7 @@ export class KinesisWriter {
     for (let i = start; i < end; i++) {
       const record = records[i] as QueuedRecord;
       bytes += record.size;
+      if (record.fromSpool !== undefined) this.spool?.settle(record);
       this.metrics.ackLatency.observe((now - record.receivedAtMs) / 1000);
     }
     this.metrics.recordsPut.inc(end - start);

@@ -1,3 +1,5 @@
+import type { LoadedBatch } from "./spool-link.js";
+
 /** One tweet on its way to Kinesis: encoded once, at push, and held until acknowledged or dropped. */
 export interface QueuedRecord {
   readonly data: Buffer;
@@ -10,6 +12,8 @@ export interface QueuedRecord {
   attempts: number;
   /** Set after Kinesis refused a request as invalid: the record is then sent on its own to find the culprit. */
   isolate: boolean;
+  /** Set on a record read back from the spool: it stays on disk until its whole batch is settled. */
+  readonly fromSpool?: { readonly batch: LoadedBatch; readonly index: number };
 }
 
 /**
