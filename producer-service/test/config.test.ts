@@ -102,6 +102,18 @@ describe("loadConfig", () => {
     });
   });
 
+  it("reads the spool's directory and bound, with a 1 GiB default bound", () => {
+    expect(loadConfig({ ...BASE, SPOOL_DIR: "/var/spool/tweetstream" }).spool).toEqual({
+      dir: "/var/spool/tweetstream",
+      maxBytes: 1024 * 1024 * 1024,
+    });
+    expect(loadConfig({ ...BASE, SPOOL_DIR: "/s", SPOOL_MAX_BYTES: "2097152" }).spool).toEqual({
+      dir: "/s",
+      maxBytes: 2 * 1024 * 1024,
+    });
+    expect(loadConfig(BASE).spool).toBeUndefined();
+  });
+
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ ...BASE, BATCH_MAX_RECORDS: "", X_API_KEY: "" }).batch.maxRecords).toBe(500);
   });
@@ -130,6 +142,7 @@ describe("loadConfig", () => {
     ["PORT", "70000", "expected an integer from 0 to 65535"],
     ["LOG_LEVEL", "verbose", 'expected "fatal" or "error"'],
     ["SHUTDOWN_GRACE_MS", "1.5", "expected an integer from 0 to 600000 (ms)"],
+    ["SPOOL_DIR", "relative/dir", "expected an absolute directory path"],
   ])("rejects %s=%s, naming the variable", (name, value, expected) => {
     // Act
     const message = problemWith({ ...BASE, [name]: value });
@@ -166,6 +179,11 @@ describe("loadConfig", () => {
     [
       { BATCH_MAX_BYTES: "8388608", BUFFER_MAX_BYTES: "4194304" },
       "BUFFER_MAX_BYTES: expected at least BATCH_MAX_BYTES",
+    ],
+    [{ SPOOL_MAX_BYTES: "1048576" }, "SPOOL_MAX_BYTES: applies only with SPOOL_DIR"],
+    [
+      { SPOOL_DIR: "/var/spool", SPOOL_MAX_BYTES: "1000" },
+      "SPOOL_MAX_BYTES: expected an integer from 1048576",
     ],
   ])("rejects inconsistent variables %o", (change, expected) => {
     // Prepare
