@@ -32,6 +32,8 @@ export interface CloseSummary {
   unsentRecords: number;
   /** Records written to the spool over the writer's life, at shutdown included. */
   spooledRecords: number;
+  /** Records sent again after an ambiguous outcome (as possible_duplicates_total counts them). */
+  possibleDuplicates: number;
 }
 
 const LOG_EVERY_MS = 5_000;
@@ -64,6 +66,7 @@ export class KinesisWriter {
   private readonly lastLogged = new Map<string, number>();
   private acceptedRecords = 0;
   private acknowledgedRecords = 0;
+  private possibleDuplicates = 0;
   private readonly spool: SpoolLink | undefined;
 
   constructor(
@@ -88,6 +91,8 @@ export class KinesisWriter {
       bytes: this.heldBytes,
       maxBytes: options.bufferMaxBytes,
     });
+    // Records a previous process left in the spool go first, whether or not tweets arrive.
+    if (this.spool?.canLoad) this.pump();
   }
 
   /** Records and bytes held: queued, in flight or waiting for a retry. */
@@ -189,7 +194,7 @@ export class KinesisWriter {
     }
     const stored = left.length === 0 ? 0 : await spool.appendNow(left);
     const resent = await spool.releaseLoaded();
-    if (resent > 0) this.metrics.possibleDuplicates.inc(resent);
+    if (resent > 0) this.countPossibleDuplicates(resent);
     if (left.length > 0 || resent > 0) {
       this.log.warn(
         { spooledRecords: stored, droppedRecords: left.length - stored, resentNextStart: resent },
@@ -205,7 +210,13 @@ export class KinesisWriter {
       acknowledgedRecords: this.acknowledgedRecords,
       unsentRecords,
       spooledRecords: this.spool?.spooledRecords ?? 0,
+      possibleDuplicates: this.possibleDuplicates,
     };
+  }
+
+  private countPossibleDuplicates(records: number): void {
+    this.possibleDuplicates += records;
+    this.metrics.possibleDuplicates.inc(records);
   }
 
   private hasRoom(): boolean {
@@ -363,7 +374,7 @@ export class KinesisWriter {
     if (this.state === "abandoned") {
       // close() spools or counts what is still held; an aborted call's outcome is unknown.
       if (this.spool === undefined) return;
-      if (failure.outcomeUnknown) this.metrics.possibleDuplicates.inc(records.length);
+      if (failure.outcomeUnknown) this.countPossibleDuplicates(records.length);
       for (const record of records) this.retry.push(record);
       return;
     }
@@ -371,7 +382,7 @@ export class KinesisWriter {
       this.isolateInvalid(records, failure);
       return;
     }
-    if (failure.outcomeUnknown) this.metrics.possibleDuplicates.inc(records.length);
+    if (failure.outcomeUnknown) this.countPossibleDuplicates(records.length);
     this.logLimited(
       failure.code,
       {
