@@ -24,17 +24,22 @@ export function checkTargets(
     measured: `${f(speedup)}× (${f(rate("batched", 10))} vs ${f(rate("seed", 10), 1)} tweets/s)`,
     pass: speedup >= 100,
   });
+  // What one core could do if the process had it to itself: on a shared machine the wall-clock rate can
+  // fall short of it, so both are shown (the check is on the wall-clock rate).
+  const perCore = (variant: string, delay: number) =>
+    1e6 / (row(variant, delay)?.throughput.cpuMicrosPerTweet.median ?? Number.NaN);
   checks.push({
     id: "batched-0ms-rate",
     target: "at 0 ms: batched ≥ 50,000 tweets/s with the producer on one core",
-    measured: `${f(rate("batched", 0))} tweets/s`,
+    measured: `${f(rate("batched", 0))} tweets/s (CPU per tweet allows ${f(perCore("batched", 0))} per core)`,
     pass: rate("batched", 0) >= 50_000,
   });
   const share = rate("batched", 0) / rate("ceiling", 0);
+  const cpuShare = perCore("batched", 0) / perCore("ceiling", 0);
   checks.push({
     id: "batched-vs-ceiling-0ms",
     target: "at 0 ms: batched ≥ 50% of the transport ceiling",
-    measured: `${f(share * 100)}% (ceiling ${f(rate("ceiling", 0))} tweets/s)`,
+    measured: `${f(share * 100)}% (ceiling ${f(rate("ceiling", 0))} tweets/s; by CPU per tweet ${f(cpuShare * 100)}%)`,
     pass: share >= 0.5,
   });
   for (const variant of ["batched", "aggregated"]) {
@@ -100,7 +105,8 @@ function processorTargets(processor: BenchResults["processor"]): TargetCheck[] {
       target:
         "processor ≥ 20,000 records/s on one core (every batch of 1,000 and 10,000, plain and aggregated)",
       measured: slowest
-        ? `${f(slowest.metrics.recordsPerSecond.median)} records/s (slowest: ${slowest.format} ${f(slowest.batchTweets)})`
+        ? `${f(slowest.metrics.recordsPerSecond.median)} records/s (slowest: ${slowest.format} ${f(slowest.batchTweets)}; ` +
+          `CPU per record allows ${f(1e6 / slowest.metrics.cpuMicrosPerRecord.median)} per core)`
         : "n/a",
       pass: slowest !== undefined && slowest.metrics.recordsPerSecond.median >= 20_000,
     },
