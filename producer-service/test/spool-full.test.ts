@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { startXEmulator, type XEmulator } from "../../local/x-emulator/index.js";
+import { buildApp, type ProducerApp } from "../app.js";
+import { checkDelivery } from "./faults/harness.js";
+import { eventually, testConfig } from "./support/app-harness.js";
+import { type Fault, type FaultKinesis, startFaultKinesis } from "./support/fault-kinesis.js";
+import { kinesisClient } from "./support/writer-harness.js";
+
+const MiB = 1024 * 1024;
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+async function start(): Promise<{
+  app: ProducerApp;
+  x: XEmulator;
+  kinesis: FaultKinesis;
+  fault: { current: Fault };
+  logs: Record<string, unknown>[];
+  dir: string;
+}> {
+  const fault: { current: Fault } = { current: { kind: "error", status: 500, type: "InternalFailure" } };
+  const kinesis = await startFaultKinesis(() => fault.current);
+  const x = await startXEmulator();
+  const parent = await mkdtemp(join(tmpdir(), "tweetstream-spool-full-"));
+  const dir = join(parent, "spool");
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n")) if (line !== "") logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const client = kinesisClient(kinesis.endpoint, 1_000);
+  const config = testConfig({
+    X_API_BASE_URL: x.url,
+    SPOOL_DIR: dir,
+    SPOOL_MAX_BYTES: String(MiB),
+    BUFFER_MAX_BYTES: String(MiB),
+    BATCH_MAX_BYTES: String(MiB),
+    SHUTDOWN_GRACE_MS: "500",
+  });
+  const app = buildApp(config, { logger: pino({ level: "info" }, sink), kinesisClient: client });
+  cleanup.push(async () => {
+    await app.close();
+    client.destroy();
+    await x.close();
+    await kinesis.close();
+    await rm(parent, { recursive: true, force: true });
+  });
+  await app.ready();
+  return { app, x, kinesis, fault, logs, dir };
+}
+
+async function metric(app: ProducerApp, name: string): Promise<number> {
+  const text = (await app.inject({ method: "GET", url: "/metrics" })).body;
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return Number(line?.slice(line.lastIndexOf(" ") + 1));
+}
+
+describe("a full spool", () => {
+  it("is said loudly (log, gauge, /readyz 503), drops new tweets counted, and keeps what it stored", async () => {
+    // Prepare: Kinesis fails; 1 MiB of buffer and 1 MiB of spool hold far fewer than 8,000 tweets.
+    const { app, x, kinesis, fault, logs, dir } = await start();
+    await x.waitForConnections(1);
+
+    // Act
+    x.publish(8_000);
+    await eventually(
+      async () => (await metric(app, "tweetstream_producer_tweets_received_total")) === 8_000,
+      20_000,
+      "every tweet read",
+    );
+    const readyz = await app.inject({ method: "GET", url: "/readyz" });
+    const full = await metric(app, "tweetstream_producer_spool_full");
+    const dropped = await metric(app, 'tweetstream_producer_records_dropped_total{reason="spool_full"}');
+    fault.current = { kind: "ok" };
+    await eventually(
+      async () => (await metric(app, "tweetstream_producer_spool_records")) === 0,
+      20_000,
+      "spool drained",
+    );
+    const readyAfter = await app.inject({ method: "GET", url: "/readyz" });
+
+    // Assess
+    expect(readyz.statusCode).toBe(503);
+    expect(readyz.json().reasons).toContain("spool full (SPOOL_MAX_BYTES reached): new tweets are dropped");
+    expect(full).toBe(1);
+    expect(dropped).toBeGreaterThan(1_000);
+    expect(logs.some((l) => String(l.msg).startsWith("SPOOL FULL"))).toBe(true);
+    // Every tweet is delivered or counted as dropped; what the spool stored came out intact.
+    const delivery = checkDelivery(x.sent, kinesis.stored);
+    expect(delivery.corrupted).toEqual([]);
+    expect(delivery.duplicates).toBe(0);
+    expect(delivery.delivered.size + dropped).toBe(8_000);
+    expect(await metric(app, "tweetstream_producer_spool_full")).toBe(0);
+    expect(readyAfter.json().checks.spool).toEqual({ ok: true, detail: "accepting records" });
+  }, 60_000);
+});
