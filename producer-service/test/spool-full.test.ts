@@ -24,7 +24,6 @@ async function start(): Promise<{
   kinesis: FaultKinesis;
   fault: { current: Fault };
   logs: Record<string, unknown>[];
-  dir: string;
 }> {
   const fault: { current: Fault } = { current: { kind: "error", status: 500, type: "InternalFailure" } };
   const kinesis = await startFaultKinesis(() => fault.current);
@@ -56,7 +55,7 @@ async function start(): Promise<{
     await rm(parent, { recursive: true, force: true });
   });
   await app.ready();
-  return { app, x, kinesis, fault, logs, dir };
+  return { app, x, kinesis, fault, logs };
 }
 
 async function metric(app: ProducerApp, name: string): Promise<number> {
@@ -68,7 +67,7 @@ async function metric(app: ProducerApp, name: string): Promise<number> {
 describe("a full spool", () => {
   it("is said loudly (log, gauge, /readyz 503), drops new tweets counted, and keeps what it stored", async () => {
     // Prepare: Kinesis fails; 1 MiB of buffer and 1 MiB of spool hold far fewer than 8,000 tweets.
-    const { app, x, kinesis, fault, logs, dir } = await start();
+    const { app, x, kinesis, fault, logs } = await start();
     await x.waitForConnections(1);
 
     // Act
