@@ -10,6 +10,8 @@ export interface FeedBudget {
 export interface FeedOutcome {
   /** Tweets whose last byte was fed. */
   fedTweets: number;
+  /** Tweets the run was due to deliver: at full speed those fed; paced, every one scheduled, fed or not. */
+  dueTweets: number;
   /** From the first read to the end of drain. */
   elapsedMs: number;
   /** False when drain did not finish within the grace period. */
@@ -37,7 +39,7 @@ export async function feedAtFullSpeed(
     fedTweets += chunk.completes;
   }
   const drained = await drainWithin(pipeline, drainGraceMs);
-  return { fedTweets, elapsedMs: performance.now() - started, drained };
+  return { fedTweets, dueTweets: fedTweets, elapsedMs: performance.now() - started, drained };
 }
 
 /**
@@ -67,7 +69,8 @@ export async function feedAtRate(
     if (paused) await Promise.race([paused, sleep(Math.max(0, hardStop - performance.now()))]);
   }
   const drained = await drainWithin(pipeline, Math.max(0, hardStop - performance.now()));
-  return { fedTweets: k, elapsedMs: performance.now() - started, drained };
+  // A pipeline that holds the loop up (the seed design) leaves scheduled tweets unread: they count as due.
+  return { fedTweets: k, dueTweets: total, elapsedMs: performance.now() - started, drained };
 }
 
 async function drainWithin(pipeline: ProducerPipeline, graceMs: number): Promise<boolean> {

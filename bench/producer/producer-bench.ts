@@ -68,7 +68,7 @@ export async function benchProducer(options: ProducerBenchOptions): Promise<Prod
         push(latency, config, {
           latencyP50Ms: run.result.latencyP50Ms ?? Number.POSITIVE_INFINITY,
           latencyP99Ms: run.result.latencyP99Ms ?? Number.POSITIVE_INFINITY,
-          acknowledgedShare: 1 - run.result.unacknowledged / Math.max(1, run.result.fedTweets),
+          acknowledgedShare: 1 - run.result.unacknowledged / Math.max(1, run.result.dueTweets),
         });
         options.log(
           `  latency round ${round + 1} ${config.variant}@${config.delay}ms: ` +

@@ -25,6 +25,7 @@ export interface ProducerRunRequest {
 export interface ProducerRunResult {
   type: "result";
   fedTweets: number;
+  dueTweets: number;
   ackedTweets: number;
   elapsedMs: number;
   drained: boolean;
@@ -95,13 +96,14 @@ async function measure(): Promise<ProducerRunResult> {
   const cpu = process.cpuUsage(cpuBefore);
   const samples = latencies ?? [];
   latencies = undefined;
-  const unacknowledged = Math.max(0, outcome.fedTweets - samples.length);
+  const unacknowledged = Math.max(0, outcome.dueTweets - samples.length);
   const all = samples.concat(new Array<number>(unacknowledged).fill(Number.POSITIVE_INFINITY));
   all.sort((a, b) => a - b);
   const paced = req.mode === "paced";
   return {
     type: "result",
     fedTweets: outcome.fedTweets,
+    dueTweets: outcome.dueTweets,
     ackedTweets: acked,
     elapsedMs: outcome.elapsedMs,
     drained: outcome.drained,
