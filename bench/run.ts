@@ -4,7 +4,7 @@ import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type PreparedInput, prepareInput } from "./input/prepare-input.js";
-import { buildChildren, type ChildName } from "./lib/build-children.js";
+import { buildChildren, CHILD_BUILD_DIR, type ChildName } from "./lib/build-children.js";
 import { canPin } from "./lib/child.js";
 import { benchProcessor } from "./processor/processor-bench.js";
 import { benchProducer } from "./producer/producer-bench.js";
@@ -43,8 +43,9 @@ try {
     `bench: ${rounds} round(s), ${pin ? "producer/processor pinned to core 0, endpoints to core 1" : "not pinned"}`,
   );
   const input = prepareInput(workDir, 10_000);
-  // A profile run keeps its bundle (and source map) next to the profiles, to map frames back to sources.
-  const profileDir = join(args.out, "profiles");
+  // A profile run keeps its bundle (and source map) next to the profiles, to map frames back to sources;
+  // all of it under dist/ (build output, ignored by git), not beside the committed results.
+  const profileDir = join(CHILD_BUILD_DIR, "profiles");
   if (args.profile) rmSync(profileDir, { recursive: true, force: true });
   const bundleDir = args.profile ? join(profileDir, "processor-bundle") : join(workDir, "bundle");
   execFileSync(process.execPath, ["scripts/bundle-processor.mjs", bundleDir], { stdio: "ignore" });
