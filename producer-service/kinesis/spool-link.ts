@@ -155,7 +155,8 @@ export class SpoolLink {
         };
       });
     } catch (err) {
-      this.log.error({ err }, "spool read failed; retrying later");
+      this.log.error({ err }, "spool read failed; retrying in a second");
+      setTimeout(this.changed, 1_000).unref();
       return [];
     } finally {
       this.loading = false;

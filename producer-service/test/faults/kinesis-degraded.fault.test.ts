@@ -34,11 +34,22 @@ afterEach(async () => {
   await spoolDir.remove();
 });
 
+interface FaultWindow {
+  begin(): unknown;
+  end(): unknown;
+}
+
+/** The endpoint answers every call with `fault` while the window is open. */
+const answering = (fault: Fault): FaultWindow => ({
+  begin: () => kinesis.set(fault),
+  end: () => kinesis.set({ kind: "ok" }),
+});
+
 /**
- * Runs the producer at 1,000 tweets/s through `seconds` of `fault`, then heals the endpoint, and checks the
+ * Runs the producer at 1,000 tweets/s through `seconds` of a fault, then heals the endpoint, and checks the
  * invariant: every tweet X sent reached the endpoint, none corrupted, duplicates within what was counted.
  */
-async function throughFault(name: string, fault: Fault, seconds: number) {
+async function throughFault(name: string, fault: FaultWindow, seconds: number) {
   const producer = startProducer(x, kinesis.endpoint, {
     SPOOL_DIR: spoolDir.dir,
     BUFFER_MAX_BYTES: String(1024 * 1024),
@@ -51,14 +62,18 @@ async function throughFault(name: string, fault: Fault, seconds: number) {
   x.setRate(TWEETS_PER_SECOND);
   await eventually(() => kinesis.stored.length >= 500, 20_000, "tweets flowing");
 
-  kinesis.set(fault);
+  const callsBefore = kinesis.calls.length;
+  await fault.begin();
   await sleep(seconds * 1000);
-  kinesis.set({ kind: "ok" });
+  await fault.end();
   await sleep(1_000);
   x.setRate(0);
   await waitDelivered(kinesis, x.sent, 60_000);
   const possibleDuplicates = await producer.metric("tweetstream_producer_possible_duplicates_total");
-  const faulty = kinesis.calls.filter((call) => call.fault !== "ok").length;
+  let failedPuts = 0;
+  for (const outcome of ["error", "throttled", "partial"]) {
+    failedPuts += await producer.metric(`tweetstream_producer_put_requests_total{outcome="${outcome}"}`);
+  }
   const peakRss = rss.stop();
   const code = await producer.kill("SIGTERM");
 
@@ -74,7 +89,8 @@ async function throughFault(name: string, fault: Fault, seconds: number) {
     }),
   );
   expect(code, producer.output()).toBe(0);
-  expect(faulty).toBeGreaterThan(0);
+  expect(failedPuts, "the fault reached the producer").toBeGreaterThan(0);
+  expect(kinesis.calls.length).toBeGreaterThan(callsBefore);
   expect(delivery.corrupted).toEqual([]);
   expect(delivery.delivered.size).toBe(x.sent.length);
   expect(delivery.duplicates).toBeLessThanOrEqual(possibleDuplicates);
@@ -87,7 +103,7 @@ describe("Kinesis degraded at 1,000 tweets/s", () => {
     let entry = 0;
     const result = await throughFault(
       "20% of entries fail in every call",
-      { kind: "partial", errorCode: () => (entry++ % 5 === 0 ? "InternalFailure" : undefined) },
+      answering({ kind: "partial", errorCode: () => (entry++ % 5 === 0 ? "InternalFailure" : undefined) }),
       FAULT_SECONDS,
     );
     // A definite per-entry failure is no ambiguity: nothing is sent twice.
@@ -99,17 +115,27 @@ describe("Kinesis degraded at 1,000 tweets/s", () => {
     async () => {
       await throughFault(
         `throttled ${THROTTLE_SECONDS}s`,
-        { kind: "partial", errorCode: () => "ProvisionedThroughputExceededException" },
+        answering({ kind: "partial", errorCode: () => "ProvisionedThroughputExceededException" }),
         THROTTLE_SECONDS,
       );
     },
     (THROTTLE_SECONDS + 90) * 1000,
   );
 
+  it("connections refused: the records wait in memory and the spool, then all are delivered once", async () => {
+    const result = await throughFault(
+      "connections refused, 10 s",
+      { begin: () => kinesis.stopListening(), end: () => kinesis.listen() },
+      FAULT_SECONDS,
+    );
+    // A refused connection carried nothing: no ambiguity, no duplicate.
+    expect(result.duplicates).toBe(0);
+  }, 90_000);
+
   it("responses that hang until the client's timeout: resent, and the duplicates are counted", async () => {
     const result = await throughFault(
       "responses hang past the 1 s timeout (stored)",
-      { kind: "hang", store: true },
+      answering({ kind: "hang", store: true }),
       FAULT_SECONDS,
     );
     expect(result.duplicates).toBeGreaterThan(0);

@@ -39,6 +39,10 @@ export interface FaultKinesis {
   stored: ReceivedEntry[];
   /** Most PutRecords calls open at once. */
   maxConcurrent(): number;
+  /** Stops listening (connections are refused) until `listen()`; open connections are cut. */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port. */
+  listen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -116,6 +120,12 @@ export async function startFaultKinesis(plan: FaultPlan): Promise<FaultKinesis> 
     calls,
     stored,
     maxConcurrent: () => maxActive,
+    stopListening: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    listen: () => new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
