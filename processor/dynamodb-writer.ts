@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "./backoff.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import type { ItemWriter, WriteResult } from "./ports.js";
@@ -10,7 +10,7 @@ export const MAX_BATCH_WRITE_ITEMS = 25;
 
 export interface DynamoDbWriterOptions {
   /** Should be built with `maxAttempts: 1`: this writer retries itself, within the invocation's deadline. */
-  client: DynamoDBDocumentClient;
+  client: DynamoDBClient;
   tableName: string;
   concurrency: number;
   maxAttempts: number;
@@ -40,15 +40,18 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
       }
       try {
         const out = await options.client.send(
-          new BatchWriteCommand({
-            RequestItems: { [options.tableName]: pending.map((Item) => ({ PutRequest: { Item } })) },
+          new BatchWriteItemCommand({
+            RequestItems: {
+              [options.tableName]: pending.map((item) => ({ PutRequest: { Item: toAttributeValues(item) } })),
+            },
           }),
           { abortSignal: AbortSignal.timeout(remaining) },
         );
         const unprocessed = out.UnprocessedItems?.[options.tableName] ?? [];
-        // UnprocessedItems come back unmarshalled copies: find our own items again by key.
+        // UnprocessedItems come back as copies in the wire format: find our own items again by key.
         pending = unprocessed.flatMap((request) => {
-          const item = request.PutRequest?.Item && byKey.get(itemKey(request.PutRequest.Item as TweetItem));
+          const key = request.PutRequest?.Item;
+          const item = key && byKey.get(itemKey({ Username: key.Username?.S ?? "", Id: key.Id?.S ?? "" }));
           return item ? [item] : [];
         });
         if (pending.length === 0) break;
@@ -88,4 +91,26 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
       retries: results.reduce((sum, r) => sum + r.retries, 0),
     };
   };
+}
+
+/**
+ * The item in DynamoDB's wire format. Written out instead of going through lib-dynamodb's DocumentClient:
+ * the item has one fixed shape of strings and a list of strings, and the generic marshaller was about 6% of
+ * the processor's CPU per record. It produces what the DocumentClient would (an empty list stays `{ L: [] }`,
+ * an absent Lang stays absent).
+ */
+export function toAttributeValues(item: TweetItem): Record<string, AttributeValue> {
+  const wire: Record<string, AttributeValue> = {
+    Username: { S: item.Username },
+    Id: { S: item.Id },
+    Timestamp: { S: item.Timestamp },
+    Message: { S: item.Message },
+    AuthorId: { S: item.AuthorId },
+    AuthorName: { S: item.AuthorName },
+    MatchingRules: { L: item.MatchingRules.map((rule) => ({ S: rule })) },
+    ReceivedAt: { S: item.ReceivedAt },
+    ProcessedAt: { S: item.ProcessedAt },
+  };
+  if (item.Lang !== undefined) wire.Lang = { S: item.Lang };
+  return wire;
 }

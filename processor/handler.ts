@@ -1,6 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 import { loadConfig } from "./config.js";
 import { createDynamoDbWriter } from "./dynamodb-writer.js";
@@ -15,7 +14,7 @@ const logger = createLogger(config.logLevel);
 
 const writeItems = createDynamoDbWriter({
   // No SDK retries: the writer retries itself, with backoff bounded by the invocation's deadline.
-  client: DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 1 })),
+  client: new DynamoDBClient({ maxAttempts: 1 }),
   tableName: config.tableName,
   concurrency: config.writeConcurrency,
   maxAttempts: config.writeMaxAttempts,
