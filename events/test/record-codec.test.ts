@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { aggregate, decodeEvent, decodeRecordData, encodeEvent } from "../index.js";
+import { aggregate, decodeBase64, decodeEvent, decodeRecordData, encodeEvent } from "../index.js";
 import { sampleEvent } from "./fixtures.js";
 
 const b64 = (data: Uint8Array | string) => Buffer.from(data).toString("base64");
@@ -105,11 +106,14 @@ describe("decodeRecordData", () => {
     expect(Buffer.from(decoded.value[1]?.data ?? []).toString()).toBe("{broken");
   });
 
-  it.each(["not base64!", "abc", "YWJj=", "Y W J j"])("rejects %j as not base64", (data) => {
-    const decoded = decodeRecordData(data);
+  it.each(["not base64!", "abc", "YWJj=", "Y W J j", "YW-j", "YW_j", "\u0141WJj", "YQ==YQ=="])(
+    "rejects %j as not base64",
+    (data) => {
+      const decoded = decodeRecordData(data);
 
-    expect(decoded.ok ? "accepted" : decoded.error.kind).toBe("not-base64");
-  });
+      expect(decoded.ok ? "accepted" : decoded.error.kind).toBe("not-base64");
+    },
+  );
 
   it("rejects an aggregate whose checksum does not match", () => {
     const data = aggregate([{ partitionKey: "a", data: encodeEvent(sampleEvent()) }]);
@@ -118,5 +122,47 @@ describe("decodeRecordData", () => {
     const decoded = decodeRecordData(b64(data));
 
     expect(decoded.ok ? "accepted" : decoded.error.kind).toBe("aggregate-checksum");
+  });
+});
+
+describe("decodeBase64", () => {
+  // The definition of valid: standard alphabet, padded, as Kinesis delivers it.
+  const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  // The alphabet, padding, and what Buffer.from(s, "base64") would skip or misread: URL-safe characters,
+  // whitespace, and characters whose low byte is in the alphabet (U+0141 reads as "A").
+  const nearBase64 = fc.string({
+    unit: fc.constantFrom(...alphabet, "=", "=", "-", "_", " ", "\n", "\u0141", "\u00e9", "!"),
+    maxLength: 24,
+  });
+  // Encodings of random bytes, one character changed, so valid-looking strings of every length come up.
+  const mutatedEncoding = fc
+    .tuple(
+      fc.uint8Array({ maxLength: 18 }),
+      fc.nat(),
+      nearBase64.filter((s) => s.length > 0),
+    )
+    .map(([bytes, at, insert]) => {
+      const text = Buffer.from(bytes).toString("base64");
+      const i = text.length === 0 ? 0 : at % text.length;
+      return text.slice(0, i) + (insert[0] ?? "") + text.slice(i + 1);
+    });
+
+  it("accepts exactly what the strict base64 pattern accepts, decoding it as Buffer does", () => {
+    fc.assert(
+      fc.property(fc.oneof(nearBase64, mutatedEncoding), (text) => {
+        const decoded = decodeBase64(text);
+
+        expect(decoded.ok).toBe(STRICT_BASE64.test(text));
+        if (decoded.ok) expect(decoded.value).toEqual(Buffer.from(text, "base64"));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("accepts non-zero trailing bits, which re-encode differently but are valid base64", () => {
+    const decoded = decodeBase64("YR==");
+
+    expect(decoded.ok ? [...decoded.value] : decoded.error.kind).toEqual([0x61]);
   });
 });
