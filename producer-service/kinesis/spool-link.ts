@@ -27,6 +27,7 @@ export class SpoolLink {
   private appending: Promise<void> | undefined;
   private loading = false;
   private loaded: LoadedBatch | undefined;
+  private acking: Promise<void> | undefined;
   private lastFullLog = 0;
   private droppedSinceLog = 0;
   spooledRecords = 0;
@@ -51,8 +52,9 @@ export class SpoolLink {
     return this.pendingByteCount;
   }
 
+  /** Nothing on its way to disk: no append waiting, no acknowledgement being written. */
   get idle(): boolean {
-    return this.pending.length === 0 && this.appending === undefined;
+    return this.pending.length === 0 && this.appending === undefined && this.acking === undefined;
   }
 
   get full(): boolean {
@@ -171,7 +173,7 @@ export class SpoolLink {
     batch.settled[slot.index] = true;
     while (batch.settled[batch.prefix]) batch.prefix++;
     if (--batch.remaining > 0) return;
-    void this.spool.ack(batch.token).then(
+    this.acking = this.spool.ack(batch.token).then(
       () => this.release(batch),
       (err: unknown) => {
         this.log.error({ err }, "spool acknowledge failed: these records will be sent again after a restart");
@@ -181,6 +183,7 @@ export class SpoolLink {
   }
 
   private release(batch: LoadedBatch): void {
+    this.acking = undefined;
     if (this.loaded === batch) this.loaded = undefined;
     this.changed();
   }
