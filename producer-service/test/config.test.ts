@@ -114,6 +114,14 @@ describe("loadConfig", () => {
     expect(loadConfig(BASE).spool).toBeUndefined();
   });
 
+  it("caps aggregated calls at 1 MiB unless BATCH_MAX_BYTES says otherwise", () => {
+    expect(loadConfig({ ...BASE, AGGREGATION: "on" }).batch.maxBytes).toBe(1024 * 1024);
+    expect(loadConfig({ ...BASE, AGGREGATION: "off" }).batch.maxBytes).toBe(5 * 1024 * 1024);
+    expect(loadConfig({ ...BASE, AGGREGATION: "on", BATCH_MAX_BYTES: "4194304" }).batch.maxBytes).toBe(
+      4 * 1024 * 1024,
+    );
+  });
+
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ ...BASE, BATCH_MAX_RECORDS: "", X_API_KEY: "" }).batch.maxRecords).toBe(500);
   });
