@@ -24,7 +24,12 @@ export interface AppDeps {
  */
 export function buildApp(config: ProducerConfig, deps: AppDeps = {}) {
   const logger = deps.logger ?? createLogger(config.server.logLevel);
-  const app = Fastify({ loggerInstance: logger });
+  // Opening the spool reads every stored record once (hundreds of MB/s): a full spool of several GiB on a slow
+  // volume takes longer than Fastify's default 10 s allowed for a plugin to start.
+  const app = Fastify({
+    loggerInstance: logger,
+    pluginTimeout: config.spool === undefined ? 10_000 : 300_000,
+  });
   app.register(metricsPlugin);
   app.register(kinesisWriterPlugin, {
     config,
