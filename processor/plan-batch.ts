@@ -72,10 +72,15 @@ export function planBatch(records: readonly KinesisStreamRecord[], processedAt: 
 export function originOf(record: KinesisStreamRecord): RecordOrigin {
   return {
     // eventID is "<shardId>:<sequenceNumber>".
-    shardId: record.eventID.split(":")[0] ?? record.eventID,
+    shardId: shardIdOf(record.eventID),
     sequenceNumber: record.kinesis.sequenceNumber,
     eventSourceARN: record.eventSourceARN,
     partitionKey: record.kinesis.partitionKey,
     approximateArrivalTimestamp: record.kinesis.approximateArrivalTimestamp,
   };
+}
+
+function shardIdOf(eventID: string): string {
+  const colon = eventID.indexOf(":");
+  return colon === -1 ? eventID : eventID.slice(0, colon);
 }

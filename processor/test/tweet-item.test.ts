@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkItemLimits, itemKey, itemSize, MAX_ITEM_BYTES, toTweetItem } from "../tweet-item.js";
+import {
+  checkItemLimits,
+  itemKey,
+  itemSize,
+  MAX_ITEM_BYTES,
+  MAX_PARTITION_KEY_BYTES,
+  MAX_SORT_KEY_BYTES,
+  toTweetItem,
+} from "../tweet-item.js";
 import { tweet } from "./support/records.js";
 
 describe("toTweetItem", () => {
@@ -54,6 +62,43 @@ describe("checkItemLimits", () => {
       kind: "key-too-large",
       message: "Username is 2050 bytes; DynamoDB allows 2048 for a partition key",
     });
+  });
+
+  it("agrees with exact UTF-8 counts near every limit, whatever mix of 1- to 4-byte characters", () => {
+    const near = (units: number) =>
+      fc.string({
+        unit: fc.constantFrom("a", "\u00fc", "\u20ac", "\u{1f600}"),
+        minLength: units,
+        maxLength: units,
+      });
+    fc.assert(
+      fc.property(
+        near(600),
+        fc.nat({ max: 700 }),
+        fc.nat({ max: 600 }),
+        fc.nat({ max: 150_000 }),
+        fc.constantFrom("a", "\u00fc", "\u20ac", "\u{1f600}"),
+        (username, extraUser, idLength, textLength, char) => {
+          const item = toTweetItem(
+            tweet(1, {
+              id: char.repeat(idLength),
+              text: char.repeat(textLength),
+              author: { id: "1", username: username + char.repeat(extraUser), name: "n" },
+            }),
+            "t",
+          );
+          const exact =
+            Buffer.byteLength(item.Username) > MAX_PARTITION_KEY_BYTES ||
+            Buffer.byteLength(item.Id) > MAX_SORT_KEY_BYTES
+              ? "key-too-large"
+              : itemSize(item) > MAX_ITEM_BYTES
+                ? "item-too-large"
+                : undefined;
+          expect(checkItemLimits(item)?.kind).toBe(exact);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("names the item size limit", () => {
