@@ -22,6 +22,8 @@ export const PRODUCER_METRICS = {
   tweetstream_producer_kinesis_records_put_total: "counter",
   tweetstream_producer_stream_messages_dropped_total: "counter",
   tweetstream_producer_throttle_delay_seconds: "gauge",
+  tweetstream_producer_spool_records: "gauge",
+  tweetstream_producer_spool_full: "gauge",
   // prom-client's default metrics, which the dashboard's process panels use.
   process_resident_memory_bytes: "gauge",
   process_cpu_seconds_total: "counter",

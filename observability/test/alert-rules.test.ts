@@ -13,7 +13,7 @@ function promtool(...args: string[]) {
 describe("alert rules", () => {
   it("pass promtool check rules", () => {
     const { status, output } = promtool("check", "rules", "prometheus/alerts.yml");
-    expect(output).toContain("SUCCESS: 6 rules found");
+    expect(output).toContain("SUCCESS: 8 rules found");
     expect(status).toBe(0);
   });
 

@@ -74,7 +74,7 @@ describe("Prometheus scraping the running producer", () => {
     expect(missingProducerMetrics(await response.text())).toEqual([]);
   });
 
-  it("loads the six alert rules and evaluates each of them without error", async () => {
+  it("loads the eight alert rules and evaluates each of them without error", async () => {
     type Rule = { name: string; query: string; health: string; lastError?: string; lastEvaluation: string };
     const readRules = async () =>
       (await prometheus.api<{ groups: { rules: Rule[] }[] }>("/api/v1/rules")).groups.flatMap((g) => g.rules);
@@ -89,6 +89,8 @@ describe("Prometheus scraping the running producer", () => {
       "TweetstreamProducerNoTweets",
       "TweetstreamProducerNotReady",
       "TweetstreamProducerPutFailureRatio",
+      "TweetstreamProducerSpoolFull",
+      "TweetstreamProducerSpooling",
     ]);
     for (const rule of rules)
       expect({ rule: rule.name, health: rule.health, error: rule.lastError ?? "" }).toEqual({
