@@ -28,7 +28,8 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
   const random = options.random ?? Math.random;
 
   async function writeChunk(chunk: readonly TweetItem[], deadline: number): Promise<WriteResult> {
-    const byKey = new Map(chunk.map((item) => [itemKey(item), item]));
+    // Built only when DynamoDB hands items back: most calls write everything.
+    let byKey: Map<string, TweetItem> | undefined;
     let pending: TweetItem[] = [...chunk];
     let reason = "";
     let retries = 0;
@@ -49,9 +50,10 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
         );
         const unprocessed = out.UnprocessedItems?.[options.tableName] ?? [];
         // UnprocessedItems come back as copies in the wire format: find our own items again by key.
+        if (unprocessed.length > 0) byKey ??= new Map(chunk.map((item) => [itemKey(item), item]));
         pending = unprocessed.flatMap((request) => {
           const key = request.PutRequest?.Item;
-          const item = key && byKey.get(itemKey({ Username: key.Username?.S ?? "", Id: key.Id?.S ?? "" }));
+          const item = key && byKey?.get(itemKey({ Username: key.Username?.S ?? "", Id: key.Id?.S ?? "" }));
           return item ? [item] : [];
         });
         if (pending.length === 0) break;

@@ -71,9 +71,11 @@ export async function processBatch(
   ]);
 
   const failed = new Set<string>();
-  const ownersByKey = new Map(plan.items.map((planned) => [itemKey(planned.item), planned.owners]));
-  for (const { item } of written.unwritten) {
-    for (const owner of ownersByKey.get(itemKey(item)) ?? []) failed.add(owner);
+  if (written.unwritten.length > 0) {
+    const ownersByKey = new Map(plan.items.map((planned) => [itemKey(planned.item), planned.owners]));
+    for (const { item } of written.unwritten) {
+      for (const owner of ownersByKey.get(itemKey(item)) ?? []) failed.add(owner);
+    }
   }
   for (const { letter } of dead.failed) failed.add(letter.origin.sequenceNumber);
 
