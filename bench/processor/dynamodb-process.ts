@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createEventTable, localDynamoClient } from "../../local/pipeline/aws-resources.js";
 import { serveParent } from "../lib/child.js";
 import { BENCH_TABLE } from "./bench-table.js";
 import { DynamoDbSink } from "./dynamodb-sink.js";
@@ -53,24 +53,7 @@ function startDynalite(): Server {
 }
 
 async function createTable(at: string): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint: at,
-    region: "us-east-1",
-    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-  });
-  await client.send(
-    new CreateTableCommand({
-      TableName: BENCH_TABLE.tableName,
-      AttributeDefinitions: [
-        { AttributeName: BENCH_TABLE.hashKey, AttributeType: "S" },
-        { AttributeName: BENCH_TABLE.rangeKey, AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: BENCH_TABLE.hashKey, KeyType: "HASH" },
-        { AttributeName: BENCH_TABLE.rangeKey, KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  const client = localDynamoClient(at, "us-east-1");
+  await createEventTable(client, BENCH_TABLE.tableName);
   client.destroy();
 }

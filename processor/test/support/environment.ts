@@ -1,9 +1,10 @@
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 import { vi } from "vitest";
 import { startDynalite } from "../../../local/emulators/dynalite.js";
 import type { RunningEmulator } from "../../../local/emulators/listen.js";
+import { createEventTable } from "../../../local/pipeline/aws-resources.js";
 import { type SqsEmulator, startSqsEmulator } from "../../../local/sqs-emulator/index.js";
 import type { DeadLetterMessage } from "../../dead-letter.js";
 import type { TweetItem } from "../../tweet-item.js";
@@ -39,20 +40,7 @@ export async function startProcessorEnvironment(
   const direct = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: dynalite.endpoint, region: REGION, credentials: CREDENTIALS }),
   );
-  await direct.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [
-        { AttributeName: "Username", KeyType: "HASH" },
-        { AttributeName: "Id", KeyType: "RANGE" },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: "Username", AttributeType: "S" },
-        { AttributeName: "Id", AttributeType: "S" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createEventTable(direct, TABLE);
 
   const variables: Record<string, string> = {
     TABLE_NAME: TABLE,
