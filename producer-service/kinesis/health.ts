@@ -1,6 +1,6 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Logger } from "pino";
-import type { StreamTarget } from "./kinesis-writer.js";
+import type { StreamTarget } from "./writer-options.js";
 
 /** Whether the last word from Kinesis was good: the last PutRecords call, or before any, a stream check. */
 export class KinesisHealth {

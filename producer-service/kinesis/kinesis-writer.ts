@@ -1,26 +1,18 @@
-import { type KinesisClient, PutRecordsCommand, type PutRecordsResultEntry } from "@aws-sdk/client-kinesis";
+import type { KinesisClient, PutRecordsResultEntry } from "@aws-sdk/client-kinesis";
 import type { Logger } from "pino";
 import { encodeEvent, type TweetEvent } from "../../events/index.js";
-import type { ProducerConfig } from "../config.js";
 import type { ProducerMetrics } from "../metrics.js";
-import type { Spool } from "../spool/index.js";
-import { AdaptiveThrottle, type BackoffOptions, DEFAULT_RETRY_BACKOFF, retryDelayMs } from "./backoff.js";
+import { AdaptiveThrottle, DEFAULT_RETRY_BACKOFF, retryDelayMs } from "./backoff.js";
 import { type Batch, type EntryMode, recordsOfEntry, takeBatch } from "./batch-builder.js";
 import { KinesisHealth } from "./health.js";
 import { MAX_RECORD_BYTES } from "./limits.js";
 import { classifyEntryError, classifyPutError, type PutFailure } from "./put-errors.js";
+import { putRecords } from "./put-records-call.js";
 import { type QueuedRecord, RecordQueue } from "./record-queue.js";
 import { SpoolLink } from "./spool-link.js";
+import type { KinesisWriterOptions } from "./writer-options.js";
 
-export type StreamTarget = { StreamName: string } | { StreamARN: string };
-
-export type KinesisWriterOptions = ProducerConfig["batch"] & {
-  target: StreamTarget;
-  retryBackoff?: BackoffOptions;
-  throttleBackoff?: BackoffOptions;
-  /** Where records go when the buffer is full or Kinesis is failing, and at shutdown; without it, ingest pauses. */
-  spool?: Spool;
-};
+export type { KinesisWriterOptions, StreamTarget } from "./writer-options.js";
 
 /** What the writer did over its life, as close() reports it. */
 export interface CloseSummary {
@@ -300,18 +292,13 @@ export class KinesisWriter {
     this.metrics.recordsPerRequest.observe(batch.records.length);
     const started = performance.now();
     try {
-      const command = new PutRecordsCommand({ ...this.options.target, Records: batch.entries });
-      const output = await this.client.send(command, { abortSignal: abort.signal });
-      const results = output.Records ?? [];
-      if (results.length !== batch.entries.length) {
-        throw Object.assign(
-          new Error(`PutRecords answered ${results.length} results for ${batch.entries.length} records`),
-          {
-            name: "MalformedResponse",
-          },
-        );
-      }
-      this.settleResponse(batch, results, output.FailedRecordCount ?? 0);
+      const { results, failedCount } = await putRecords(
+        this.client,
+        this.options.target,
+        batch,
+        abort.signal,
+      );
+      this.settleResponse(batch, results, failedCount);
     } catch (err) {
       this.settleError(batch, err);
     } finally {

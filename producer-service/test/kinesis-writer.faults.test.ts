@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { encodeEvent } from "../../events/index.js";
+import { deaggregate, encodeEvent, isAggregated } from "../../events/index.js";
 import {
   type FaultKinesis,
   type FaultPlan,
@@ -27,6 +27,14 @@ async function setUp(plan: FaultPlan, options: Parameters<typeof startWriter>[1]
 }
 
 const key = (data: Buffer) => data.toString("latin1");
+
+/** The user records an entry carries: an aggregate's, or the entry itself (an aggregate of one is sent plain). */
+function userRecordsOf(entry: { data: Buffer }): { data: Buffer }[] {
+  if (!isAggregated(entry.data)) return [entry];
+  const records = deaggregate(entry.data);
+  expect(records.ok).toBe(true);
+  return records.ok ? records.value.map((r) => ({ data: Buffer.from(r.data) })) : [];
+}
 
 /** How often each record was received, and how often it was received after it had been stored. */
 function deliveries(calls: ReceivedCall[]) {
@@ -183,6 +191,29 @@ describe("KinesisWriter against a faulty PutRecords endpoint", () => {
     expect(await metricValue(metrics.recordsFailed, { code: "Timeout" })).toBe(timedOut);
     expect(await metricValue(metrics.putRequests, { outcome: "error" })).toBe(2);
     expect(await metricValue(metrics.recordsPut)).toBe(events.length);
+  });
+
+  it("rebuilds aggregates from the records when an aggregated call fails", async () => {
+    // Prepare: the first two calls fail as a whole; aggregates hold about 40 tweets each.
+    const { writer } = await setUp(
+      (call) => (call < 2 ? { kind: "error", status: 500, type: "InternalFailure" } : { kind: "ok" }),
+      { aggregation: true, maxBytes: 10_000, maxRecords: 500 },
+    );
+    const events = tweetEvents(300);
+
+    // Act
+    await pushAll(writer, events);
+    await writer.close(10_000);
+
+    // Assess: the failed calls carried whole aggregates, and their records were stored once each.
+    const calls = endpoint?.calls ?? [];
+    expect(calls.length).toBeGreaterThan(2);
+    const failedRecords = calls.slice(0, 2).flatMap((call) => call.entries.flatMap(userRecordsOf));
+    expect(failedRecords.length).toBeGreaterThan(40);
+    const sent = new Set(events.map((event) => key(encodeEvent(event))));
+    for (const record of failedRecords) expect(sent.has(key(record.data))).toBe(true);
+    const userRecords = (endpoint?.stored ?? []).flatMap(userRecordsOf);
+    expectStoredOnce(userRecords, events);
   });
 
   it("sends the records of a call refused as invalid one by one and drops only the refused record", async () => {
