@@ -1,0 +1,130 @@
+import type { PutRecordsResultEntry } from "@aws-sdk/client-kinesis";
+import type { Logger } from "pino";
+import type { ProducerMetrics } from "../metrics.js";
+import { type Batch, recordsOfEntry } from "./batch-builder.js";
+import type { CallPacer } from "./call-pacer.js";
+import type { KinesisHealth } from "./health.js";
+import { classifyEntryError, classifyPutError, type PutFailure } from "./put-errors.js";
+import type { RateLimitedLog } from "./rate-limited-log.js";
+import type { QueuedRecord } from "./record-queue.js";
+import type { RetrySchedule } from "./retry-schedule.js";
+import type { SpoolLink } from "./spool-link.js";
+import type { WriterLedger } from "./writer-ledger.js";
+
+export interface SettlementParts {
+  metrics: ProducerMetrics;
+  health: KinesisHealth;
+  log: Logger;
+  warnings: RateLimitedLog;
+  ledger: WriterLedger;
+  retries: RetrySchedule;
+  pacer: CallPacer;
+  spool: SpoolLink | undefined;
+  /** The shutdown grace time is over: failed records are kept for close(), not retried. */
+  abandoned: () => boolean;
+}
+
+/**
+ * What a PutRecords call's outcome means for its records: acknowledged, retried (only the failed entries of
+ * a partial success), or, for a record Kinesis itself refuses as invalid, dropped with a metric.
+ */
+export class PutSettlement {
+  constructor(private readonly parts: SettlementParts) {}
+
+  answered(batch: Batch, results: PutRecordsResultEntry[], failedCount: number): void {
+    const { metrics, health, ledger, pacer } = this.parts;
+    const now = Date.now();
+    health.reportPut(true, "last PutRecords call succeeded");
+    if (failedCount === 0) {
+      ledger.acknowledge(batch.records, 0, batch.records.length, now);
+      metrics.kinesisRecordsPut.inc(batch.entries.length);
+      metrics.putRequests.inc({ outcome: "success" });
+      pacer.succeeded();
+      return;
+    }
+    const failed: QueuedRecord[] = [];
+    let throttled = false;
+    let entriesPut = 0;
+    for (let i = 0; i < results.length; i++) {
+      const errorCode = results[i]?.ErrorCode;
+      const start = batch.ends === undefined ? i : (batch.ends[i - 1] ?? 0);
+      const end = batch.ends === undefined ? i + 1 : (batch.ends[i] ?? start);
+      if (!errorCode) {
+        ledger.acknowledge(batch.records, start, end, now);
+        entriesPut++;
+        continue;
+      }
+      const failure = classifyEntryError(errorCode, results[i]?.ErrorMessage);
+      throttled ||= failure.slowDown;
+      metrics.recordsFailed.inc({ code: failure.code }, end - start);
+      for (const record of recordsOfEntry(batch, i)) failed.push(record);
+      this.parts.warnings.warn(
+        failure.code,
+        { code: failure.code, failedRecords: failedCount },
+        "PutRecords partly failed; retrying the failed records",
+      );
+    }
+    metrics.kinesisRecordsPut.inc(entriesPut);
+    metrics.putRequests.inc({ outcome: "partial" });
+    if (throttled) pacer.slowDown();
+    this.parts.retries.schedule(failed);
+  }
+
+  failed(batch: Batch, err: unknown): void {
+    const { metrics, health, ledger, retries } = this.parts;
+    const failure = classifyPutError(err);
+    const records = batch.records;
+    metrics.putRequests.inc({ outcome: failure.throttled ? "throttled" : "error" });
+    metrics.recordsFailed.inc({ code: failure.code }, records.length);
+    health.reportPut(false, `last PutRecords call failed: ${failure.code}`);
+    if (failure.slowDown) this.parts.pacer.slowDown();
+    if (this.parts.abandoned()) {
+      // close() spools or counts what is still held; an aborted call's outcome is unknown.
+      if (this.parts.spool === undefined) return;
+      if (failure.outcomeUnknown) ledger.countPossibleDuplicates(records.length);
+      retries.keep(records);
+      return;
+    }
+    if (failure.invalidRequest) {
+      this.isolateInvalid(records, failure);
+      return;
+    }
+    if (failure.outcomeUnknown) ledger.countPossibleDuplicates(records.length);
+    this.parts.warnings.warn(
+      failure.code,
+      {
+        code: failure.code,
+        records: records.length,
+        detail: failure.message,
+        possibleDuplicates: failure.outcomeUnknown,
+      },
+      "PutRecords failed; retrying its records",
+    );
+    retries.schedule(records);
+  }
+
+  /**
+   * Kinesis refused a request as invalid, which our own limits should make impossible. Rather than retry it
+   * forever, send its records one per call: the record refused alone is dropped, the others go through.
+   */
+  private isolateInvalid(records: QueuedRecord[], failure: PutFailure): void {
+    const { log } = this.parts;
+    const only = records.length === 1 ? records[0] : undefined;
+    if (only?.isolate) {
+      this.parts.ledger.release(1, only.size);
+      this.parts.spool?.settle(only);
+      this.parts.metrics.recordsDropped.inc({ reason: "rejected" });
+      log.error(
+        { code: failure.code, detail: failure.message, bytes: only.size },
+        "record dropped: Kinesis refused it as invalid",
+      );
+      return;
+    }
+    log.error(
+      { code: failure.code, detail: failure.message, records: records.length },
+      "Kinesis refused a request as invalid; resending its records one by one",
+    );
+    for (const record of records) record.isolate = true;
+    this.parts.retries.schedule(records);
+  }
+}

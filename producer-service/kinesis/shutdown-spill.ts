@@ -1,0 +1,33 @@
+import type { Logger } from "pino";
+import type { QueuedRecord, RecordQueue } from "./record-queue.js";
+import type { SpoolLink } from "./spool-link.js";
+import type { WriterLedger } from "./writer-ledger.js";
+
+/**
+ * At shutdown, after the grace time: appends what memory still holds to the spool, to be sent first on the
+ * next start. Records read from the spool are not appended again: they are still there. Those of them Kinesis
+ * already has but the spool keeps (behind one it lacks) will be sent again: they count as possible duplicates.
+ * What does not fit is counted as dropped (spool_full) by the spool link.
+ */
+export async function spillAtShutdown(
+  spool: SpoolLink,
+  queues: readonly RecordQueue[],
+  ledger: WriterLedger,
+  log: Logger,
+): Promise<void> {
+  const left: QueuedRecord[] = [];
+  for (const queue of queues) {
+    for (let record = queue.shift(); record !== undefined; record = queue.shift()) {
+      if (record.fromSpool === undefined) left.push(record);
+    }
+  }
+  const stored = left.length === 0 ? 0 : await spool.appendNow(left);
+  const resent = await spool.releaseLoaded();
+  if (resent > 0) ledger.countPossibleDuplicates(resent);
+  if (left.length > 0 || resent > 0) {
+    log.warn(
+      { spooledRecords: stored, droppedRecords: left.length - stored, resentNextStart: resent },
+      "shutdown grace time over: records not acknowledged by Kinesis were written to the spool",
+    );
+  }
+}
