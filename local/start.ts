@@ -2,7 +2,7 @@ import pino from "pino";
 import { LOCAL_CREDENTIALS } from "./pipeline/aws-resources.js";
 import { LocalConfigError, loadLocalConfig } from "./pipeline/local-config.js";
 import { startLocalPipeline } from "./pipeline/pipeline.js";
-import { formatProgress, progressSqsClient, readProgress } from "./pipeline/progress.js";
+import { formatProgress, readProgress } from "./pipeline/progress.js";
 
 /** `npm start`: the whole pipeline on this machine, with no accounts. Ctrl-C stops everything. */
 async function main(): Promise<void> {
@@ -28,14 +28,13 @@ async function main(): Promise<void> {
     `  try          aws dynamodb scan --table-name ${names.table} --max-items 3 --endpoint-url ${endpoints.dynamodb}`,
   );
 
-  const sqs = progressSqsClient(pipeline, config.region);
   let firstItemAt: number | undefined;
   let reporting = false;
   const timer = setInterval(async () => {
     if (reporting) return;
     reporting = true;
     try {
-      const progress = await readProgress(pipeline, sqs);
+      const progress = await readProgress(pipeline);
       if (firstItemAt === undefined && progress.itemsInTable > 0) {
         firstItemAt = Date.now();
         out(`first item in the table ${((firstItemAt - startedAt) / 1000).toFixed(1)} s after start`);
@@ -55,7 +54,6 @@ async function main(): Promise<void> {
     out(`${signal}: stopping (producer flushes, then the mapping drains)...`);
     clearInterval(timer);
     await pipeline.close();
-    sqs.destroy();
     out("stopped");
     process.exit(0);
   };

@@ -1,5 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from "@aws-sdk/client-kinesis";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 /** Emulators accept any key; fixed local credentials keep real ones from being sent anywhere. */
@@ -13,6 +14,10 @@ export function localKinesisClient(endpoint: string, region: string): KinesisCli
     credentials: LOCAL_CREDENTIALS,
     requestHandler: new NodeHttpHandler(),
   });
+}
+
+export function localSqsClient(endpoint: string, region: string): SQSClient {
+  return new SQSClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
 }
 
 export function localDynamoClient(endpoint: string, region: string): DynamoDBClient {

@@ -1,7 +1,8 @@
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "pino";
 import { buildApp, type ProducerApp } from "../../producer-service/app.js";
 import { loadConfig as loadProducerConfig } from "../../producer-service/config.js";
+import { createKinesisClient } from "../../producer-service/kinesis/client.js";
 import { startDynalite } from "../emulators/dynalite.js";
 import { startKinesalite } from "../emulators/kinesalite.js";
 import type { RunningEmulator } from "../emulators/listen.js";
@@ -15,6 +16,7 @@ import {
   LOCAL_CREDENTIALS,
   localDynamoClient,
   localKinesisClient,
+  localSqsClient,
 } from "./aws-resources.js";
 import type { LocalConfig } from "./local-config.js";
 
@@ -40,6 +42,7 @@ export interface LocalPipeline {
   producer: ProducerApp;
   runner: EventSourceMappingRunner;
   sqs: SqsEmulator;
+  sqsClient: SQSClient;
   dynamo: ReturnType<typeof localDynamoClient>;
   close(): Promise<void>;
 }
@@ -103,7 +106,7 @@ export async function startLocalPipeline(
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
     const queueUrl = sqs.queueUrl(names.queue);
-    const sqsClient = new SQSClient({ endpoint: sqs.url, region, credentials: LOCAL_CREDENTIALS });
+    const sqsClient = localSqsClient(sqs.url, region);
     closers.push(async () => sqsClient.destroy());
     const { handler } = (await import("../../processor/handler.js")) as { handler: KinesisHandler };
 
@@ -138,9 +141,18 @@ export async function startLocalPipeline(
       HOST: host,
       ...options.producerEnv,
     });
+    // The producer's own client (one attempt, request timeout), with local credentials; closed after it.
+    const producerKinesis = createKinesisClient({
+      region,
+      endpoint: kinesalite.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      requestTimeoutMs: producerConfig.kinesis.requestTimeoutMs,
+      maxSockets: producerConfig.batch.maxInFlight + 1,
+    });
+    closers.push(async () => producerKinesis.destroy());
     const producer = buildApp(producerConfig, {
       logger: options.logger.child({ component: "producer" }),
-      kinesisClient: localKinesisClient(kinesalite.endpoint, region),
+      kinesisClient: producerKinesis,
     });
     const producerUrl = await producer.listen({ port: ports.producer, host });
     // Closed in reverse: the producer stops ingest and flushes first, then the runner drains what it read.
@@ -159,6 +171,7 @@ export async function startLocalPipeline(
       producer,
       runner,
       sqs,
+      sqsClient,
       dynamo,
       close,
     };

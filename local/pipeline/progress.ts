@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { countItems } from "./aws-resources.js";
 import type { LocalPipeline } from "./pipeline.js";
 
@@ -17,12 +17,12 @@ async function counterValue(pipeline: LocalPipeline, name: string): Promise<numb
 }
 
 /** Reads every figure from its source: the producer's metrics, the table itself, the queue itself. */
-export async function readProgress(pipeline: LocalPipeline, sqs: SQSClient): Promise<Progress> {
+export async function readProgress(pipeline: LocalPipeline): Promise<Progress> {
   const [tweetsReceived, recordsPut, itemsInTable, queue] = await Promise.all([
     counterValue(pipeline, "tweetstream_producer_tweets_received_total"),
     counterValue(pipeline, "tweetstream_producer_records_put_total"),
     countItems(pipeline.dynamo, pipeline.names.table),
-    sqs.send(
+    pipeline.sqsClient.send(
       new GetQueueAttributesCommand({
         QueueUrl: pipeline.sqs.queueUrl(pipeline.names.queue),
         AttributeNames: ["ApproximateNumberOfMessages"],
@@ -43,12 +43,4 @@ export function formatProgress(p: Progress): string {
     `tweets received ${p.tweetsReceived} | records put ${p.recordsPut} | items in table ${p.itemsInTable}` +
     ` | dead letters ${p.deadLetters} | consumer lag ${p.consumerLagMs} ms`
   );
-}
-
-export function progressSqsClient(pipeline: LocalPipeline, region: string): SQSClient {
-  return new SQSClient({
-    endpoint: pipeline.endpoints.sqs,
-    region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
 }

@@ -114,7 +114,7 @@ describe("EventSourceMappingRunner against kinesalite", () => {
     }
   });
 
-  it("sends a poisoned record to the on-failure destination after its retries and moves on", async () => {
+  it("sends a poisoned record to the on-failure destination after its retries (waiting out a destination outage) and moves on", async () => {
     const stream = "runner-poison";
     await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
     await putRecords(stream, 20);
@@ -126,6 +126,7 @@ describe("EventSourceMappingRunner against kinesalite", () => {
       return { batchItemFailures: [] };
     };
     const destination: string[] = [];
+    let destinationFailures = 2;
     const runner = new EventSourceMappingRunner({
       kinesis,
       streamName: stream,
@@ -140,7 +141,9 @@ describe("EventSourceMappingRunner against kinesalite", () => {
       pollIntervalMs: 20,
       maxRetryAttempts: 1,
       retryDelayMs: 0,
+      // The destination is down for its first two sends: the shard waits for it instead of crashing.
       sendToDestination: async (m) => {
+        if (destinationFailures-- > 0) throw new Error("SQS unavailable");
         destination.push(m);
       },
       logger: pino({ level: "silent" }),
@@ -151,6 +154,7 @@ describe("EventSourceMappingRunner against kinesalite", () => {
     await runner.stop();
 
     expect(delivered.has("record-5")).toBe(false);
+    expect(destinationFailures).toBe(-1); // two refused sends, then the one that was stored
     const failure = JSON.parse(destination[0] ?? "{}");
     expect(failure.requestContext).toMatchObject({
       condition: "RetryAttemptsExhausted",
