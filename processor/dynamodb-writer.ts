@@ -51,13 +51,20 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
         const unprocessed = out.UnprocessedItems?.[options.tableName] ?? [];
         // UnprocessedItems come back as copies in the wire format: find our own items again by key.
         if (unprocessed.length > 0) byKey ??= new Map(chunk.map((item) => [itemKey(item), item]));
-        pending = unprocessed.flatMap((request) => {
+        const matched = unprocessed.flatMap((request) => {
           const key = request.PutRequest?.Item;
           const item = key && byKey?.get(itemKey({ Username: key.Username?.S ?? "", Id: key.Id?.S ?? "" }));
           return item ? [item] : [];
         });
-        if (pending.length === 0) break;
-        reason = `UnprocessedItems (${pending.length} items)`;
+        // An entry we cannot match must not count as written: retry everything still pending (puts are
+        // idempotent) rather than guess.
+        if (matched.length < unprocessed.length) {
+          reason = `UnprocessedItems (${unprocessed.length} items, ${unprocessed.length - matched.length} not recognised)`;
+        } else {
+          pending = matched;
+          if (pending.length === 0) break;
+          reason = `UnprocessedItems (${pending.length} items)`;
+        }
       } catch (err) {
         if ((err as Error).name === "AbortError" || (err as Error).name === "TimeoutError") {
           reason = "deadline reached during the write";

@@ -68,6 +68,23 @@ describe("handler under DynamoDB faults (fault proxy in front of dynalite)", () 
     expect(env.proxy.batchWriteCalls()).toBeGreaterThan(3);
   });
 
+  it("never counts an UnprocessedItems entry it cannot recognise as written", async () => {
+    const { tweets, event } = freshBatch(20);
+    const refused = new Set(tweets.filter((_, i) => i % 4 === 0).map((t) => t.id));
+    env.proxy.setPlan((call) => ({
+      kind: "unprocess",
+      disguise: true,
+      refuse: (item) => call === 1 && refused.has(item.Id?.S ?? ""),
+    }));
+
+    const response = await env.handler(event, context());
+
+    expect(response.batchItemFailures).toEqual([]);
+    const written = await writtenIds();
+    expect(tweets.filter((t) => !written.has(t.id))).toEqual([]);
+    expect(env.proxy.batchWriteCalls()).toBeGreaterThan(1);
+  });
+
   it("retries throttling (ProvisionedThroughputExceededException) with backoff", async () => {
     const { tweets, event } = freshBatch(30);
     env.proxy.setPlan((call) => (call <= 3 ? { kind: "throttle" } : { kind: "forward" }));

@@ -6,8 +6,11 @@ export type BatchWriteFault =
   | { kind: "forward" }
   /** Answer 400 ProvisionedThroughputExceededException without touching the table. */
   | { kind: "throttle" }
-  /** Write the puts `refuse` lets through and hand the others back as UnprocessedItems, as DynamoDB does. */
-  | { kind: "unprocess"; refuse: (item: WireItem) => boolean }
+  /**
+   * Write the puts `refuse` lets through and hand the others back as UnprocessedItems, as DynamoDB does;
+   * with `disguise`, the handed-back copies carry a key the client never sent.
+   */
+  | { kind: "unprocess"; refuse: (item: WireItem) => boolean; disguise?: boolean }
   /** Answer 400 ValidationException: a call that can never succeed. */
   | { kind: "reject" }
   /** Never answer (until the client gives up or the proxy closes). */
@@ -61,8 +64,13 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
           if (status !== 200)
             return sendError(res, "InternalServerError", `upstream answered ${status}`, 500);
         }
+        const handedBack = fault.disguise
+          ? unprocessed.map((put) => ({
+              PutRequest: { Item: { ...put.PutRequest.Item, Id: { S: "unknown" } } },
+            }))
+          : unprocessed;
         return sendJson(res, 200, {
-          UnprocessedItems: unprocessed.length > 0 ? { [table]: unprocessed } : {},
+          UnprocessedItems: handedBack.length > 0 ? { [table]: handedBack } : {},
         });
       }
     }
