@@ -14,9 +14,9 @@ const PAYLOAD_FIXED_BYTES = 1 + 8 + 2;
  * Above Kinesis's own per-record limit, so the spool never decides what Kinesis accepts, while a length field
  * beyond it is recognised as corruption rather than trusted as a reason to allocate gigabytes.
  */
-export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+export const MAX_SPOOL_RECORD_BYTES = 16 * 1024 * 1024;
 const MAX_PARTITION_KEY_BYTES = 0xffff;
-const MAX_PAYLOAD_BYTES = PAYLOAD_FIXED_BYTES + MAX_RECORD_BYTES;
+const MAX_PAYLOAD_BYTES = PAYLOAD_FIXED_BYTES + MAX_SPOOL_RECORD_BYTES;
 
 /** One Kinesis record waiting to be sent, with the time the producer received its tweet. */
 export interface SpoolRecord {
@@ -46,10 +46,10 @@ export function encodeFrame(record: SpoolRecord): Buffer {
       `partition key is ${key.length} bytes; the spool stores at most 65535`,
     );
   }
-  if (key.length + record.data.byteLength > MAX_RECORD_BYTES) {
+  if (key.length + record.data.byteLength > MAX_SPOOL_RECORD_BYTES) {
     throw new SpoolError(
       "record-invalid",
-      `record is ${key.length + record.data.byteLength} bytes; the spool stores at most ${MAX_RECORD_BYTES}`,
+      `record is ${key.length + record.data.byteLength} bytes; the spool stores at most ${MAX_SPOOL_RECORD_BYTES}`,
     );
   }
   if (!Number.isFinite(record.receivedAt)) {
