@@ -197,6 +197,16 @@ export class Spool {
     return this.full;
   }
 
+  /** True after a write that could not be taken back: nothing more is stored or read until a reopen. */
+  isBroken(): boolean {
+    return this.state === "broken";
+  }
+
+  /** Records not yet acknowledged; cheaper than stats() on a hot path. */
+  get recordCount(): number {
+    return this.records;
+  }
+
   stats(): SpoolStats {
     return {
       records: this.records,

@@ -175,6 +175,7 @@ describe("failed writes", () => {
     await first.close();
     expect(await segmentFiles(dir)).toEqual([FIRST, "0000000002.spool"]);
     const spool = await Spool.open({ dir, ...options });
+    expect(spool.isBroken()).toBe(false);
     await rename(join(dir, "0000000002.spool"), join(dir, "tail.saved"));
     await symlink("/dev/full", join(dir, "0000000002.spool"));
     // Act: a second append is queued behind the one that will fail.
@@ -184,6 +185,8 @@ describe("failed writes", () => {
     await expect(failing).rejects.toThrow(/ENOSPC.*must be reopened/);
     await expect(queued).rejects.toMatchObject({ kind: "closed" });
     await expect(spool.append([numbered(14)])).rejects.toMatchObject({ kind: "closed" });
+    expect(spool.isBroken()).toBe(true);
+    expect(spool.recordCount).toBe(12);
     await spool.close();
     await rename(join(dir, "tail.saved"), join(dir, "0000000002.spool"));
     const reopened = await Spool.open({ dir, ...options });
