@@ -17,7 +17,7 @@ export interface ReadinessReport {
 export function checkReadiness(
   ingest: { readonly connected: boolean },
   kinesis: KinesisHealth,
-  spool?: { isFull(): boolean },
+  spool?: { isFull(): boolean; isBroken(): boolean },
 ): ReadinessReport {
   const xStream = ingest.connected
     ? { ok: true, detail: "connected" }
@@ -25,9 +25,11 @@ export function checkReadiness(
   const kinesisCheck = { ok: kinesis.ok, detail: kinesis.detail };
   const checks: ReadinessReport["checks"] = { xStream, kinesis: kinesisCheck };
   if (spool !== undefined) {
-    checks.spool = spool.isFull()
-      ? { ok: false, detail: "spool full (SPOOL_MAX_BYTES reached): new tweets are dropped" }
-      : { ok: true, detail: "accepting records" };
+    checks.spool = spool.isBroken()
+      ? { ok: false, detail: "spool broken by a failed disk write: restart the producer to reopen it" }
+      : spool.isFull()
+        ? { ok: false, detail: "spool full (SPOOL_MAX_BYTES reached): new tweets are dropped" }
+        : { ok: true, detail: "accepting records" };
   }
   return { ready: Object.values(checks).every((check) => check.ok), checks };
 }

@@ -42,9 +42,14 @@ export class SpoolLink {
     metrics.sources.spool = () => ({ ...spool.stats(), full: spool.isFull() });
   }
 
-  /** True while new records must go behind the spool's: it holds records, or appends are on their way. */
+  /**
+   * True while new records must go behind the spool's: it holds records, or appends are on their way. A broken
+   * spool (a write it could not take back) is bypassed: new records stay in memory under backpressure, and
+   * what it holds waits on disk for the reopen at the next start.
+   */
   get active(): boolean {
-    return this.spool.stats().records > 0 || this.pending.length > 0 || this.appending !== undefined;
+    if (this.spool.isBroken()) return false;
+    return this.spool.recordCount > 0 || this.pending.length > 0 || this.appending !== undefined;
   }
 
   /** Bytes waiting in memory for their append. */
@@ -124,7 +129,7 @@ export class SpoolLink {
 
   /** Whether the writer may load the next batch: none loaded or loading, and records stored. */
   get canLoad(): boolean {
-    return !this.loading && this.loaded === undefined && this.spool.stats().records > 0;
+    return !this.loading && this.loaded === undefined && !this.spool.isBroken() && this.spool.recordCount > 0;
   }
 
   /**
