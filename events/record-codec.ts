@@ -8,9 +8,26 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // us a corrupted payload.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+// encodeEvent writes into a shared slab, as Buffer.from(string) writes into Node's 8 KiB pool, but in one pass:
+// Buffer.from measures the UTF-8 length first and then encodes. A UTF-16 code unit takes at most 3 UTF-8 bytes,
+// so `3 * length` free bytes always suffice. The slab is no larger than Node's pool, so a long-held record pins
+// no more memory than a Buffer.from one did.
+const SLAB_BYTES = 8 * 1024;
+let slab = Buffer.allocUnsafe(SLAB_BYTES);
+let slabOffset = 0;
+
 /** Serializes an event as the UTF-8 JSON bytes of one stream record. */
 export function encodeEvent(event: TweetEvent): Buffer {
-  return Buffer.from(JSON.stringify(event), "utf8");
+  const json = JSON.stringify(event);
+  const maxBytes = json.length * 3;
+  if (maxBytes > SLAB_BYTES) return Buffer.from(json, "utf8");
+  if (SLAB_BYTES - slabOffset < maxBytes) {
+    slab = Buffer.allocUnsafe(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  const start = slabOffset;
+  slabOffset += slab.write(json, start);
+  return slab.subarray(start, slabOffset);
 }
 
 /** Parses and validates the bytes of one user record. */

@@ -1,5 +1,3 @@
-import { isUtf8 } from "node:buffer";
-
 export type LineDropReason = "line-too-long" | "invalid-utf8";
 
 export interface LineHandler {
@@ -13,6 +11,9 @@ const LF = 0x0a;
 const CR = 0x0d;
 /** X's messages are a few KB at most; a 1 MiB line is not one of them. */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+// Strict: invalid UTF-8 throws instead of becoming U+FFFD, so one pass both validates and decodes (isUtf8
+// then toString walked every line twice). ignoreBOM keeps a leading U+FEFF in the text, as toString did.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Splits X's stream into lines at the byte level and decodes UTF-8 only once a line is whole.
@@ -102,10 +103,13 @@ export class LineSplitter {
       return;
     }
     const bytes = length === line.length ? line : line.subarray(0, length);
-    if (!isUtf8(bytes)) {
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
       this.handler.dropped("invalid-utf8", length);
       return;
     }
-    this.handler.line(bytes.toString("utf8"));
+    this.handler.line(text);
   }
 }
