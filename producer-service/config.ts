@@ -127,9 +127,10 @@ const envSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z0-9]+)+$/, expecting("an AWS region such as us-east-1")),
   AWS_ENDPOINT_URL_KINESIS: httpUrl.optional(),
   KINESIS_REQUEST_TIMEOUT_MS: integer(100, 300_000, " (ms)").default(10_000),
-  // PutRecords takes at most 500 records and 10 MiB per call; a batch must hold at least one 1 MiB record.
+  // PutRecords takes at most 500 records per call, each record at most 1 MiB with its partition key.
   BATCH_MAX_RECORDS: integer(1, 500, "").default(500),
-  // Unset: 5 MiB (the documented PutRecords request limit), or 1 MiB with AGGREGATION=on (see batchMaxBytes).
+  // Unset: 5 MiB, the request size long documented for PutRecords (newer streams accept up to 10 MiB, hence the
+  // ceiling), or 1 MiB with AGGREGATION=on (see batchMaxBytes). At least 1 MiB, so any valid record fits.
   BATCH_MAX_BYTES: integer(MiB, 10 * MiB, " (bytes)").optional(),
   BATCH_LINGER_MS: integer(0, 60_000, " (ms)").default(100),
   // Four requests cover a 40 ms round trip at 50,000 tweets/s (100 calls/s); more in flight only adds
