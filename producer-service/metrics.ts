@@ -33,6 +33,17 @@ export function createMetrics() {
     }),
   };
 
+  /** A gauge whose value is read from a source at scrape time. */
+  const sourcedGauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+
   const metrics = {
     registry,
     sources,
@@ -103,80 +114,52 @@ export function createMetrics() {
       help: "Current pause the writer keeps between PutRecords calls because Kinesis throttled it (0 = full speed).",
       registers,
     }),
-    bufferRecords: new Gauge({
-      name: `${prefix}buffer_records`,
-      help: "Records held by the producer: queued, waiting for a retry or in flight.",
-      registers,
-      collect() {
-        this.set(sources.buffer().records);
-      },
-    }),
-    bufferBytes: new Gauge({
-      name: `${prefix}buffer_bytes`,
-      help: "Bytes (data and partition keys) of the records held by the producer.",
-      registers,
-      collect() {
-        this.set(sources.buffer().bytes);
-      },
-    }),
-    bufferMaxBytes: new Gauge({
-      name: `${prefix}buffer_max_bytes`,
-      help: "BUFFER_MAX_BYTES: when buffer_bytes reaches it, reading from X pauses.",
-      registers,
-      collect() {
-        this.set(sources.buffer().maxBytes);
-      },
-    }),
+    bufferRecords: sourcedGauge(
+      "buffer_records",
+      "Records held by the producer: queued, waiting for a retry or in flight.",
+      () => sources.buffer().records,
+    ),
+    bufferBytes: sourcedGauge(
+      "buffer_bytes",
+      "Bytes (data and partition keys) of the records held by the producer.",
+      () => sources.buffer().bytes,
+    ),
+    bufferMaxBytes: sourcedGauge(
+      "buffer_max_bytes",
+      "BUFFER_MAX_BYTES: when buffer_bytes reaches it, reading from X pauses.",
+      () => sources.buffer().maxBytes,
+    ),
     recordsSpooled: new Counter({
       name: `${prefix}records_spooled_total`,
       help: "Records written to the spool (SPOOL_DIR) because the buffer was full, the spool held older records, or at shutdown.",
       registers,
     }),
-    spoolRecords: new Gauge({
-      name: `${prefix}spool_records`,
-      help: "Records in the spool not yet acknowledged by Kinesis.",
-      registers,
-      collect() {
-        this.set(sources.spool().records);
-      },
-    }),
-    spoolBytes: new Gauge({
-      name: `${prefix}spool_bytes`,
-      help: "Bytes of the spool's segment files (what SPOOL_MAX_BYTES bounds).",
-      registers,
-      collect() {
-        this.set(sources.spool().bytes);
-      },
-    }),
-    spoolMaxBytes: new Gauge({
-      name: `${prefix}spool_max_bytes`,
-      help: "SPOOL_MAX_BYTES (0 without a spool).",
-      registers,
-      collect() {
-        this.set(sources.spool().maxBytes);
-      },
-    }),
-    spoolFull: new Gauge({
-      name: `${prefix}spool_full`,
-      help: '1 while the spool is full: new tweets are dropped (records_dropped_total{reason="spool_full"}).',
-      registers,
-      collect() {
-        this.set(sources.spool().full ? 1 : 0);
-      },
-    }),
+    spoolRecords: sourcedGauge(
+      "spool_records",
+      "Records in the spool not yet acknowledged by Kinesis.",
+      () => sources.spool().records,
+    ),
+    spoolBytes: sourcedGauge(
+      "spool_bytes",
+      "Bytes of the spool's segment files (what SPOOL_MAX_BYTES bounds).",
+      () => sources.spool().bytes,
+    ),
+    spoolMaxBytes: sourcedGauge(
+      "spool_max_bytes",
+      "SPOOL_MAX_BYTES (0 without a spool).",
+      () => sources.spool().maxBytes,
+    ),
+    spoolFull: sourcedGauge(
+      "spool_full",
+      '1 while the spool is full: new tweets are dropped (records_dropped_total{reason="spool_full"}).',
+      () => (sources.spool().full ? 1 : 0),
+    ),
     streamConnected: new Gauge({
       name: `${prefix}stream_connected`,
       help: "1 while connected to the X stream.",
       registers,
     }),
-    ready: new Gauge({
-      name: `${prefix}ready`,
-      help: "1 when /readyz answers 200.",
-      registers,
-      collect() {
-        this.set(sources.ready() ? 1 : 0);
-      },
-    }),
+    ready: sourcedGauge("ready", "1 when /readyz answers 200.", () => (sources.ready() ? 1 : 0)),
     reconnects: new Counter({
       name: `${prefix}reconnects_total`,
       help: "Disconnections from the X stream (each followed by a reconnect), by cause.",
