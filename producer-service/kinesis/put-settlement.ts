@@ -1,11 +1,11 @@
 import type { PutRecordsResultEntry } from "@aws-sdk/client-kinesis";
 import type { Logger } from "pino";
 import type { ProducerMetrics } from "../metrics.js";
+import type { RateLimitedLog } from "../rate-limited-log.js";
 import { type Batch, recordsOfEntry } from "./batch-builder.js";
 import type { CallPacer } from "./call-pacer.js";
 import type { KinesisHealth } from "./health.js";
 import { classifyEntryError, classifyPutError, type PutFailure } from "./put-errors.js";
-import type { RateLimitedLog } from "./rate-limited-log.js";
 import type { QueuedRecord } from "./record-queue.js";
 import type { RetrySchedule } from "./retry-schedule.js";
 import type { SpoolLink } from "./spool-link.js";

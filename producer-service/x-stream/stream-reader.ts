@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
-import { DropLog } from "./drop-log.js";
+import { RateLimitedLog } from "../rate-limited-log.js";
 import type { EventSink, IngestObserver, ReconnectCause } from "./ingest-types.js";
 import { LineSplitter } from "./line-splitter.js";
 import { parseStreamMessage } from "./message-parser.js";
 import type { StreamConnection } from "./stream-connection.js";
+
+const DROP_LOG_EVERY_MS = 10_000;
 
 /** How reading a connection ended: why (to pick the backoff), and whether it delivered anything. */
 export interface ReadOutcome {
@@ -26,11 +28,11 @@ export interface ReaderDeps {
  * every 20 s, so silence means a broken path even when TCP has not noticed).
  */
 export class StreamReader {
-  private readonly drops: DropLog;
+  private readonly drops: RateLimitedLog;
   private finishCurrent: ((outcome: ReadOutcome | undefined) => void) | undefined;
 
   constructor(private readonly deps: ReaderDeps) {
-    this.drops = new DropLog(deps.logger);
+    this.drops = new RateLimitedLog(deps.logger, DROP_LOG_EVERY_MS);
   }
 
   /** Resolves when the connection ends, or with `undefined` after `stop()`. */
@@ -54,7 +56,7 @@ export class StreamReader {
         const truncated = splitter.reset();
         if (truncated > 0) {
           observer.messageDropped("truncated");
-          this.drops.report("truncated", `the connection ended ${truncated} bytes into a message`);
+          this.reportDrop("truncated", `the connection ended ${truncated} bytes into a message`);
         }
         connection.close();
         resolve(outcome === undefined ? undefined : { ...outcome, healthy });
@@ -70,7 +72,7 @@ export class StreamReader {
         keepAlive: () => undefined,
         dropped: (reason, bytes) => {
           observer.messageDropped(reason);
-          this.drops.report(reason, `a ${bytes}-byte line`);
+          this.reportDrop(reason, `a ${bytes}-byte line`);
         },
         line: (text) => {
           if (finished) return;
@@ -84,7 +86,7 @@ export class StreamReader {
               return;
             case "dropped":
               observer.messageDropped(parsed.reason);
-              this.drops.report(parsed.reason, parsed.detail, parsed.tweetId);
+              this.reportDrop(parsed.reason, parsed.detail, parsed.tweetId);
               return;
             case "stream-error":
               lastStreamError = parsed.detail;
@@ -127,6 +129,11 @@ export class StreamReader {
       body.once("close", () => finish({ cause: "network", detail: "the connection closed", healthy }));
       armStallTimer();
     });
+  }
+
+  /** The observer counts every drop; the log shows the first of each reason per interval, with its detail. */
+  private reportDrop(reason: string, detail: string, tweetId?: string): void {
+    this.drops.warn(reason, { reason, tweetId, detail }, "stream message dropped");
   }
 
   /** Ends the current read (closing its connection); it resolves with `undefined`. */
