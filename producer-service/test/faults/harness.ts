@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { decodeEvent } from "../../../events/index.js";
-import type { SentTweet, XEmulator } from "../../../local/x-emulator/index.js";
+import { type SentTweet, startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
 import { Spool } from "../../spool/index.js";
 import { eventually } from "../support/app-harness.js";
 import {
@@ -206,4 +206,33 @@ export async function waitDelivered(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export const TWEETS_PER_SECOND = 1_000;
+export const RSS_BOUND_BYTES = 200 * 1024 * 1024;
+
+/** What every fault test runs against: the X emulator, a switchable Kinesis endpoint and a spool directory. */
+export interface FaultRig {
+  x: XEmulator;
+  kinesis: Awaited<ReturnType<typeof switchableKinesis>>;
+  spoolDir: Awaited<ReturnType<typeof tempSpoolDir>>;
+}
+
+/** Starts a fresh rig in `setUp` and tears it down in `tearDown` (pass beforeEach/afterEach or beforeAll/afterAll). */
+export function useFaultRig(
+  setUp: (fn: () => Promise<void>) => void,
+  tearDown: (fn: () => Promise<void>) => void,
+): FaultRig {
+  const rig = {} as FaultRig;
+  setUp(async () => {
+    rig.x = await startXEmulator({ tweetsPerSecond: 0 });
+    rig.kinesis = await switchableKinesis();
+    rig.spoolDir = await tempSpoolDir();
+  });
+  tearDown(async () => {
+    await rig.x.close();
+    await rig.kinesis.close();
+    await rig.spoolDir.remove();
+  });
+  return rig;
 }

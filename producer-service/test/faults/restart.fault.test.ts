@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
 import { eventually } from "../support/app-harness.js";
 import {
   checkDelivery,
@@ -7,31 +6,16 @@ import {
   sleep,
   spoolContents,
   startProducer,
-  switchableKinesis,
-  tempSpoolDir,
+  TWEETS_PER_SECOND,
+  useFaultRig,
   waitDelivered,
 } from "./harness.js";
 
-const TWEETS_PER_SECOND = 1_000;
-
-let x: XEmulator;
-let kinesis: Awaited<ReturnType<typeof switchableKinesis>>;
-let spoolDir: Awaited<ReturnType<typeof tempSpoolDir>>;
-
-beforeEach(async () => {
-  x = await startXEmulator({ tweetsPerSecond: 0 });
-  kinesis = await switchableKinesis();
-  spoolDir = await tempSpoolDir();
-});
-afterEach(async () => {
-  await x.close();
-  await kinesis.close();
-  await spoolDir.remove();
-});
+const rig = useFaultRig(beforeEach, afterEach);
 
 function start(): Producer {
-  return startProducer(x, kinesis.endpoint, {
-    SPOOL_DIR: spoolDir.dir,
+  return startProducer(rig.x, rig.kinesis.endpoint, {
+    SPOOL_DIR: rig.spoolDir.dir,
     BUFFER_MAX_BYTES: String(1024 * 1024),
     BATCH_MAX_BYTES: String(1024 * 1024),
     KINESIS_REQUEST_TIMEOUT_MS: "1000",
@@ -42,10 +26,10 @@ function start(): Producer {
 /** Starts a producer at 1,000 tweets/s, lets Kinesis fail long enough to fill memory and spool to disk. */
 async function underLoadDuringOutage(): Promise<Producer> {
   const producer = start();
-  await x.waitForConnections(1, 20_000);
-  x.setRate(TWEETS_PER_SECOND);
-  await eventually(() => kinesis.stored.length >= 500, 20_000, "tweets flowing");
-  kinesis.set({ kind: "error", status: 500, type: "InternalFailure" });
+  await rig.x.waitForConnections(1, 20_000);
+  rig.x.setRate(TWEETS_PER_SECOND);
+  await eventually(() => rig.kinesis.stored.length >= 500, 20_000, "tweets flowing");
+  rig.kinesis.set({ kind: "error", status: 500, type: "InternalFailure" });
   await eventually(
     async () => (await producer.metric("tweetstream_producer_spool_records")) > 1_000,
     20_000,
@@ -74,16 +58,16 @@ describe("restarts under load with a spool", () => {
     // Act: stop it while Kinesis still fails, so the grace time runs out; restart with Kinesis healthy.
     const firstCode = await first.kill("SIGTERM");
     const firstSummary = closeSummary(first);
-    kinesis.set({ kind: "ok" });
+    rig.kinesis.set({ kind: "ok" });
     const second = start();
-    await x.waitForConnections(2, 20_000);
+    await rig.x.waitForConnections(2, 20_000);
     await sleep(2_000);
-    x.setRate(0);
+    rig.x.setRate(0);
     const expected = [
-      ...x.sent.filter((t) => t.connection === 1).slice(0, firstSummary.acceptedRecords),
-      ...x.sent.filter((t) => t.connection === 2),
+      ...rig.x.sent.filter((t) => t.connection === 1).slice(0, firstSummary.acceptedRecords),
+      ...rig.x.sent.filter((t) => t.connection === 2),
     ];
-    await waitDelivered(kinesis, expected, 60_000);
+    await waitDelivered(rig.kinesis, expected, 60_000);
     await second.kill("SIGTERM");
     const secondSummary = closeSummary(second);
 
@@ -93,7 +77,7 @@ describe("restarts under load with a spool", () => {
       | { spooledRecords: number }
       | undefined;
     expect(spooledAtShutdown?.spooledRecords).toBeGreaterThan(0);
-    const delivery = checkDelivery(x.sent, kinesis.stored);
+    const delivery = checkDelivery(rig.x.sent, rig.kinesis.stored);
     expect(delivery.corrupted).toEqual([]);
     expect(expected.every((t) => delivery.delivered.has(t.id))).toBe(true);
     expect(delivery.duplicates).toBeLessThanOrEqual(
@@ -117,20 +101,22 @@ describe("restarts under load with a spool", () => {
 
     // Act: kill it mid-append; what it left on disk must all reach the stream after a restart.
     await first.kill("SIGKILL");
-    x.setRate(0);
-    const left = await spoolContents(spoolDir.dir);
-    const storedBeforeRestart = kinesis.stored.length;
-    kinesis.set({ kind: "ok" });
+    rig.x.setRate(0);
+    const left = await spoolContents(rig.spoolDir.dir);
+    const storedBeforeRestart = rig.kinesis.stored.length;
+    rig.kinesis.set({ kind: "ok" });
     const second = start();
-    await x.waitForConnections(2, 20_000);
+    await rig.x.waitForConnections(2, 20_000);
     const isDelivered = () => {
-      const after = new Set(kinesis.stored.slice(storedBeforeRestart).map((e) => e.data.toString("base64")));
+      const after = new Set(
+        rig.kinesis.stored.slice(storedBeforeRestart).map((e) => e.data.toString("base64")),
+      );
       return left.every((record) => after.has(record.data.toString("base64")));
     };
     await eventually(isDelivered, 60_000, "the spool's records at the endpoint");
     await waitDelivered(
-      kinesis,
-      x.sent.filter((t) => t.connection === 2),
+      rig.kinesis,
+      rig.x.sent.filter((t) => t.connection === 2),
       30_000,
     );
     await second.kill("SIGTERM");
@@ -139,12 +125,12 @@ describe("restarts under load with a spool", () => {
     expect(left.length).toBeGreaterThan(1_000);
     const opened = second.logs.find((l) => l.msg === "spool opened") as { records: number } | undefined;
     expect(opened?.records).toBe(left.length);
-    const delivery = checkDelivery(x.sent, kinesis.stored);
+    const delivery = checkDelivery(rig.x.sent, rig.kinesis.stored);
     expect(delivery.corrupted).toEqual([]);
     console.info(
       JSON.stringify({
         fault: "SIGKILL during outage, restart",
-        sent: x.sent.length,
+        sent: rig.x.sent.length,
         inSpoolAfterKill: left.length,
         delivered: delivery.delivered.size,
         duplicates: delivery.duplicates,
