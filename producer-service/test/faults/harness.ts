@@ -236,3 +236,20 @@ export function useFaultRig(
   });
   return rig;
 }
+
+/**
+ * The producer every fault test drives: spooling, with the smallest buffer and batches (1 MiB) so a fault
+ * overflows memory into the spool within a second at 1,000 tweets/s.
+ */
+export function startSpooledProducer(
+  rig: FaultRig,
+  timing: { requestTimeoutMs: number; shutdownGraceMs: number },
+): Producer {
+  return startProducer(rig.x, rig.kinesis.endpoint, {
+    SPOOL_DIR: rig.spoolDir.dir,
+    BUFFER_MAX_BYTES: String(1024 * 1024),
+    BATCH_MAX_BYTES: String(1024 * 1024),
+    KINESIS_REQUEST_TIMEOUT_MS: String(timing.requestTimeoutMs),
+    SHUTDOWN_GRACE_MS: String(timing.shutdownGraceMs),
+  });
+}

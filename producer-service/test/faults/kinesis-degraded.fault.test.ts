@@ -7,7 +7,7 @@ import {
   RSS_BOUND_BYTES,
   sampleRss,
   sleep,
-  startProducer,
+  startSpooledProducer,
   TWEETS_PER_SECOND,
   useFaultRig,
   waitDelivered,
@@ -35,13 +35,7 @@ const answering = (fault: Fault): FaultWindow => ({
  * invariant: every tweet X sent reached the endpoint, none corrupted, duplicates within what was counted.
  */
 async function throughFault(name: string, fault: FaultWindow, seconds: number) {
-  const producer = startProducer(rig.x, rig.kinesis.endpoint, {
-    SPOOL_DIR: rig.spoolDir.dir,
-    BUFFER_MAX_BYTES: String(1024 * 1024),
-    BATCH_MAX_BYTES: String(1024 * 1024),
-    KINESIS_REQUEST_TIMEOUT_MS: "1000",
-    SHUTDOWN_GRACE_MS: "5000",
-  });
+  const producer = startSpooledProducer(rig, { requestTimeoutMs: 1000, shutdownGraceMs: 5000 });
   const rss = sampleRss(producer);
   await rig.x.waitForConnections(1, 20_000);
   rig.x.setRate(TWEETS_PER_SECOND);

@@ -6,7 +6,7 @@ import {
   RSS_BOUND_BYTES,
   sampleRss,
   sleep,
-  startProducer,
+  startSpooledProducer,
   TWEETS_PER_SECOND,
   useFaultRig,
   waitDelivered,
@@ -22,13 +22,7 @@ describe("a Kinesis outage at 1,000 tweets/s", () => {
     "keeps reading X into the spool, then delivers every tweet, uncorrupted, with memory bounded",
     async () => {
       // Prepare: the smallest buffer, so the outage overflows it within a second.
-      const producer = startProducer(rig.x, rig.kinesis.endpoint, {
-        SPOOL_DIR: rig.spoolDir.dir,
-        BUFFER_MAX_BYTES: String(1024 * 1024),
-        BATCH_MAX_BYTES: String(1024 * 1024),
-        KINESIS_REQUEST_TIMEOUT_MS: "2000",
-        SHUTDOWN_GRACE_MS: "5000",
-      });
+      const producer = startSpooledProducer(rig, { requestTimeoutMs: 2000, shutdownGraceMs: 5000 });
       const rss = sampleRss(producer);
       await rig.x.waitForConnections(1, 20_000);
       rig.x.setRate(TWEETS_PER_SECOND);

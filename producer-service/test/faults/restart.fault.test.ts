@@ -5,7 +5,7 @@ import {
   type Producer,
   sleep,
   spoolContents,
-  startProducer,
+  startSpooledProducer,
   TWEETS_PER_SECOND,
   useFaultRig,
   waitDelivered,
@@ -14,13 +14,7 @@ import {
 const rig = useFaultRig(beforeEach, afterEach);
 
 function start(): Producer {
-  return startProducer(rig.x, rig.kinesis.endpoint, {
-    SPOOL_DIR: rig.spoolDir.dir,
-    BUFFER_MAX_BYTES: String(1024 * 1024),
-    BATCH_MAX_BYTES: String(1024 * 1024),
-    KINESIS_REQUEST_TIMEOUT_MS: "1000",
-    SHUTDOWN_GRACE_MS: "1000",
-  });
+  return startSpooledProducer(rig, { requestTimeoutMs: 1000, shutdownGraceMs: 1000 });
 }
 
 /** Starts a producer at 1,000 tweets/s, lets Kinesis fail long enough to fill memory and spool to disk. */
