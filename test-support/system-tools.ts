@@ -1,0 +1,75 @@
+// Tests that need a program the project cannot install from npm (a JVM, Prometheus, Terraform, buildah...)
+// declare it here. With the tool present they run. Without it they are skipped and listed with the command
+// that enables them, except under CI=true, where a missing tool fails the run: CI can never skip them silently.
+import { spawnSync } from "node:child_process";
+import { describe, it } from "vitest";
+
+export interface SystemTool {
+  /** What the tests need, as a person would name it. */
+  readonly name: string;
+  /** Whether this machine has it. */
+  readonly present: boolean;
+  /** The command that makes it present (for the skip list and the CI failure). */
+  readonly enable: string;
+}
+
+interface Probe {
+  command: string;
+  args: string[];
+  enable: string;
+}
+
+const PROBES: Record<string, Probe> = {
+  java: { command: "java", args: ["-version"], enable: "apt-get install openjdk-17-jre-headless" },
+  prometheus: { command: "prometheus", args: ["--version"], enable: "apt-get install prometheus" },
+  promtool: { command: "promtool", args: ["--version"], enable: "apt-get install prometheus" },
+  buildah: { command: "buildah", args: ["--version"], enable: "apt-get install buildah" },
+  debootstrap: { command: "debootstrap", args: ["--version"], enable: "apt-get install debootstrap" },
+  "docker-compose": {
+    command: "docker-compose",
+    args: ["--version"],
+    enable: "apt-get install docker-compose",
+  },
+  terraform: { command: "terraform", args: ["version"], enable: "install terraform >= 1.5 on PATH" },
+};
+
+export type SystemToolName = keyof typeof PROBES;
+
+const cache = new Map<string, SystemTool>();
+
+export function systemTool(name: SystemToolName): SystemTool {
+  const known = cache.get(name);
+  if (known) return known;
+  const probe = PROBES[name];
+  if (!probe) throw new Error(`unknown system tool "${name}"`);
+  const result = spawnSync(probe.command, probe.args, { stdio: "ignore", timeout: 20_000 });
+  const tool = { name, present: result.status === 0, enable: probe.enable };
+  cache.set(name, tool);
+  return tool;
+}
+
+/** True when a missing tool must fail the run instead of skipping its tests. */
+export const toolsRequired = (env: NodeJS.ProcessEnv = process.env): boolean => env.CI === "true";
+
+/**
+ * `describe` for tests that need `tools`: runs them when all are present; otherwise, under CI=true, one failing
+ * test names what is missing; elsewhere the block is skipped and a line says what would enable it.
+ */
+export function describeWithTools(tools: SystemTool[], title: string, body: () => void): void {
+  const missing = tools.filter((tool) => !tool.present);
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
+  const needs = missing.map((tool) => `${tool.name} (${tool.enable})`).join(", ");
+  if (toolsRequired()) {
+    describe(title, () => {
+      it(`needs ${needs}`, () => {
+        throw new Error(`CI=true and this machine lacks ${needs}: these tests may not be skipped in CI`);
+      });
+    });
+    return;
+  }
+  console.warn(`[skipped: needs ${needs}] ${title}`);
+  describe.skip(title, body);
+}
