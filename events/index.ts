@@ -15,4 +15,34 @@ export {
   decodeRecordData,
   encodeEvent,
 } from "./record-codec.js";
-export { EVENT_VERSION, type TweetEvent, tweetEventSchema } from "./tweet-event.js";
+export {
+  EVENT_VERSION,
+  type TweetEvent,
+  type TweetEventV1,
+  type TweetEventV2,
+  tweetEventSchema,
+  tweetEventV1Schema,
+  tweetEventV2Schema,
+} from "./tweet-event.js";
+export {
+  DEFAULT_X_FIELDS,
+  parseXFieldList,
+  parseXFieldSelection,
+  X_DOCUMENTED_FIELDS,
+  X_FIELD_PARAMS,
+  type XFieldParam,
+  type XFieldSelection,
+  XFieldError,
+  xFieldsQuery,
+} from "./x-fields.js";
+export {
+  entitiesOf,
+  fullText,
+  type PostReference,
+  referencedIncludes,
+  referencesOf,
+  wholeText,
+  type XIncludes,
+  type XObject,
+  type XPost,
+} from "./x-post.js";

@@ -1,6 +1,6 @@
-import type { TweetEvent } from "../index.js";
+import type { TweetEventV1 } from "../index.js";
 
-export function sampleEvent(overrides: Partial<TweetEvent> = {}): TweetEvent {
+export function sampleEvent(overrides: Partial<TweetEventV1> = {}): TweetEventV1 {
   return {
     v: 1,
     id: "1790000000000000001",

@@ -50,7 +50,9 @@ describe("encodeEvent / decodeEvent", () => {
   });
 
   it.each([
-    ["an unknown version", { v: 2 }, "v"],
+    ["an unknown version", { v: 3 }, "v"],
+    ["a v2 envelope without the post as received", { v: 2 }, "data"],
+    ["a v2 envelope whose post has no id", { v: 2, data: { text: "t" } }, "data.id"],
     ["a numeric id", { id: 17 }, "id"],
     ["a non-decimal id", { id: "12a" }, "id"],
     ["a date that is not ISO-8601", { createdAt: "yesterday" }, "createdAt"],
@@ -61,6 +63,20 @@ describe("encodeEvent / decodeEvent", () => {
     const decoded = decodeEvent(bytes);
 
     expect(decoded.ok ? "accepted" : [decoded.error.kind, decoded.error.path]).toEqual(["schema", path]);
+  });
+
+  it("reads v1 and v2 envelopes, keeping v2's post, includes and flags as sent", () => {
+    const v2 = {
+      ...sampleEvent(),
+      v: 2,
+      data: { id: "1790000000000000001", text: "cut…", note_tweet: { text: "whole" }, extra: [1] },
+      includes: { users: [{ id: "42", username: "ada", name: "Ada Lovelace" }], future: true },
+      recovered: true,
+    };
+    for (const event of [sampleEvent(), v2]) {
+      const decoded = decodeEvent(Buffer.from(JSON.stringify(event)));
+      expect(decoded.ok && decoded.value).toEqual(event);
+    }
   });
 
   it("rejects bytes that are not UTF-8", () => {

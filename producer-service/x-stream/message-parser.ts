@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_VERSION, type TweetEvent } from "../../events/index.js";
+import type { TweetEvent, TweetEventV1 } from "../../events/index.js";
 
 /** Why a stream message did not become an event; low-cardinality, used as a metric label. */
 export type MessageDropReason = "malformed-json" | "not-a-tweet" | "invalid-tweet" | "author-missing";
@@ -57,7 +57,7 @@ export function parseStreamMessage(line: string, receivedAt: string): ParsedMess
     const why = typeof authorId === "string" ? `author ${authorId} is not in includes.users` : "no author_id";
     return { kind: "dropped", reason: "author-missing", detail: why, tweetId: id };
   }
-  const event: TweetEvent = { v: EVENT_VERSION, id, text, createdAt, author, receivedAt };
+  const event: TweetEventV1 = { v: 1, id, text, createdAt, author, receivedAt };
   if (lang !== undefined) event.lang = lang;
   if (rules !== undefined) {
     const matchingRules = toMatchingRules(rules);

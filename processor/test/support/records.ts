@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import type { KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda";
-import { aggregate, encodeEvent, type TweetEvent } from "../../../events/index.js";
+import { aggregate, encodeEvent, type TweetEvent, type TweetEventV1 } from "../../../events/index.js";
 import { toKinesisEvent } from "../../../local/esm-runner/stream-record.js";
 
 export const SHARD_ID = "shardId-000000000007";
 export const STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/tweets";
 
-export function tweet(n: number, overrides: Partial<TweetEvent> = {}): TweetEvent {
+export function tweet(n: number, overrides: Partial<TweetEventV1> = {}): TweetEventV1 {
   return {
     v: 1,
     id: String(1_790_000_000_000_000_000n + BigInt(n)),

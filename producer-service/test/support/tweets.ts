@@ -1,4 +1,4 @@
-import type { TweetEvent } from "../../../events/index.js";
+import type { TweetEvent, TweetEventV1 } from "../../../events/index.js";
 
 // Texts mixing ASCII, accents, CJK, emoji (surrogate pairs, ZWJ sequences) and JSON-escaped characters,
 // so that "byte-identical" means something.
@@ -12,7 +12,7 @@ const TEXTS = [
 ];
 
 /** A valid event of the shared contract; `i` makes it unique and picks its text and author. */
-export function tweetEvent(i: number, overrides: Partial<TweetEvent> = {}): TweetEvent {
+export function tweetEvent(i: number, overrides: Partial<TweetEventV1> = {}): TweetEventV1 {
   const author = i % 37;
   return {
     v: 1,
