@@ -1,4 +1,5 @@
 import { type DecodeResult, EventDecodeError } from "./decode-error.js";
+import { describeJsonSyntaxError } from "./json-syntax-error.js";
 import { deaggregate, isAggregated } from "./kpl-aggregate.js";
 import { type TweetEvent, tweetEventSchema } from "./tweet-event.js";
 
@@ -42,7 +43,7 @@ export function decodeEvent(bytes: Uint8Array): DecodeResult<TweetEvent> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return fail("not-json", `record is not JSON: ${(err as Error).message}`);
+    return fail("not-json", `record is not JSON: ${describeJsonSyntaxError(err, text.length)}`);
   }
   const parsed = tweetEventSchema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
