@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAPPING_DEFAULTS } from "./mapping-settings.js";
 
 /**
  * Everything the stack can be told, read once from the environment when the app starts.
@@ -26,7 +27,7 @@ export interface InfraConfig {
     | { readonly identity: "role"; readonly trustedService: string };
   readonly alarms: { readonly topicArn: string | undefined; readonly iteratorAgeSeconds: number };
   readonly stateBackend:
-    | { readonly kind: "local" }
+    | { readonly kind: "local"; readonly path: string | undefined }
     | { readonly kind: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
 }
 
@@ -92,22 +93,22 @@ const envSchema = z
       .default(30),
     // 500 records of about 1.5 KB (base64 JSON) make under 1 MB per invocation, far below Lambda's 6 MB
     // payload limit, and 20 BatchWriteItem calls of 25 items: fewer, fuller invocations than Lambda's default 100.
-    ESM_BATCH_SIZE: integer(1, 10_000).default(500),
+    ESM_BATCH_SIZE: integer(1, 10_000).default(MAPPING_DEFAULTS.batchSize),
     // 1 s: Lambda polls each shard about once a second anyway, so this adds at most a second of latency and
     // fills batches when tweets trickle in.
-    ESM_BATCHING_WINDOW_SECONDS: integer(0, 300).default(1),
+    ESM_BATCHING_WINDOW_SECONDS: integer(0, 300).default(MAPPING_DEFAULTS.batchingWindowSeconds),
     // 1 concurrent batch per shard: on-demand streams add shards as traffic grows. Raise it (up to 10) when
     // IteratorAge climbs while the function itself is the bottleneck; order per partition key is kept at any value.
-    ESM_PARALLELIZATION_FACTOR: integer(1, 10).default(1),
+    ESM_PARALLELIZATION_FACTOR: integer(1, 10).default(MAPPING_DEFAULTS.parallelizationFactor),
     // Lambda's default is to retry forever (-1), so one poisoned batch blocks its shard until the record expires.
     // The handler already retries throttling inside each invocation, so a whole-batch failure is something more
     // lasting: 10 attempts ride out a short outage, then the batch's position goes to the dead-letter queue.
     // Bisecting a batch does not use up this quota.
-    ESM_MAX_RETRY_ATTEMPTS: integer(0, 10_000).default(10),
+    ESM_MAX_RETRY_ATTEMPTS: integer(0, 10_000).default(MAPPING_DEFAULTS.maxRetryAttempts),
     // 6 h: records older than this are skipped and their position sent to the dead-letter queue. The queue gets
     // only shard id and sequence numbers, never the data, so this must stay well below the stream's retention:
     // with the default 24 h, 18 h remain to re-read the skipped records from the stream.
-    ESM_MAX_RECORD_AGE_SECONDS: integer(60, 604_800).default(21_600),
+    ESM_MAX_RECORD_AGE_SECONDS: integer(60, 604_800).default(MAPPING_DEFAULTS.maxRecordAgeSeconds),
     PRODUCER_IDENTITY: z.enum(["user", "role"], "expected user or role").default("user"),
     // Either "keybase:<name>" or a base64-encoded PGP public key (binary, not armored), as Terraform expects.
     PRODUCER_PGP_KEY: z
@@ -134,6 +135,8 @@ const envSchema = z
     // 5 minutes: a healthy mapping runs a second or two behind; minutes behind means the processor cannot keep up,
     // and there are still hours before records reach ESM_MAX_RECORD_AGE_SECONDS.
     ALARM_ITERATOR_AGE_SECONDS: integer(1, 604_800).default(300),
+    // The local state file; a relative path is read from the synthesized stack's directory, as Terraform reads it.
+    TF_STATE_PATH: z.string().max(4096, "expected a file path").optional(),
     TF_STATE_BUCKET: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name")
@@ -153,6 +156,13 @@ const envSchema = z
         code: "custom",
         path: ["ESM_MAX_RECORD_AGE_SECONDS"],
         message: `must be below the stream retention (STREAM_RETENTION_HOURS=${env.STREAM_RETENTION_HOURS}, ${env.STREAM_RETENTION_HOURS * 3600} s), or skipped records could no longer be re-read`,
+      });
+    }
+    if (env.TF_STATE_PATH !== undefined && env.TF_STATE_BUCKET !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TF_STATE_PATH"],
+        message: "only applies to local state: unset it or TF_STATE_BUCKET",
       });
     }
     for (const name of ["TF_STATE_KEY", "TF_STATE_REGION"] as const) {
@@ -213,7 +223,7 @@ export function readInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
     alarms: { topicArn: e.ALARM_TOPIC_ARN, iteratorAgeSeconds: e.ALARM_ITERATOR_AGE_SECONDS },
     stateBackend:
       e.TF_STATE_BUCKET === undefined
-        ? { kind: "local" }
+        ? { kind: "local", path: e.TF_STATE_PATH }
         : {
             kind: "s3",
             bucket: e.TF_STATE_BUCKET,

@@ -19,11 +19,14 @@ export interface TerraformJson {
   readonly output: Record<string, Block>;
 }
 
+/** The outdir the in-process synthesis pretends to write to (Testing.synth writes nothing). */
+export const SYNTH_OUTDIR = join(tmpdir(), "tweetstream-infra-test");
+
 /** Synthesizes the stack in-process, configured by `env` alone (never by the test runner's own environment). */
 export function synthesize(env: Record<string, string> = {}, bundleDir = FIXTURE_BUNDLE): TerraformJson {
   const config = readInfraConfig(env);
   // Testing.synth writes nothing; the outdir only has to be a path.
-  const app = Testing.app({ outdir: join(tmpdir(), "tweetstream-infra-test") });
+  const app = Testing.app({ outdir: SYNTH_OUTDIR });
   const stack = new TweetstreamStack(app, config.stackName, { config, processorBundleDir: bundleDir });
   return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
 }

@@ -1,0 +1,31 @@
+// What synth, deploy and destroy share: synthesize through the cdktf library (no cdktf-cli, no native module),
+// print what the user must know, and turn a configuration error into one clear line and exit code 1.
+import { fileURLToPath } from "node:url";
+import { deployWarnings, type SynthResult, synthesizeStack } from "../../infra/app.js";
+import { InfraConfigError, readInfraConfig } from "../../infra/config.js";
+import { ProcessorBundleMissingError } from "../../infra/processor-function.js";
+
+const BUNDLE_DIR = fileURLToPath(new URL("../../dist/lambda/processor", import.meta.url));
+
+/** Synthesizes the stack into `CDKTF_OUTDIR` (default `cdktf.out`; `<that>/hcl` for HCL), or exits with the reason. */
+export function synthOrExit(options: { hcl: boolean }): SynthResult & { stackName: string } {
+  // No cdktf telemetry, whoever runs this.
+  process.env.CHECKPOINT_DISABLE = "1";
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+  try {
+    const config = readInfraConfig();
+    for (const warning of deployWarnings(config)) console.warn(warning);
+    const result = synthesizeStack({
+      config,
+      processorBundleDir: BUNDLE_DIR,
+      // HCL goes to its own directory: Terraform would read a JSON and an HCL copy side by side as duplicates.
+      outdir: options.hcl ? `${outdir}/hcl` : outdir,
+      hcl: options.hcl,
+    });
+    return { ...result, stackName: config.stackName };
+  } catch (error) {
+    if (!(error instanceof InfraConfigError || error instanceof ProcessorBundleMissingError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
