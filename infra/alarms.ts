@@ -14,7 +14,7 @@ export interface PipelineAlarmsProps {
 }
 
 /**
- * The four signs that tweets are not flowing. Each treats missing data as fine: these metrics are only
+ * The five signs that tweets are not flowing. Each treats missing data as fine: these metrics are only
  * published while something happens (no invocations means no errors, an empty queue may publish nothing).
  */
 export class PipelineAlarms extends Construct {
@@ -82,6 +82,21 @@ export class PipelineAlarms extends Construct {
         statistic: "Sum",
         // The producer retries throttled records, so a burst is harmless; fifteen minutes in a row is not
         // (more shards, or on-demand capacity, are needed).
+        threshold: 1,
+        period: 300,
+        evaluationPeriods: 3,
+      }),
+      new CloudwatchMetricAlarm(this, "read-throttled", {
+        ...common,
+        alarmName: `${props.prefix}-stream-read-throttled`,
+        alarmDescription:
+          "Reads from the stream are throttled: the processor falls behind (see IteratorAge) and needs more shards or fewer readers.",
+        namespace: "AWS/Kinesis",
+        metricName: "ReadProvisionedThroughputExceeded",
+        dimensions: { StreamName: props.streamName },
+        statistic: "Sum",
+        // Lambda's poller retries throttled reads, so a burst only delays; fifteen minutes in a row means the
+        // stream's read capacity (2 MB/s or 5 reads/s per shard, shared by every reader) is too small.
         threshold: 1,
         period: 300,
         evaluationPeriods: 3,

@@ -1,5 +1,6 @@
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
 import { Construct } from "constructs";
+import { requireHttps } from "./queue-policy.js";
 
 export interface DeadLetterQueueProps {
   /** The stack passes `<stack>-processor-dlq`. */
@@ -23,5 +24,6 @@ export class DeadLetterQueue extends Construct {
       // SQS-managed encryption (SSE-SQS): encrypted at rest without a KMS key, so senders need no kms:* grant.
       sqsManagedSseEnabled: true,
     });
+    requireHttps(this, this.queue);
   }
 }

@@ -71,13 +71,9 @@ export class ProcessorFunction extends Construct {
         actions: ["kinesis:SubscribeToShard"],
         resources: [`${props.stream.arn}/consumer/*`],
       },
-      // ListStreams has no resource type in IAM (it only returns names), so "*" is the one possible resource.
-      { sid: "ListStreams", actions: ["kinesis:ListStreams"], resources: ["*"] },
-      {
-        sid: "WriteEventTable",
-        actions: ["dynamodb:BatchWriteItem", "dynamodb:PutItem"],
-        resources: [props.table.arn],
-      },
+      // No kinesis:ListStreams: it is not in Lambda's documented permissions for Kinesis mappings, and it would
+      // be the one grant on "*". No dynamodb:PutItem: the processor writes only with BatchWriteItem.
+      { sid: "WriteEventTable", actions: ["dynamodb:BatchWriteItem"], resources: [props.table.arn] },
       // SendMessageBatch is authorized as sqs:SendMessage; the mapping's on-failure destination uses this role too.
       { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [props.deadLetterQueue.arn] },
       // The function's own log streams only (the original granted logs:* on every resource).

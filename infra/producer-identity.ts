@@ -23,13 +23,10 @@ export interface ProducerIdentityProps {
 /** What the producer may do, whichever identity carries it: put records into this stream, and check it exists. */
 function producerGrants(streamArn: string): Grant[] {
   return [
-    { sid: "PutRecords", actions: ["kinesis:PutRecord", "kinesis:PutRecords"], resources: [streamArn] },
+    // Only the batched call: the producer never sends PutRecord.
+    { sid: "PutRecords", actions: ["kinesis:PutRecords"], resources: [streamArn] },
     // The producer's readiness check looks the stream up before reporting ready.
-    {
-      sid: "InspectStream",
-      actions: ["kinesis:DescribeStreamSummary", "kinesis:ListShards"],
-      resources: [streamArn],
-    },
+    { sid: "InspectStream", actions: ["kinesis:DescribeStreamSummary"], resources: [streamArn] },
   ];
 }
 
@@ -44,7 +41,8 @@ export class ProducerIdentity extends Construct {
     super(scope, id);
     const permissions = permissionsDocument(this, "permissions", producerGrants(props.streamArn));
     if (props.kind.identity === "user") {
-      const user = new IamUser(this, "user", { name: props.name });
+      // force_destroy: a key created by hand (a rotation) would otherwise make `destroy` fail on this user.
+      const user = new IamUser(this, "user", { name: props.name, forceDestroy: true });
       new IamUserPolicy(this, "policy", { name: "producer", user: user.name, policy: permissions.json });
       const pgpKey = props.kind.pgpKey;
       const key = new IamAccessKey(this, "key", {

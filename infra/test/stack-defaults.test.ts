@@ -1,6 +1,6 @@
-import { join } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { onlyResource, refTo, resourcesOf, synthesize, type TerraformJson } from "./synth.js";
+import { onlyResource, refTo, resourcesOf, SYNTH_OUTDIR, synthesize, type TerraformJson } from "./synth.js";
 
 describe("the stack with default settings", () => {
   let tf: TerraformJson;
@@ -16,6 +16,7 @@ describe("the stack with default settings", () => {
       aws_kinesis_stream: 1,
       aws_dynamodb_table: 1,
       aws_sqs_queue: 1,
+      aws_sqs_queue_policy: 1,
       aws_cloudwatch_log_group: 1,
       aws_iam_role: 1,
       aws_iam_role_policy: 1,
@@ -24,7 +25,7 @@ describe("the stack with default settings", () => {
       aws_iam_user: 1,
       aws_iam_user_policy: 1,
       aws_iam_access_key: 1,
-      aws_cloudwatch_metric_alarm: 4,
+      aws_cloudwatch_metric_alarm: 5,
     });
   });
 
@@ -37,10 +38,17 @@ describe("the stack with default settings", () => {
     ]);
   });
 
-  it("keeps state in a local file outside cdktf.out unless a bucket is given", () => {
-    expect(tf.terraform.backend).toEqual({
-      local: { path: join(process.cwd(), "terraform.tweetstream.tfstate") },
-    });
+  it("keeps state in a local file outside cdktf.out, named relative to the stack directory", () => {
+    // Prepare
+    const stackDir = join(SYNTH_OUTDIR, "stacks", "tweetstream");
+
+    // Act
+    const path = String(tf.terraform.backend.local?.path);
+
+    // Assess: a moved or re-cloned checkout still finds its state (an absolute path would point at the old one).
+    expect(Object.keys(tf.terraform.backend)).toEqual(["local"]);
+    expect(isAbsolute(path)).toBe(false);
+    expect(resolve(stackDir, path)).toBe(join(process.cwd(), "terraform.tweetstream.tfstate"));
   });
 
   it("makes an on-demand stream encrypted with the AWS-managed key, kept 24 h", () => {
@@ -132,15 +140,15 @@ describe("the stack with default settings", () => {
     });
   });
 
-  it("creates the producer's user with an access key and its own policy", () => {
-    expect(onlyResource(tf, "aws_iam_user")).toEqual({ name: "tweetstream-producer" });
+  it("creates the producer's user with an access key and its own policy; destroy removes keys made by hand", () => {
+    expect(onlyResource(tf, "aws_iam_user")).toEqual({ name: "tweetstream-producer", force_destroy: true });
     expect(onlyResource(tf, "aws_iam_access_key")).toEqual({ user: refTo(tf, "aws_iam_user", "name") });
     expect(onlyResource(tf, "aws_iam_user_policy")).toMatchObject({
       user: refTo(tf, "aws_iam_user", "name"),
     });
   });
 
-  it("alarms on iterator age, function errors, dead letters and write throttling", () => {
+  it("alarms on iterator age, function errors, dead letters, write and read throttling", () => {
     const alarms = Object.fromEntries(
       resourcesOf(tf, "aws_cloudwatch_metric_alarm").map((a) => [a.alarm_name, a]),
     );
@@ -165,6 +173,12 @@ describe("the stack with default settings", () => {
         namespace: "AWS/Kinesis",
         metric_name: "WriteProvisionedThroughputExceeded",
         dimensions: { StreamName: refTo(tf, "aws_kinesis_stream", "name") },
+      }),
+      "tweetstream-stream-read-throttled": expect.objectContaining({
+        namespace: "AWS/Kinesis",
+        metric_name: "ReadProvisionedThroughputExceeded",
+        dimensions: { StreamName: refTo(tf, "aws_kinesis_stream", "name") },
+        statistic: "Sum",
       }),
     });
     for (const alarm of Object.values(alarms)) {
