@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ChunkingMode } from "./chunking.js";
+import { ComplianceJobs, type ComplianceJobsOptions } from "./compliance-jobs.js";
 import type { XEmulatorFaults } from "./faults.js";
 import { sendJson } from "./http-helpers.js";
 import { createRandom } from "./prng.js";
@@ -41,6 +42,8 @@ export interface XEmulatorOptions {
   /** Rate-driven generation pauses while this many items wait for a connection. Default 100,000. */
   maxQueued?: number;
   generator?: Omit<TweetGeneratorOptions, "seed">;
+  /** Batch compliance jobs: processing time and upload window (see compliance-jobs.ts). */
+  compliance?: ComplianceJobsOptions;
 }
 
 /** A tweet to publish; `author: null` sends it without its author in `includes` (a broken expansion). */
@@ -65,6 +68,8 @@ export interface XEmulator {
   rules(): StreamRule[];
   authors: readonly XUser[];
   faults: XEmulatorFaults;
+  /** Batch compliance: mark posts deleted or geo-scrubbed, accounts suspended/protected/...; job knobs. */
+  compliance: ComplianceJobs;
   /** Resolves once `count` stream connections have been accepted in total. */
   waitForConnections(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -91,11 +96,13 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     apiSecret: options.apiSecret ?? "emulator-secret",
   };
   const requests: RecordedRequest[] = [];
+  const compliance = new ComplianceJobs(options.compliance);
 
   const publish = (input: number | PublishTweet[]): GeneratedTweet[] => {
     const tweets = typeof input === "number" ? Array.from({ length: input }, () => generator.next()) : input;
     for (const t of tweets) {
       hub.queue.push({ kind: "tweet", tweet: t as GeneratedTweet, omitAuthor: t.author === null });
+      compliance.registerPost(t.tweet.id, t.tweet.author_id);
     }
     return tweets.filter((t): t is GeneratedTweet => t.author !== null);
   };
@@ -105,7 +112,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   });
 
   const server = createServer((req, res) => {
-    route({ hub, ruleSet, credentials, requests }, req, res).catch((error: Error) => {
+    route({ hub, ruleSet, credentials, requests, compliance }, req, res).catch((error: Error) => {
       if (res.headersSent) res.destroy();
       else sendJson(res, 500, { title: "Internal Server Error", detail: error.message, type: "about:blank" });
     });
@@ -136,6 +143,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     rules: () => ruleSet.list(),
     authors: generator.authors,
     faults: hub.faults,
+    compliance,
     waitForConnections: (count, timeoutMs = 10_000) => hub.waitForConnections(count, timeoutMs),
     async close() {
       rate.setRate(0);

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ComplianceJobs } from "./compliance-jobs.js";
+import { routeCompliance } from "./compliance-routes.js";
 import { basicCredentialsOf, bearerOf, rateLimitHeaders, readBody, sendJson } from "./http-helpers.js";
 import type { RuleSet } from "./rules.js";
 import type { StreamKind } from "./stream-connection.js";
@@ -16,6 +18,7 @@ export interface RouteContext {
   ruleSet: RuleSet;
   credentials: { bearerToken: string; apiKey: string; apiSecret: string };
   requests: RecordedRequest[];
+  compliance: ComplianceJobs;
 }
 
 const STREAM_PATHS: Record<string, StreamKind> = {
@@ -32,6 +35,8 @@ export async function route(ctx: RouteContext, req: IncomingMessage, res: Server
     query: Object.fromEntries(url.searchParams),
   });
   if (req.method === "POST" && url.pathname === "/oauth2/token") return token(ctx, req, res);
+  const authorized = bearerOf(req) === ctx.credentials.bearerToken;
+  if (await routeCompliance(ctx.compliance, req, res, url, authorized)) return;
   const kind = STREAM_PATHS[url.pathname];
   if (kind === undefined && url.pathname !== RULES_PATH) {
     return sendJson(res, 404, {

@@ -1,0 +1,67 @@
+import { type AttributeValue, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { isReservedPartition } from "./checkpoint.js";
+import type { ScanChunk, ScannedPost, ScanPosition } from "./ports.js";
+
+/** Items per Scan page: DynamoDB stops a page at 1 MB anyway; a bound keeps the per-job cap exact. */
+const PAGE_LIMIT = 1000;
+
+export interface ScanOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Adds the read capacity each page consumed (ReturnConsumedCapacity: TOTAL). */
+  onReadUnits: (units: number) => void;
+}
+
+/**
+ * A paginated parallel-segment Scan projecting only the keys and `AuthorId` (a projection does not lower
+ * the read units, which count whole items, but keeps the pages and the Lambda's memory small). Each
+ * segment reads at most its share of `maxPosts`, so a chunk never exceeds X's ids per job, and remembers
+ * its LastEvaluatedKey, so the next chunk (in this sweep or the next) continues where this one stopped.
+ */
+export function createScanner(options: ScanOptions) {
+  return async (position: ScanPosition, maxPosts: number, deadline: number): Promise<ScanChunk> => {
+    const total = position.segments.length;
+    const share = Math.max(1, Math.floor(maxPosts / total));
+    const results = await Promise.all(
+      position.segments.map(async (segment, index) => {
+        if (segment.done) return { posts: [] as ScannedPost[], next: segment };
+        const posts: ScannedPost[] = [];
+        let startKey = segment.startKey as Record<string, AttributeValue> | null;
+        let read = 0;
+        for (;;) {
+          const page = await options.client.send(
+            new ScanCommand({
+              TableName: options.tableName,
+              Segment: index,
+              TotalSegments: total,
+              Limit: Math.min(PAGE_LIMIT, share - read),
+              ExclusiveStartKey: startKey ?? undefined,
+              ProjectionExpression: "#u, #i, #a",
+              ExpressionAttributeNames: { "#u": "Username", "#i": "Id", "#a": "AuthorId" },
+              ReturnConsumedCapacity: "TOTAL",
+            }),
+            { abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) },
+          );
+          options.onReadUnits(page.ConsumedCapacity?.CapacityUnits ?? 0);
+          for (const item of page.Items ?? []) {
+            read += 1;
+            const Username = item.Username?.S;
+            const Id = item.Id?.S;
+            if (Username === undefined || Id === undefined || isReservedPartition(Username)) continue;
+            posts.push({ Username, Id, AuthorId: item.AuthorId?.S ?? "" });
+          }
+          startKey = page.LastEvaluatedKey ?? null;
+          if (startKey === null) return { posts, next: { done: true as const } };
+          if (read >= share) return { posts, next: { done: false as const, startKey } };
+        }
+      }),
+    );
+    const segments = results.map((r) => r.next);
+    return {
+      // A post without an AuthorId (never written by the processor) still gets its post checked.
+      posts: results.flatMap((r) => r.posts),
+      position: { segments },
+      done: segments.every((s) => s.done),
+    };
+  };
+}

@@ -1,0 +1,185 @@
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import type { BatchWriter } from "./batch-writes.js";
+import { RESERVED_PARTITION } from "./checkpoint.js";
+import { createScanner } from "./dynamodb-scan.js";
+import { scrubRaw } from "./geo-scrub.js";
+import type { GeoScrubOutcome, ItemKey, TablePort } from "./ports.js";
+
+/** Lines per stored upload item: 10,000 × ~40 bytes stays far below DynamoDB's 400 KB item limit. */
+const LINES_PER_UPLOAD_ITEM = 10_000;
+
+export interface DynamoTableOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  write: BatchWriter;
+  /** Epoch ms by which checkpoint writes must be done (the sweep's deadline). */
+  deadline: () => number;
+  onReadUnits: (units: number) => void;
+}
+
+/** The table adapter: Scan, Query, BatchWriteItem and UpdateItem only (what the role allows). */
+export function createDynamoTable(options: DynamoTableOptions): TablePort {
+  const { client, tableName, onReadUnits } = options;
+
+  async function query(input: {
+    username: string;
+    idPrefix?: string;
+    id?: string;
+    authorId?: string;
+    attributes: string[];
+  }): Promise<Record<string, AttributeValue>[]> {
+    const names: Record<string, string> = { "#u": "Username", "#i": "Id" };
+    const values: Record<string, AttributeValue> = { ":u": { S: input.username } };
+    let condition = "#u = :u";
+    if (input.id !== undefined) {
+      condition += " AND #i = :i";
+      values[":i"] = { S: input.id };
+    } else if (input.idPrefix !== undefined) {
+      condition += " AND begins_with(#i, :p)";
+      values[":p"] = { S: input.idPrefix };
+    }
+    let filter: string | undefined;
+    if (input.authorId !== undefined) {
+      filter = "#a = :a";
+      names["#a"] = "AuthorId";
+      values[":a"] = { S: input.authorId };
+    }
+    input.attributes.forEach((name, i) => {
+      names[`#p${i}`] = name;
+    });
+    const items: Record<string, AttributeValue>[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: condition,
+          FilterExpression: filter,
+          ProjectionExpression: ["#u", "#i", ...input.attributes.map((_, i) => `#p${i}`)].join(", "),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+          ReturnConsumedCapacity: "TOTAL",
+        }),
+      );
+      onReadUnits(page.ConsumedCapacity?.CapacityUnits ?? 0);
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  const keyOf = (item: Record<string, AttributeValue>): ItemKey => ({
+    Username: item.Username?.S ?? "",
+    Id: item.Id?.S ?? "",
+  });
+  const wireKey = (key: ItemKey) => ({ Username: { S: key.Username }, Id: { S: key.Id } });
+
+  async function put(items: Record<string, AttributeValue>[]): Promise<void> {
+    const { failed } = await options.write(
+      items.map((Item) => ({ PutRequest: { Item } })),
+      options.deadline(),
+    );
+    if (failed.length > 0) throw new Error(`compliance state not written: ${failed[0]?.reason}`);
+  }
+
+  return {
+    scanChunk: createScanner({ client, tableName, onReadUnits }),
+
+    async deleteItems(keys, deadline) {
+      const { failed } = await options.write(
+        keys.map((key) => ({ DeleteRequest: { Key: wireKey(key) } })),
+        deadline,
+      );
+      return {
+        deleted: keys.length - failed.length,
+        failed: failed.map((f) => ({ key: keyOf(f.request.DeleteRequest?.Key ?? {}), reason: f.reason })),
+      };
+    },
+
+    async itemsOfAuthor(username, authorId) {
+      return (await query({ username, authorId, attributes: [] })).map(keyOf);
+    },
+
+    async scrubGeo(key): Promise<GeoScrubOutcome> {
+      const [item] = await query({ username: key.Username, id: key.Id, attributes: ["Geo", "Raw"] });
+      if (item === undefined) return "absent";
+      const raw = item.Raw?.S;
+      const scrubbed = raw === undefined ? undefined : scrubRaw(raw);
+      if (item.Geo === undefined && (scrubbed === undefined || scrubbed === raw)) return "no-geo";
+      const set = scrubbed !== undefined && scrubbed !== raw;
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: wireKey(key),
+            UpdateExpression: `REMOVE #g${set ? " SET #r = :new" : ""}`,
+            // The processor may rewrite the item meanwhile (a redelivery): then leave it to the next sweep.
+            ConditionExpression: raw === undefined ? "attribute_exists(#i)" : "#r = :old",
+            ExpressionAttributeNames: {
+              "#g": "Geo",
+              ...(raw === undefined ? { "#i": "Id" } : { "#r": "Raw" }),
+            },
+            ExpressionAttributeValues:
+              raw === undefined
+                ? undefined
+                : { ":old": { S: raw }, ...(set ? { ":new": { S: scrubbed } } : {}) },
+          }),
+        );
+        return "scrubbed";
+      } catch (err) {
+        if ((err as Error).name === "ConditionalCheckFailedException") return "conflict";
+        throw err;
+      }
+    },
+
+    async loadCheckpoint(name) {
+      const [item] = await query({
+        username: RESERVED_PARTITION,
+        id: `checkpoint#${name}`,
+        attributes: ["State"],
+      });
+      return item?.State?.S;
+    },
+
+    async saveCheckpoint(name, state) {
+      await put([
+        { ...wireKey({ Username: RESERVED_PARTITION, Id: `checkpoint#${name}` }), State: { S: state } },
+      ]);
+    },
+
+    async storeUploaded(key, lines) {
+      const items: Record<string, AttributeValue>[] = [];
+      for (let i = 0; i * LINES_PER_UPLOAD_ITEM < Math.max(lines.length, 1); i++) {
+        const part = lines.slice(i * LINES_PER_UPLOAD_ITEM, (i + 1) * LINES_PER_UPLOAD_ITEM);
+        const Id = `upload#${key}#${String(i).padStart(6, "0")}`;
+        items.push({ ...wireKey({ Username: RESERVED_PARTITION, Id }), Lines: { S: part.join("\n") } });
+      }
+      await put(items);
+    },
+
+    async loadUploaded(key) {
+      const items = await query({
+        username: RESERVED_PARTITION,
+        idPrefix: `upload#${key}#`,
+        attributes: ["Lines"],
+      });
+      return items.flatMap((item) => (item.Lines?.S ? item.Lines.S.split("\n") : []));
+    },
+
+    async dropUploaded(key) {
+      const items = await query({ username: RESERVED_PARTITION, idPrefix: `upload#${key}#`, attributes: [] });
+      const { failed } = await options.write(
+        items.map((item) => ({ DeleteRequest: { Key: wireKey(keyOf(item)) } })),
+        options.deadline(),
+      );
+      if (failed.length > 0) throw new Error(`stored uploads not dropped: ${failed[0]?.reason}`);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/** What the sweep needs from the outside: the table, X's batch compliance API, the clock and a logger. */
+
+/** The primary key of one stored post. */
+export interface ItemKey {
+  Username: string;
+  Id: string;
+}
+
+/** One stored post as the scan sees it: its key and its author's id (nothing else is read). */
+export interface ScannedPost extends ItemKey {
+  AuthorId: string;
+}
+
+/** Where a paginated parallel-segment scan stands: one entry per segment. */
+export interface ScanPosition {
+  /** The segment's LastEvaluatedKey as DynamoDB returned it (wire format); null before its first page. */
+  segments: ({ done: false; startKey: Record<string, unknown> | null } | { done: true })[];
+}
+
+export interface ScanChunk {
+  posts: ScannedPost[];
+  position: ScanPosition;
+  /** Every segment has reached the end of the table. */
+  done: boolean;
+}
+
+export type GeoScrubOutcome = "scrubbed" | "no-geo" | "absent" | "conflict";
+
+export interface DeleteResult {
+  deleted: number;
+  failed: { key: ItemKey; reason: string }[];
+}
+
+export interface TablePort {
+  /** Reads up to `maxPosts` posts from `position` on (reserved checkpoint items are never returned). */
+  scanChunk(position: ScanPosition, maxPosts: number, deadline: number): Promise<ScanChunk>;
+  /** BatchWriteItem deletes, 25 per call, retried; never throws for per-item failures. */
+  deleteItems(keys: readonly ItemKey[], deadline: number): Promise<DeleteResult>;
+  /** Every item of `authorId` in the partition `username` (a Query on the partition). */
+  itemsOfAuthor(username: string, authorId: string): Promise<ItemKey[]>;
+  /** Removes `Geo`, and `data.geo` and `includes.places` inside `Raw`. */
+  scrubGeo(key: ItemKey): Promise<GeoScrubOutcome>;
+  loadCheckpoint(name: string): Promise<string | undefined>;
+  saveCheckpoint(name: string, state: string): Promise<void>;
+  /** The lines uploaded for one job (`<id>\t<username>`), kept so results can be checked and applied later. */
+  storeUploaded(key: string, lines: readonly string[]): Promise<void>;
+  loadUploaded(key: string): Promise<string[]>;
+  dropUploaded(key: string): Promise<void>;
+}
+
+export type JobType = "tweets" | "users";
+export type JobStatus = "created" | "in_progress" | "complete" | "failed" | "expired";
+
+/** A compliance job as X describes it (only the fields the sweep uses). */
+export interface ComplianceJob {
+  id: string;
+  type: JobType;
+  status: JobStatus;
+  uploadUrl: string;
+  downloadUrl: string;
+}
+
+export interface XCompliancePort {
+  createJob(type: JobType, name: string, deadline: number): Promise<ComplianceJob>;
+  /** PUT of the ids, one per line, to the job's signed upload URL. */
+  upload(job: ComplianceJob, ids: readonly string[], deadline: number): Promise<void>;
+  getJob(id: string, deadline: number): Promise<ComplianceJob>;
+  /** The result file: one JSON object per line. */
+  download(job: ComplianceJob, deadline: number): Promise<string>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The slice of pino the core uses. */
+export interface SweepLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}

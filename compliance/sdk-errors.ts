@@ -1,0 +1,32 @@
+// DynamoDB's throttling errors. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+const THROTTLING = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+]);
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * Whether another attempt can help: throttling, 5xx and network failures (no HTTP status) yes; other 4xx
+ * (validation, missing table, access denied) never, so they fail at once instead of spending the deadline.
+ * Written out here instead of using @smithy's classifier, which is an internal module of the SDK.
+ */
+export function isRetryableWriteError(err: unknown): boolean {
+  const e = err as SdkErrorShape;
+  if (e.name === "AbortError") return false;
+  if (e.name && THROTTLING.has(e.name)) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return status === undefined || status >= 500;
+}
+
+export function describeError(err: unknown): string {
+  const e = err as SdkErrorShape;
+  const status = e.$metadata?.httpStatusCode;
+  return `${e.name ?? "Error"}${status ? ` (HTTP ${status})` : ""}: ${e.message ?? String(err)}`;
+}

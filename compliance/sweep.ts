@@ -1,0 +1,189 @@
+import { applyResults } from "./apply-results.js";
+import { type Checkpoint, freshCheckpoint, parseCheckpoint, type RoundJob, uploadKey } from "./checkpoint.js";
+import type { Clock, JobType, ScannedPost, SweepLogger, TablePort, XCompliancePort } from "./ports.js";
+import { emptySummary, type SweepSummary } from "./summary.js";
+
+export interface SweepOptions {
+  /** Names the checkpoint; a dry run keeps its own so it never skips work for a real sweep. */
+  checkpointName: string;
+  /** Ids per job; a table with more posts is covered by several rounds (and sweeps). */
+  maxIdsPerJob: number;
+  scanSegments: number;
+  pollIntervalMs: number;
+  dryRun: boolean;
+}
+
+export interface SweepDeps {
+  table: TablePort;
+  x: XCompliancePort;
+  clock: Clock;
+  logger: SweepLogger;
+  /** Epoch ms by which the sweep must have saved its checkpoint and returned. */
+  deadline: number;
+  options: SweepOptions;
+}
+
+const TYPES: readonly JobType[] = ["tweets", "users"];
+type RoundProgress = "applied" | "waiting" | "stop";
+
+/**
+ * One sweep: resume from the checkpoint, and until the deadline or the end of a pass over the table,
+ * run rounds. A round is one scan chunk (at most `maxIdsPerJob` posts) → a `tweets` job of its post ids and a
+ * `users` job of its distinct author ids → their results applied. Every step that X or DynamoDB must not
+ * see twice is recorded in the checkpoint before the next one starts.
+ */
+export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
+  const { table, clock, logger, options } = deps;
+  const summary = emptySummary(options.dryRun);
+  const startedAt = clock.now();
+  let cp = await loadCheckpoint(deps);
+  const save = () => table.saveCheckpoint(options.checkpointName, JSON.stringify(cp));
+  try {
+    for (;;) {
+      if (clock.now() >= deps.deadline) {
+        summary.resumeNext = true;
+        break;
+      }
+      const round = cp.round;
+      if (round === undefined) {
+        if (cp.scan.segments.every((s) => s.done)) {
+          summary.passCompleted = true;
+          cp = { ...freshCheckpoint(options.scanSegments, clock.now()), rounds: cp.rounds };
+          await save();
+          break;
+        }
+        await startRound(cp, deps, summary);
+        await save();
+        continue;
+      }
+      const progress = await advanceRound(cp, deps, summary, save);
+      if (progress === "applied") {
+        for (const type of TYPES) await table.dropUploaded(uploadKey(options.checkpointName, round.n, type));
+        cp.round = undefined;
+        await save();
+        continue;
+      }
+      if (progress === "stop" || clock.now() + options.pollIntervalMs >= deps.deadline) {
+        summary.resumeNext = true;
+        summary.jobsPending = TYPES.filter((t) => round[t].jobId !== undefined && !round[t].applied).length;
+        break;
+      }
+      await clock.sleep(options.pollIntervalMs);
+    }
+  } catch (error) {
+    summary.errors += 1;
+    summary.resumeNext = true;
+    logger.error(
+      { error: describe(error) },
+      "compliance sweep stopped early; it resumes from its checkpoint",
+    );
+    await save().catch((saveError: unknown) => {
+      summary.errors += 1;
+      logger.error({ error: describe(saveError) }, "compliance checkpoint not saved");
+    });
+  }
+  summary.durationMs = clock.now() - startedAt;
+  return summary;
+}
+
+async function loadCheckpoint({ table, clock, logger, options }: SweepDeps): Promise<Checkpoint> {
+  const stored = await table.loadCheckpoint(options.checkpointName);
+  if (stored === undefined) return freshCheckpoint(options.scanSegments, clock.now());
+  const parsed = parseCheckpoint(stored);
+  if (!("problem" in parsed)) return parsed;
+  logger.error({ problem: parsed.problem }, "compliance checkpoint unreadable; starting a new pass");
+  return freshCheckpoint(options.scanSegments, clock.now());
+}
+
+/** Reads the next chunk of the table and stores what the round's two jobs will upload. */
+async function startRound(cp: Checkpoint, deps: SweepDeps, summary: SweepSummary): Promise<void> {
+  const { table, options } = deps;
+  const chunk = await table.scanChunk(cp.scan, options.maxIdsPerJob, deps.deadline);
+  cp.scan = chunk.position;
+  summary.postsScanned += chunk.posts.length;
+  if (chunk.posts.length === 0) return;
+  const lines = uploadLines(chunk.posts);
+  const n = cp.rounds + 1;
+  for (const type of TYPES)
+    await table.storeUploaded(uploadKey(options.checkpointName, n, type), lines[type]);
+  cp.rounds = n;
+  const job = (ids: number): RoundJob => ({ ids, applied: false, attempts: 0 });
+  cp.round = { n, tweets: job(lines.tweets.length), users: job(new Set(lines.users.map(idOf)).size) };
+}
+
+/** `<post id>\t<username>` per post; `<author id>\t<username>` per distinct pair (usernames can change). */
+function uploadLines(posts: readonly ScannedPost[]): Record<JobType, string[]> {
+  const users = new Set<string>();
+  for (const post of posts) users.add(`${post.AuthorId}\t${post.Username}`);
+  return { tweets: posts.map((post) => `${post.Id}\t${post.Username}`), users: [...users] };
+}
+
+const idOf = (line: string) => line.slice(0, line.indexOf("\t"));
+
+async function advanceRound(
+  cp: Checkpoint,
+  deps: SweepDeps,
+  summary: SweepSummary,
+  save: () => Promise<void>,
+): Promise<RoundProgress> {
+  const round = cp.round;
+  if (round === undefined) return "applied";
+  const { x, table, logger, options, deadline } = deps;
+  let stop = false;
+  for (const type of TYPES) {
+    const job = round[type];
+    if (job.applied) continue;
+    if (job.ids === 0) {
+      job.applied = true;
+      continue;
+    }
+    const key = uploadKey(options.checkpointName, round.n, type);
+    if (job.jobId === undefined) {
+      const lines = await table.loadUploaded(key);
+      const created = await x.createJob(type, `tweetstream-${type}-${round.n}`, deadline);
+      job.attempts += 1;
+      summary.jobsCreated += 1;
+      await x.upload(created, [...new Set(lines.map(idOf))], deadline);
+      job.jobId = created.id;
+      await save();
+      continue;
+    }
+    const status = await x.getJob(job.jobId, deadline);
+    if (status.status === "failed" || status.status === "expired") {
+      if (status.status === "failed") summary.jobsFailed += 1;
+      else summary.jobsExpired += 1;
+      logger.warn(
+        { type, jobId: job.jobId, status: status.status, attempts: job.attempts },
+        "compliance job did not complete; nothing applied, its ids are submitted again on the next sweep",
+      );
+      job.jobId = undefined;
+      await save();
+      stop = true;
+      continue;
+    }
+    if (status.status !== "complete") continue;
+    const text = await x.download(status, deadline);
+    const lines = await table.loadUploaded(key);
+    const done = await applyResults(type, text, lines, {
+      table,
+      logger,
+      summary,
+      dryRun: options.dryRun,
+      deadline,
+    });
+    if (!done) {
+      stop = true;
+      continue;
+    }
+    summary.jobsCompleted += 1;
+    job.applied = true;
+    await save();
+  }
+  if (round.tweets.applied && round.users.applied) return "applied";
+  return stop ? "stop" : "waiting";
+}
+
+function describe(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  return `${e?.name ?? "Error"}: ${e?.message ?? String(error)}`;
+}
