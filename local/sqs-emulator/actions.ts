@@ -1,6 +1,12 @@
 import type { MessageAttributeValue } from "./digests.js";
 import type { Queue } from "./queue.js";
-import { batchError, invalidParameter, queueDoesNotExist } from "./sqs-error.js";
+import {
+  batchError,
+  invalidMessageContents,
+  invalidParameter,
+  queueDoesNotExist,
+  type SqsError,
+} from "./sqs-error.js";
 
 /** What the actions need from the emulator: its queues and limits. */
 export interface QueueRegistry {
@@ -16,8 +22,9 @@ export interface QueueRegistry {
 type Input = Record<string, unknown>;
 type Action = (registry: QueueRegistry, input: Input) => Promise<unknown> | unknown;
 
-// XML 1.0 characters, the only ones SQS accepts in a body.
-const INVALID_BODY_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+// XML 1.0 characters, the only ones SQS accepts in a body and in string attribute values.
+const INVALID_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const ALLOWED_CHARACTERS = "#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF";
 const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const MAX_BATCH_ENTRIES = 10;
 
@@ -56,7 +63,7 @@ export const actions: Record<string, Action> = {
     const queue = queueOf(registry, input);
     const attributes = input.MessageAttributes as Record<string, MessageAttributeValue> | undefined;
     const problem = checkMessage(registry, requireString(input, "MessageBody"), attributes);
-    if (problem) throw invalidParameter(problem);
+    if (problem) throw problem;
     const sent = queue.send(input.MessageBody as string, attributes, Number(input.DelaySeconds ?? 0));
     return {
       MessageId: sent.messageId,
@@ -73,7 +80,7 @@ export const actions: Record<string, Action> = {
     for (const entry of entries) {
       const problem = checkMessage(registry, entry.MessageBody ?? "", entry.MessageAttributes);
       if (problem) {
-        Failed.push({ Id: entry.Id, SenderFault: true, Code: "InvalidMessageContents", Message: problem });
+        Failed.push({ Id: entry.Id, SenderFault: true, Code: problem.type, Message: problem.message });
       } else if (registry.refuseBatchEntries) {
         Failed.push({ Id: entry.Id, SenderFault: false, Code: "InternalError", Message: "injected fault" });
       } else {
@@ -176,14 +183,29 @@ function checkMessage(
   registry: QueueRegistry,
   body: string,
   attributes: Record<string, MessageAttributeValue> | undefined,
-): string | undefined {
-  if (body.length === 0) return "message body must not be empty";
-  if (INVALID_BODY_CHARACTER.test(body)) return "message body contains characters outside the allowed set";
+): SqsError | undefined {
+  if (body.length === 0) return invalidParameter("message body must not be empty");
+  const invalid =
+    invalidCharacter(body, "message body") ??
+    Object.entries(attributes ?? {})
+      .map(([name, a]) => invalidCharacter(a.StringValue ?? "", `message attribute ${name}`))
+      .find((problem) => problem !== undefined);
+  if (invalid) return invalid;
   const bytes = messageBytes(body, attributes);
   if (bytes > registry.maxMessageBytes) {
-    return `message is ${bytes} bytes; at most ${registry.maxMessageBytes}`;
+    return invalidParameter(`message is ${bytes} bytes; at most ${registry.maxMessageBytes}`);
   }
   return undefined;
+}
+
+/** SQS's own error for a character outside XML 1.0's, with SQS's wording. */
+function invalidCharacter(text: string, where: string): SqsError | undefined {
+  const found = INVALID_CHARACTER.exec(text);
+  if (!found) return undefined;
+  const hex = (found[0].codePointAt(0) ?? 0).toString(16).toUpperCase();
+  return invalidMessageContents(
+    `Invalid binary character '#x${hex}' was found in the ${where}, the set of allowed characters is ${ALLOWED_CHARACTERS}`,
+  );
 }
 
 /** Size as SQS counts it against the limit: body plus each attribute's name, type and value. */

@@ -32,5 +32,9 @@ export const queueDoesNotExist = (url: string) =>
 export const invalidParameter = (message: string) =>
   new SqsError("InvalidParameterValueException", "InvalidParameterValue", message);
 
+/** A body or string attribute with a character outside XML 1.0's: SQS refuses it, in a batch entry or alone. */
+export const invalidMessageContents = (message: string) =>
+  new SqsError("InvalidMessageContents", "InvalidMessageContents", message);
+
 export const batchError = (type: string, message: string) =>
   new SqsError(type, `AWS.SimpleQueueService.${type}`, message);

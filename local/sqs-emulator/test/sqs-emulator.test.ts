@@ -118,6 +118,47 @@ describe("SQS emulator, through the real AWS SDK client", () => {
     expect(emulator.messages("limits")).toEqual([]);
   });
 
+  it("refuses exactly the characters SQS refuses (InvalidMessageContents), alone and in a batch", async () => {
+    const queue = emulator.queueUrl("characters");
+    const allowed = ["\t\n\r", " ~", "\uD7FF", "\uE000", "\uFFFD", "\u{10000}", "\u{10FFFF}", "🚀"];
+    const refused = ["\u0000", "\u0008", "\u001F", "\uFFFE", "\uFFFF", "\uD800", "x\uDC00"];
+
+    const sendBatch = (bodies: string[]) =>
+      sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queue,
+          Entries: bodies.map((body, i) => ({ Id: `e${i}`, MessageBody: body })),
+        }),
+      );
+    const accepted = await sendBatch(allowed);
+    const batch = await sendBatch(refused);
+    const alone = await sqs
+      .send(new SendMessageCommand({ QueueUrl: queue, MessageBody: "tweet \uFFFF" }))
+      .catch((err: Error) => err);
+    const inAttribute = await sqs
+      .send(
+        new SendMessageCommand({
+          QueueUrl: queue,
+          MessageBody: "ok",
+          MessageAttributes: { note: { DataType: "String", StringValue: "\u0001" } },
+        }),
+      )
+      .catch((err: Error) => err);
+
+    expect(accepted.Successful?.map((entry) => entry.Id)).toEqual(allowed.map((_, i) => `e${i}`));
+    expect(batch.Successful ?? []).toEqual([]);
+    expect(batch.Failed?.map((entry) => [entry.Id, entry.Code, entry.SenderFault])).toEqual(
+      refused.map((_, i) => [`e${i}`, "InvalidMessageContents", true]),
+    );
+    expect(batch.Failed?.[4]?.Message).toBe(
+      "Invalid binary character '#xFFFF' was found in the message body, the set of allowed characters is " +
+        "#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF",
+    );
+    expect(alone).toMatchObject({ name: "InvalidMessageContents" });
+    expect(inAttribute).toMatchObject({ name: "InvalidMessageContents" });
+    expect(emulator.messages("characters").map((m) => m.body)).toEqual(allowed);
+  });
+
   it("injects faults: HTTP 500, dropped connections and failed batch entries", async () => {
     const queue = emulator.queueUrl("faults");
     const batch = () =>
