@@ -8,6 +8,8 @@ export interface ApplyContext {
   summary: SweepSummary;
   dryRun: boolean;
   deadline: number;
+  /** Items a dry run already counted in this sweep: nothing is deleted, so a later job would find them again. */
+  dryRunCounted: Set<string>;
 }
 
 /** Malformed lines logged one by one before the rest are only counted. */
@@ -77,8 +79,9 @@ export async function applyResults(
     summary.deletedByReason[reason] = (summary.deletedByReason[reason] ?? 0) + n;
   };
   if (ctx.dryRun) {
-    for (const { reason } of deletes.values()) count(reason, 1);
-    summary.geoScrubbed += scrubs.size;
+    for (const [id, { reason }] of deletes) if (!ctx.dryRunCounted.has(id)) count(reason, 1);
+    for (const id of scrubs.keys()) if (!ctx.dryRunCounted.has(id)) summary.geoScrubbed += 1;
+    for (const id of [...deletes.keys(), ...scrubs.keys()]) ctx.dryRunCounted.add(id);
     return true;
   }
 

@@ -35,6 +35,7 @@ type RoundProgress = "applied" | "waiting" | "stop";
 export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
   const { table, clock, logger, options } = deps;
   const summary = emptySummary(options.dryRun);
+  const dryRunCounted = new Set<string>();
   const startedAt = clock.now();
   let cp = await loadCheckpoint(deps);
   const save = () => table.saveCheckpoint(options.checkpointName, JSON.stringify(cp));
@@ -56,7 +57,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
         await save();
         continue;
       }
-      const progress = await advanceRound(cp, deps, summary, save);
+      const progress = await advanceRound(cp, deps, summary, save, dryRunCounted);
       if (progress === "applied") {
         for (const type of TYPES) await table.dropUploaded(uploadKey(options.checkpointName, round.n, type));
         cp.round = undefined;
@@ -125,6 +126,7 @@ async function advanceRound(
   deps: SweepDeps,
   summary: SweepSummary,
   save: () => Promise<void>,
+  dryRunCounted: Set<string>,
 ): Promise<RoundProgress> {
   const round = cp.round;
   if (round === undefined) return "applied";
@@ -170,6 +172,7 @@ async function advanceRound(
       summary,
       dryRun: options.dryRun,
       deadline,
+      dryRunCounted,
     });
     if (!done) {
       stop = true;
