@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { SPOOL_STATES } from "./kinesis/spool-state.js";
 
 /**
  * The producer's Prometheus metrics. A "tweet" is one event of the shared contract; a "record" is one tweet
@@ -25,7 +26,7 @@ export function createMetrics() {
     buffer: () => ({ records: 0, bytes: 0, maxBytes: 0 }),
     ready: () => false,
     /** Set only when SPOOL_DIR is: without a spool the gauges stay 0. */
-    spool: (): { records: number; bytes: number; maxBytes: number; full: boolean } => ({
+    spool: (): { records: number; bytes: number; maxBytes: number; full: boolean; state?: string } => ({
       records: 0,
       bytes: 0,
       maxBytes: 0,
@@ -151,9 +152,24 @@ export function createMetrics() {
     ),
     spoolFull: sourcedGauge(
       "spool_full",
-      '1 while the spool is full: new tweets are dropped (records_dropped_total{reason="spool_full"}).',
+      "1 while the spool takes no records (SPOOL_MAX_BYTES reached or the disk full): they wait in memory and reading from X pauses.",
       () => (sources.spool().full ? 1 : 0),
     ),
+    spoolState: new Gauge({
+      name: `${prefix}spool_state`,
+      help: "1 for the spool's current state: memory, spilling, draining, full or broken (all 0 without a spool).",
+      labelNames: ["state"] as const,
+      registers,
+      collect() {
+        const current = sources.spool().state;
+        for (const state of SPOOL_STATES) this.set({ state }, state === current ? 1 : 0);
+      },
+    }),
+    spoolRecordsLost: new Counter({
+      name: `${prefix}spool_records_lost_total`,
+      help: "Records lost in damaged spool bytes, which were moved aside to *.corrupt files for an operator.",
+      registers,
+    }),
     streamConnected: new Gauge({
       name: `${prefix}stream_connected`,
       help: "1 while connected to the X stream.",

@@ -12,24 +12,18 @@ export interface ReadinessReport {
 
 /**
  * Ready means tweets can flow end to end: X is connected, Kinesis last said yes, and (with a spool) the spool
- * is not full, since then new tweets are dropped.
+ * takes records. The spool's check is read from the writer's spool state (kinesis/spool-state.ts).
  */
 export function checkReadiness(
   ingest: { readonly connected: boolean },
   kinesis: KinesisHealth,
-  spool?: { isFull(): boolean; isBroken(): boolean },
+  spool?: Check,
 ): ReadinessReport {
   const xStream = ingest.connected
     ? { ok: true, detail: "connected" }
     : { ok: false, detail: "not connected to the X stream" };
   const kinesisCheck = { ok: kinesis.ok, detail: kinesis.detail };
   const checks: ReadinessReport["checks"] = { xStream, kinesis: kinesisCheck };
-  if (spool !== undefined) {
-    checks.spool = spool.isBroken()
-      ? { ok: false, detail: "spool broken by a failed disk write: restart the producer to reopen it" }
-      : spool.isFull()
-        ? { ok: false, detail: "spool full (SPOOL_MAX_BYTES reached): new tweets are dropped" }
-        : { ok: true, detail: "accepting records" };
-  }
+  if (spool !== undefined) checks.spool = spool;
   return { ready: Object.values(checks).every((check) => check.ok), checks };
 }

@@ -14,6 +14,7 @@ import { RetrySchedule } from "./retry-schedule.js";
 import { SendLoop, type WriterPhase } from "./send-loop.js";
 import { spillAtShutdown } from "./shutdown-spill.js";
 import { SpoolLink } from "./spool-link.js";
+import type { SpoolCheck } from "./spool-state.js";
 import { type CloseSummary, WriterLedger } from "./writer-ledger.js";
 import type { KinesisWriterOptions } from "./writer-options.js";
 
@@ -49,9 +50,13 @@ export class KinesisWriter {
     this.spool =
       options.spool === undefined
         ? undefined
-        : new SpoolLink(options.spool, metrics, log, () => {
-            this.waiters.notify();
-            this.loop.pump();
+        : new SpoolLink(options.spool, metrics, log, {
+            changed: () => {
+              this.waiters.notify();
+              this.loop.pump();
+            },
+            toMemory: (records) => this.toMemory(records),
+            possibleDuplicates: (records) => this.ledger.countPossibleDuplicates(records),
           });
     this.ledger = new WriterLedger(metrics, this.spool);
     this.retries = new RetrySchedule(options.retryBackoff ?? DEFAULT_RETRY_BACKOFF);
@@ -88,6 +93,11 @@ export class KinesisWriter {
     if (this.spool?.canLoad) this.loop.pump();
   }
 
+  /** The spool's state as /readyz shows it; undefined without a spool. */
+  spoolReadiness(): SpoolCheck | undefined {
+    return this.spool?.readiness();
+  }
+
   /** Records and bytes held: queued, in flight or waiting for a retry. */
   get held(): { records: number; bytes: number } {
     return { records: this.ledger.heldRecords, bytes: this.ledger.heldBytes };
@@ -98,8 +108,9 @@ export class KinesisWriter {
    * the caller should stop reading until waitForRoom() resolves.
    *
    * With a spool, a full buffer does not stop ingest: the record is appended to the spool instead, and so is
-   * every record after it until the spool is empty again, so records reach Kinesis in arrival order. Only a
-   * disk slower than X pauses ingest (appends waiting in memory reach BUFFER_MAX_BYTES).
+   * every record after it until the spool is empty again, so records reach Kinesis in arrival order. A disk
+   * slower than X, or a full spool or disk, pauses ingest (records waiting for the spool reach
+   * BUFFER_MAX_BYTES); a broken spool is bypassed, as if there were none.
    */
   push(event: TweetEvent, receivedAtMs: number): boolean {
     const data = encodeEvent(event);
@@ -120,17 +131,28 @@ export class KinesisWriter {
     }
     const record: QueuedRecord = { data, partitionKey, size, receivedAtMs, attempts: 0, isolate: false };
     this.ledger.acceptedRecords++;
+    const spool = this.spool;
     if (
-      this.spool !== undefined &&
-      (this.spool.active || this.ledger.heldBytes >= this.options.bufferMaxBytes)
+      spool !== undefined &&
+      spool.state !== "broken" &&
+      (spool.takesNewRecords || this.ledger.heldBytes >= this.options.bufferMaxBytes)
     ) {
-      this.spool.spill(record);
+      spool.spill(record);
       return this.hasRoom();
     }
     this.fresh.push(record);
     this.ledger.hold(record);
     if (this.fresh.length === 1 || this.loop.batchFull()) this.loop.pump();
     return this.hasRoom();
+  }
+
+  /** Records the spool gave back (broken, or at close): they are held and sent like fresh ones. */
+  private toMemory(records: QueuedRecord[]): void {
+    for (const record of records) {
+      this.fresh.push(record);
+      this.ledger.hold(record);
+    }
+    this.loop.pump();
   }
 
   waitForRoom(): Promise<void> {
@@ -145,6 +167,7 @@ export class KinesisWriter {
   async close(graceMs: number): Promise<CloseSummary> {
     if (this.phase !== "open") return this.ledger.summary(0);
     this.phase = "flushing";
+    this.spool?.stopSpilling();
     this.loop.pump();
     let graceTimer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<false>((resolve) => {
@@ -164,7 +187,13 @@ export class KinesisWriter {
     this.loop.stop();
     let unsentRecords = this.ledger.heldRecords;
     if (this.spool !== undefined) {
-      await spillAtShutdown(this.spool, [this.retries.queue, this.fresh], this.ledger, this.log);
+      await spillAtShutdown(
+        this.spool,
+        [this.retries.queue, this.fresh],
+        this.ledger,
+        this.log,
+        this.metrics,
+      );
       unsentRecords = 0; // what did not fit is already counted as dropped (spool_full)
     }
     if (unsentRecords > 0) {
@@ -183,15 +212,28 @@ export class KinesisWriter {
 
   private hasRoom(): boolean {
     if (this.phase === "closed") return true;
-    if (this.spool !== undefined) return this.spool.pendingBytes < this.options.bufferMaxBytes;
+    if (this.spool !== undefined && this.spool.state !== "broken") {
+      return this.spool.pendingBytes < this.options.bufferMaxBytes;
+    }
     return this.ledger.heldBytes < this.options.bufferMaxBytes;
   }
 
-  /** Reads the spool's oldest records into memory when there is room, unless shutting down. */
+  /**
+   * Reads the spool's oldest records into memory when there is room, unless shutting down; or, when the
+   * spool refused records and holds nothing older, takes those waiting records straight into memory.
+   */
   private loadFromSpool(): void {
     const spool = this.spool;
     const room = this.options.bufferMaxBytes - this.ledger.heldBytes;
-    if (spool === undefined || this.phase !== "open" || !spool.canLoad || room <= 0) return;
+    if (spool === undefined || this.phase !== "open" || room <= 0) return;
+    if (spool.canBypass) {
+      for (const record of spool.takeWaiting(room)) {
+        this.fresh.push(record);
+        this.ledger.hold(record);
+      }
+      return;
+    }
+    if (!spool.canLoad) return;
     const maxRecords = this.options.maxRecords * this.options.maxInFlight;
     const maxBytes = Math.min(room, this.options.maxBytes * this.options.maxInFlight);
     void spool.load(maxRecords, maxBytes).then((records) => {

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { ProducerMetrics } from "../metrics.js";
 import type { QueuedRecord, RecordQueue } from "./record-queue.js";
 import type { SpoolLink } from "./spool-link.js";
 import type { WriterLedger } from "./writer-ledger.js";
@@ -7,13 +8,14 @@ import type { WriterLedger } from "./writer-ledger.js";
  * At shutdown, after the grace time: appends what memory still holds to the spool, to be sent first on the
  * next start. Records read from the spool are not appended again: they are still there. Those of them Kinesis
  * already has but the spool keeps (behind one it lacks) will be sent again: they count as possible duplicates.
- * What does not fit is counted as dropped (spool_full) by the spool link.
+ * What the spool cannot take (full, or a failed disk) is counted as dropped (spool_full) and logged.
  */
 export async function spillAtShutdown(
   spool: SpoolLink,
   queues: readonly RecordQueue[],
   ledger: WriterLedger,
   log: Logger,
+  metrics: ProducerMetrics,
 ): Promise<void> {
   const left: QueuedRecord[] = [];
   for (const queue of queues) {
@@ -22,6 +24,7 @@ export async function spillAtShutdown(
     }
   }
   const stored = left.length === 0 ? 0 : await spool.appendNow(left);
+  if (stored < left.length) metrics.recordsDropped.inc({ reason: "spool_full" }, left.length - stored);
   const resent = await spool.releaseLoaded();
   if (resent > 0) ledger.countPossibleDuplicates(resent);
   if (left.length > 0 || resent > 0) {

@@ -1,7 +1,15 @@
 import type { Logger } from "pino";
 import type { ProducerMetrics } from "../metrics.js";
-import type { Spool, SpoolRecord, SpoolToken } from "../spool/index.js";
+import { RateLimitedLog } from "../rate-limited-log.js";
+import { type Spool, SpoolError, type SpoolRecord, type SpoolToken } from "../spool/index.js";
 import type { QueuedRecord } from "./record-queue.js";
+import {
+  nextSpoolState,
+  type SpoolCheck,
+  type SpoolEvent,
+  type SpoolState,
+  spoolCheck,
+} from "./spool-state.js";
 
 /** Records read from the spool into memory; they stay on disk until every one of them is settled. */
 export interface LoadedBatch {
@@ -12,135 +20,221 @@ export interface LoadedBatch {
   remaining: number;
 }
 
+export interface SpoolLinkHooks {
+  /** Something the writer waits on changed: room for spilling, a batch loaded or released. */
+  changed(): void;
+  /** Records the spool cannot take and that must be sent from memory (broken spool, shutdown). */
+  toMemory(records: QueuedRecord[]): void;
+  /** Records a crash could now send twice. */
+  possibleDuplicates(records: number): void;
+}
+
 const LOG_EVERY_MS = 5_000;
+const RETRY_MS = 1_000;
 /** Records per append call: batching keeps appends cheap (see the spool README's figures). */
 const APPEND_BATCH = 500;
 
 /**
- * The writer's bridge to the durable spool. New records go here instead of memory while the buffer is full
- * or while the spool still holds records (so they queue behind them, in arrival order); the writer loads
- * them back, oldest first, when memory has room, and the spool forgets them only once Kinesis has them.
+ * The writer's bridge to the durable spool, as one state machine (see spool-state.ts). New records go here
+ * instead of memory while the buffer is full or while the spool still holds records (so they queue behind
+ * them, in arrival order); the writer loads them back, oldest first, when memory has room, and the spool
+ * forgets them only once Kinesis has them. A record the spool cannot take is never dropped: it waits here.
  */
 export class SpoolLink {
-  private pending: QueuedRecord[] = [];
-  private pendingByteCount = 0;
+  state: SpoolState;
+  private waiting: QueuedRecord[] = [];
+  private waitingByteCount = 0;
   private appending: Promise<void> | undefined;
   private loading = false;
   private loaded: LoadedBatch | undefined;
-  private acking: Promise<void> | undefined;
-  private lastFullLog = 0;
-  private droppedSinceLog = 0;
+  private acking: Promise<unknown> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private fullCause = "SPOOL_MAX_BYTES reached";
+  private readFailure: string | undefined;
+  private lostSeen = 0;
+  private readonly errors: RateLimitedLog;
   spooledRecords = 0;
 
   constructor(
     readonly spool: Spool,
     private readonly metrics: ProducerMetrics,
     private readonly log: Logger,
-    /** Called when something the writer waits on changed: room for spilling, a batch loaded or released. */
-    private readonly changed: () => void,
+    private readonly hooks: SpoolLinkHooks,
   ) {
-    metrics.sources.spool = () => ({ ...spool.stats(), full: spool.isFull() });
+    this.errors = new RateLimitedLog(log, LOG_EVERY_MS);
+    this.state = spool.recordCount > 0 ? "draining" : "memory";
+    metrics.sources.spool = () => ({ ...spool.stats(), full: this.state === "full", state: this.state });
   }
 
-  /**
-   * True while new records must go behind the spool's: it holds records, or appends are on their way. A broken
-   * spool (a write it could not take back) is bypassed: new records stay in memory under backpressure, and
-   * what it holds waits on disk for the reopen at the next start.
-   */
-  get active(): boolean {
-    if (this.spool.isBroken()) return false;
-    return this.spool.recordCount > 0 || this.pending.length > 0 || this.appending !== undefined;
+  /** New records must go behind the spool's (or wait for it), not to memory. */
+  get takesNewRecords(): boolean {
+    return this.state === "spilling" || this.state === "draining" || this.state === "full";
   }
 
   /** Bytes waiting in memory for their append. */
   get pendingBytes(): number {
-    return this.pendingByteCount;
+    return this.waitingByteCount;
   }
 
   /** Nothing on its way to disk: no append waiting, no acknowledgement being written. */
   get idle(): boolean {
-    return this.pending.length === 0 && this.appending === undefined && this.acking === undefined;
+    return this.waiting.length === 0 && this.appending === undefined && this.acking === undefined;
   }
 
-  get full(): boolean {
-    return this.spool.isFull();
+  readiness(): SpoolCheck {
+    return spoolCheck(this.state, {
+      fullCause: this.fullCause,
+      readFailure: this.readFailure,
+      unsavedAcknowledged: this.spool.unsavedAcknowledged,
+      lostRecords: this.spool.quarantined.reduce((sum, q) => sum + q.records, 0),
+      quarantineFiles: this.spool.quarantined.map((q) => q.file),
+    });
   }
 
   spill(record: QueuedRecord): void {
-    this.pending.push(record);
-    this.pendingByteCount += record.size;
-    this.appending ??= this.appendPending();
+    this.waiting.push(record);
+    this.waitingByteCount += record.size;
+    this.apply({ kind: "spilled" });
+    if (this.state !== "full") this.appending ??= this.appendWaiting();
   }
 
-  private async appendPending(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, APPEND_BATCH);
-      await this.store(batch);
-      for (const record of batch) this.pendingByteCount -= record.size;
-      this.changed();
-    }
-    this.appending = undefined;
-    this.changed();
+  /** At close: nothing more goes to disk until `appendNow`; what waits is handed to memory to be sent. */
+  stopSpilling(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    if (this.appending === undefined) this.handWaitingToMemory();
   }
 
-  /** Appends `records` after everything spilled so far; returns how many were stored. */
+  /** Appends `records` (with whatever still waits first); returns how many were stored. Never drops. */
   async appendNow(records: QueuedRecord[]): Promise<number> {
     while (this.appending !== undefined) await this.appending;
+    const all = [...this.takeWaiting(Number.POSITIVE_INFINITY), ...records];
     let stored = 0;
-    for (let i = 0; i < records.length; i += APPEND_BATCH) {
-      stored += await this.store(records.slice(i, i + APPEND_BATCH));
+    for (let i = 0; i < all.length; i += APPEND_BATCH) {
+      const accepted = await this.store(all.slice(i, i + APPEND_BATCH));
+      stored += accepted;
+      if (accepted < Math.min(APPEND_BATCH, all.length - i)) break;
     }
     return stored;
   }
 
-  /** Stores what fits; drops the rest with a counted reason. Never throws: a failed disk is logged. */
+  /** In full state with nothing on disk, records that wait go to memory as room allows: they are the oldest. */
+  takeWaiting(maxBytes: number): QueuedRecord[] {
+    const taken: QueuedRecord[] = [];
+    let bytes = 0;
+    while (this.waiting.length > 0 && bytes + (this.waiting[0] as QueuedRecord).size <= maxBytes) {
+      const record = this.waiting.shift() as QueuedRecord;
+      bytes += record.size;
+      taken.push(record);
+    }
+    this.waitingByteCount -= bytes;
+    if (taken.length > 0) this.apply(this.drainedEvent());
+    return taken;
+  }
+
+  /** Whether waiting records may go straight to memory: the spool refused them and holds nothing older. */
+  get canBypass(): boolean {
+    return (
+      this.state === "full" && this.spool.recordCount === 0 && this.loaded === undefined && !this.appending
+    );
+  }
+
+  private apply(event: SpoolEvent): void {
+    const next = nextSpoolState(this.state, event);
+    if (next === this.state) return;
+    const previous = this.state;
+    this.state = next;
+    const fields = { from: previous, to: next, waitingRecords: this.waiting.length };
+    if (next === "full")
+      this.log.error({ ...fields, cause: this.fullCause }, "SPOOL FULL: reading from X pauses");
+    else if (next === "broken")
+      this.log.error(fields, "SPOOL BROKEN: records stay in memory until a restart");
+    else if (previous === "full") this.log.warn(fields, "spool takes records again");
+    else this.log.debug(fields, "spool state changed");
+  }
+
+  private drainedEvent(): SpoolEvent {
+    return { kind: "drained", waiting: this.waiting.length, spoolRecords: this.spool.recordCount };
+  }
+
+  private async appendWaiting(): Promise<void> {
+    while (this.waiting.length > 0 && !this.stopped && this.state !== "broken") {
+      const batch = this.waiting.splice(0, APPEND_BATCH);
+      const accepted = await this.store(batch);
+      for (const record of batch.slice(0, accepted)) this.waitingByteCount -= record.size;
+      if (accepted < batch.length) this.waiting.unshift(...batch.slice(accepted)); // kept, in order
+      this.hooks.changed();
+      if (accepted < batch.length) break;
+      this.apply({ kind: "stored", waiting: this.waiting.length, spoolRecords: this.spool.recordCount });
+    }
+    this.appending = undefined;
+    if (this.state === "broken" || this.stopped) this.handWaitingToMemory();
+    else if (this.state === "full") this.retryLater();
+    this.hooks.changed();
+  }
+
+  private retryLater(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.retryNow(), RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  private retryNow(): void {
+    if (this.state !== "full" || this.stopped || this.waiting.length === 0) return;
+    this.appending ??= this.appendWaiting();
+  }
+
+  private handWaitingToMemory(): void {
+    const records = this.takeWaiting(Number.POSITIVE_INFINITY);
+    if (records.length > 0) this.hooks.toMemory(records);
+  }
+
+  /** Stores what fits and returns how many; what is refused stays the caller's. Never throws, never drops. */
   private async store(batch: QueuedRecord[]): Promise<number> {
     let accepted = 0;
-    let reason = "spool_full";
     try {
       accepted = (await this.spool.append(batch.map(toSpoolRecord))).accepted;
+      if (accepted < batch.length) this.fullCause = "SPOOL_MAX_BYTES reached";
     } catch (err) {
-      reason = "spool_error";
-      this.log.error({ err, records: batch.length }, "spool write failed: these records are lost");
+      if (this.spool.isBroken() || (err instanceof SpoolError && err.kind === "closed")) {
+        this.apply({ kind: "broke" });
+        return 0;
+      }
+      this.fullCause = `the disk refused a write: ${err instanceof SpoolError ? err.message : String(err)}`;
+      this.errors.warn(
+        "spool-write",
+        { err, waitingRecords: batch.length },
+        "spool write failed; records wait in memory",
+      );
     }
     this.spooledRecords += accepted;
     this.metrics.recordsSpooled.inc(accepted);
-    const dropped = batch.length - accepted;
-    if (dropped > 0) {
-      this.metrics.recordsDropped.inc({ reason }, dropped);
-      if (reason === "spool_full") this.logFull(dropped);
-    }
+    if (accepted < batch.length) this.apply({ kind: "refused" });
     return accepted;
-  }
-
-  /** Full is an emergency: say so loudly, but once every few seconds, with the count since the last line. */
-  private logFull(dropped: number): void {
-    this.droppedSinceLog += dropped;
-    const now = Date.now();
-    if (now - this.lastFullLog < LOG_EVERY_MS) return;
-    this.lastFullLog = now;
-    const { bytes, maxBytes } = this.spool.stats();
-    this.log.error(
-      { droppedRecords: this.droppedSinceLog, spoolBytes: bytes, spoolMaxBytes: maxBytes },
-      "SPOOL FULL: Kinesis is not taking records and SPOOL_MAX_BYTES is reached; new tweets are dropped",
-    );
-    this.droppedSinceLog = 0;
   }
 
   /** Whether the writer may load the next batch: none loaded or loading, and records stored. */
   get canLoad(): boolean {
-    return !this.loading && this.loaded === undefined && !this.spool.isBroken() && this.spool.recordCount > 0;
+    return (
+      !this.loading && this.loaded === undefined && this.state !== "broken" && this.spool.recordCount > 0
+    );
   }
 
   /**
    * Reads the oldest stored records (within the limits) as queued records tied to their batch, or nothing.
-   * Appends still on their way come after them: the spool runs operations in call order.
+   * Damaged bytes met on the way are moved aside by the spool; here they are counted and said loudly.
    */
   async load(maxRecords: number, maxBytes: number): Promise<QueuedRecord[]> {
     this.loading = true;
     try {
       const batch = await this.spool.peek(maxRecords, maxBytes);
-      if (batch === undefined) return [];
+      this.readFailure = undefined;
+      this.reportDamage();
+      if (batch === undefined) {
+        this.apply(this.drainedEvent());
+        return [];
+      }
       const loaded: LoadedBatch = {
         token: batch.token,
         settled: batch.records.map(() => false),
@@ -148,26 +242,27 @@ export class SpoolLink {
         remaining: batch.records.length,
       };
       this.loaded = loaded;
-      return batch.records.map((record, index) => {
-        const data = Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength);
-        const size = data.length + Buffer.byteLength(record.partitionKey);
-        return {
-          data,
-          partitionKey: record.partitionKey,
-          size,
-          receivedAtMs: record.receivedAt,
-          attempts: 0,
-          isolate: false,
-          fromSpool: { batch: loaded, index },
-        };
-      });
+      return batch.records.map((record, index) => fromSpoolRecord(record, { batch: loaded, index }));
     } catch (err) {
-      this.log.error({ err }, "spool read failed; retrying in a second");
-      setTimeout(this.changed, 1_000).unref();
+      this.readFailure = err instanceof SpoolError ? err.message : String(err);
+      this.errors.warn("spool-read", { err }, "spool read failed; retrying in a second");
+      setTimeout(this.hooks.changed, RETRY_MS).unref();
       return [];
     } finally {
       this.loading = false;
     }
+  }
+
+  private reportDamage(): void {
+    const quarantined = this.spool.quarantined;
+    for (const damage of quarantined.slice(this.lostSeen)) {
+      this.metrics.spoolRecordsLost.inc(damage.records);
+      this.log.error(
+        { file: damage.file, bytes: damage.bytes, lostRecords: damage.records, reason: damage.reason },
+        "SPOOL DAMAGED: unreadable bytes moved aside, their records are lost; draining goes on",
+      );
+    }
+    this.lostSeen = quarantined.length;
   }
 
   /** A loaded record was acknowledged by Kinesis or dropped: once the whole batch is, the spool forgets it. */
@@ -178,19 +273,45 @@ export class SpoolLink {
     batch.settled[slot.index] = true;
     while (batch.settled[batch.prefix]) batch.prefix++;
     if (--batch.remaining > 0) return;
-    this.acking = this.spool.ack(batch.token).then(
-      () => this.release(batch),
-      (err: unknown) => {
-        this.log.error({ err }, "spool acknowledge failed: these records will be sent again after a restart");
-        this.release(batch);
-      },
-    );
+    this.acking = this.acknowledge(batch.token, batch.settled.length).finally(() => this.release(batch));
+  }
+
+  /** Acknowledges to the spool; a position it could not save counts as possible duplicates and is retried. */
+  private async acknowledge(token: SpoolToken, count: number): Promise<boolean> {
+    try {
+      const { positionSaved } = await this.spool.ack(token, count);
+      if (!positionSaved) {
+        this.hooks.possibleDuplicates(count);
+        this.errors.warn(
+          "spool-position",
+          { unsavedRecords: this.spool.unsavedAcknowledged },
+          "spool read position cannot be saved (disk full?); a crash now would resend these records; retrying",
+        );
+        this.retryPositionSave();
+      }
+      return true;
+    } catch (err) {
+      this.log.error({ err }, "spool acknowledge failed: these records will be sent again after a restart");
+      return false;
+    }
+  }
+
+  private retryPositionSave(): void {
+    setTimeout(() => {
+      if (this.state === "broken" || this.spool.unsavedAcknowledged === 0) return;
+      this.spool.savePosition().then(
+        (saved) => (saved ? this.log.warn("spool read position saved again") : this.retryPositionSave()),
+        () => undefined, // closed meanwhile
+      );
+    }, RETRY_MS).unref();
   }
 
   private release(batch: LoadedBatch): void {
     this.acking = undefined;
     if (this.loaded === batch) this.loaded = undefined;
-    this.changed();
+    this.apply(this.drainedEvent());
+    this.retryNow(); // an acknowledgement may have freed space
+    this.hooks.changed();
   }
 
   /**
@@ -202,18 +323,26 @@ export class SpoolLink {
     if (batch === undefined || batch.remaining === 0) return 0;
     this.loaded = undefined;
     const settledAfterPrefix = batch.settled.length - batch.prefix - batch.remaining;
-    if (batch.prefix > 0) {
-      try {
-        await this.spool.ack(batch.token, batch.prefix);
-      } catch (err) {
-        this.log.error({ err }, "spool acknowledge failed: these records will be sent again after a restart");
-        return batch.settled.length - batch.remaining;
-      }
-    }
-    return settledAfterPrefix;
+    if (batch.prefix === 0) return settledAfterPrefix;
+    const acknowledged = await this.acknowledge(batch.token, batch.prefix);
+    return acknowledged ? settledAfterPrefix : batch.settled.length - batch.remaining;
   }
 }
 
 function toSpoolRecord(record: QueuedRecord): SpoolRecord {
   return { partitionKey: record.partitionKey, data: record.data, receivedAt: record.receivedAtMs };
+}
+
+function fromSpoolRecord(record: SpoolRecord, fromSpool: QueuedRecord["fromSpool"]): QueuedRecord {
+  const data = Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength);
+  const size = data.length + Buffer.byteLength(record.partitionKey);
+  return {
+    data,
+    partitionKey: record.partitionKey,
+    size,
+    receivedAtMs: record.receivedAt,
+    attempts: 0,
+    isolate: false,
+    ...(fromSpool === undefined ? {} : { fromSpool }),
+  };
 }

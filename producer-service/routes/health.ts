@@ -3,7 +3,8 @@ import { checkReadiness } from "../readiness.js";
 
 /** Probes run every few seconds: they log only problems. */
 export default async function healthRoutes(app: FastifyInstance) {
-  const readiness = () => checkReadiness(app.xIngest, app.kinesisWriter.health, app.spool);
+  const readiness = () =>
+    checkReadiness(app.xIngest, app.kinesisWriter.health, app.kinesisWriter.spoolReadiness());
   // The ready gauge and /readyz answer from the same check.
   app.metrics.sources.ready = () => readiness().ready;
 

@@ -5,16 +5,28 @@ import { decodeFrame, recordSize, type SpoolRecord } from "./frame.js";
 import type { SegmentLog } from "./segment-log.js";
 import { SegmentReader } from "./segment-reader.js";
 
+/** Where reading from the head met bytes that are not a valid frame (the disk changed after opening). */
+export interface HeadDamage {
+  readonly segment: number;
+  readonly offset: number;
+  readonly reason: string;
+  /** Valid records of that segment read before the damage in this read (from the head, or from 0). */
+  readonly validBefore: number;
+}
+
 export interface HeadRecords {
   readonly records: SpoolRecord[];
   /** Where each record ends: acknowledging `n` records moves the head to `ends[n - 1]`. */
   readonly ends: Position[];
   readonly bytes: number;
+  /** Set when the read stopped at damaged bytes: the records before them are returned, the rest are not. */
+  readonly damage?: HeadDamage;
 }
 
 /**
  * Reads records from `start` on, across segments, until `maxRecords` or `maxBytes` of `recordSize` is reached.
  * The first record is always taken, however large, so one oversized record cannot block the spool.
+ * Damaged bytes end the read and are reported, not thrown: the caller moves them aside and goes on.
  */
 export async function readFromHead(
   log: SegmentLog,
@@ -22,7 +34,8 @@ export async function readFromHead(
   maxRecords: number,
   maxBytes: number,
 ): Promise<HeadRecords> {
-  const taken: HeadRecords = { records: [], ends: [], bytes: 0 };
+  const records: SpoolRecord[] = [];
+  const ends: Position[] = [];
   let bytes = 0;
   for (const segment of log.segments) {
     const path = log.path(segment.id);
@@ -33,21 +46,25 @@ export async function readFromHead(
     });
     try {
       const reader = new SegmentReader(handle, segment.size, segment.id === start.segment ? start.offset : 0);
+      let inSegment = 0;
       for (let step = await reader.next(); step.kind !== "end"; step = await reader.next()) {
         if (step.kind !== "frame") {
-          throw new SpoolError("corrupt", `${path} changed on disk: no valid record at byte ${step.offset}`);
+          const reason = step.kind === "invalid" ? step.reason : "a frame runs past the segment's end";
+          const damage = { segment: segment.id, offset: step.offset, reason, validBefore: inSegment };
+          return { records, ends, bytes, damage };
         }
         const record = decodeFrame(step.frame);
         const size = recordSize(record);
-        if (taken.records.length > 0 && bytes + size > maxBytes) return { ...taken, bytes };
-        taken.records.push(record);
-        taken.ends.push({ segment: segment.id, offset: step.end });
+        if (records.length > 0 && bytes + size > maxBytes) return { records, ends, bytes };
+        records.push(record);
+        ends.push({ segment: segment.id, offset: step.end });
         bytes += size;
-        if (taken.records.length === maxRecords) return { ...taken, bytes };
+        inSegment++;
+        if (records.length === maxRecords) return { records, ends, bytes };
       }
     } finally {
       await handle.close();
     }
   }
-  return { ...taken, bytes };
+  return { records, ends, bytes };
 }

@@ -18,6 +18,8 @@ export interface SpoolRecovery {
 export interface RecoveredSegment {
   readonly id: number;
   readonly size: number;
+  /** Records at or after the head. */
+  readonly records: number;
 }
 
 export interface RecoveredState {
@@ -77,7 +79,7 @@ export async function recoverSpool(dir: string): Promise<RecoveredState> {
       continue;
     }
     head ??= { segment: id, offset: from };
-    segments.push({ id, size: scan.validBytes });
+    segments.push({ id, size: scan.validBytes, records: scan.records });
     records += scan.records;
   }
   return {
@@ -99,6 +101,6 @@ async function withHandle<T>(path: string, use: (handle: FileHandle) => Promise<
 }
 
 /** Copies bytes from `start` to the end into `file` (replacing an older copy from an interrupted recovery). */
-async function quarantine(path: string, start: number, file: string): Promise<void> {
+export async function quarantine(path: string, start: number, file: string): Promise<void> {
   await pipeline(createReadStream(path, { start }), createWriteStream(file, { mode: FILE_MODE }));
 }

@@ -5,6 +5,8 @@ export interface Segment {
   readonly id: number;
   /** Bytes of whole frames in the file. */
   size: number;
+  /** Frames in the file not yet acknowledged (a damaged head counts its lost records from this). */
+  records: number;
 }
 
 /** Frames to write in one call, into the current last segment or into a new one started first. */
@@ -74,16 +76,17 @@ export class SegmentLog {
    */
   async write(groups: readonly WriteGroup[], sync: boolean): Promise<void> {
     const created: number[] = [];
-    let restore: { segment: Segment; size: number } | undefined;
+    let restore: { segment: Segment; size: number; records: number } | undefined;
     try {
       for (const group of groups) {
         if (group.fresh) await this.startSegment(created);
         const segment = this.segments.at(-1) as Segment;
         // Only the first group can go into an existing segment; later ones always start a new one.
-        if (!group.fresh) restore = { segment, size: segment.size };
+        if (!group.fresh) restore = { segment, size: segment.size, records: segment.records };
         const handle = await this.writerFor(segment.id);
         await writeAll(handle, Buffer.concat(group.frames, group.bytes), segment.size);
         segment.size += group.bytes;
+        segment.records += group.frames.length;
       }
       if (sync && this.writer !== undefined) await this.writer.handle.datasync();
     } catch (error) {
@@ -111,7 +114,7 @@ export class SegmentLog {
     // "wx": a segment is never created over an existing file. 0600: it holds people's tweets, for us alone.
     const handle = await open(this.path(id), "wx", FILE_MODE);
     this.writer = { id, handle };
-    this.segments.push({ id, size: 0 });
+    this.segments.push({ id, size: 0, records: 0 });
     created.push(id);
     await syncDirectory(this.dir);
   }
@@ -138,7 +141,7 @@ export class SegmentLog {
   /** Returns whether the files are back as they were before the failed write. */
   private async rollback(
     created: readonly number[],
-    restore: { segment: Segment; size: number } | undefined,
+    restore: { segment: Segment; size: number; records: number } | undefined,
   ) {
     try {
       if (this.writer !== undefined && created.includes(this.writer.id)) await this.closeWriter(false);
@@ -147,6 +150,7 @@ export class SegmentLog {
       if (restore !== undefined) {
         await truncate(this.path(restore.segment.id), restore.size);
         restore.segment.size = restore.size;
+        restore.segment.records = restore.records;
       }
       return true;
     } catch {

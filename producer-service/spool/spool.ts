@@ -1,7 +1,10 @@
+import { statfs } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Position, writeCursor } from "./cursor-file.js";
+import { type Quarantined, quarantineDamage } from "./damaged-head.js";
 import { errnoOf, SpoolError } from "./errors.js";
 import { encodeFrame, type SpoolRecord } from "./frame.js";
+import { acquireLock, type SpoolLock } from "./lock-file.js";
 import { readOptions, type SpoolOptions, type SpoolSettings } from "./options.js";
 import { readFromHead } from "./read-head.js";
 import { recoverSpool, type SpoolRecovery } from "./recover.js";
@@ -17,6 +20,14 @@ export interface SpoolStats {
   readonly maxBytes: number;
   readonly segments: number;
 }
+
+/** Whether `ack` could store the new read position; when not, the head moved in memory only. */
+export interface AckResult {
+  readonly positionSaved: boolean;
+}
+
+/** Bytes kept free on the volume beside the bound: the cursor's temp file, quarantine copies, file slack. */
+const FREE_SPACE_RESERVE_BYTES = 256 * 1024;
 
 /** Records read from the head of the spool. They stay stored until `ack(token)`. */
 export interface SpoolBatch {
@@ -49,15 +60,22 @@ export class Spool {
   private state: "open" | "broken" | "closed" = "open";
   private closing: Promise<void> | undefined;
   private full = false;
+  /** Records acknowledged in memory whose position is not on disk: a crash now sends them again. */
+  private unsavedRecords = 0;
+  private positionUnsaved = false;
+  private readonly damage: Quarantined[] = [];
 
   private constructor(
     private readonly settings: SpoolSettings,
+    private readonly lock: SpoolLock,
     private readonly log: SegmentLog,
     /** Where the oldest unacknowledged record starts in the first segment. */
     private headOffset: number,
     private records: number,
     /** What opening found and repaired: log it when it is not empty. */
     readonly recovery: SpoolRecovery,
+    /** The bound taken: `maxBytes`, or less when the volume holds less (log it when `capped`). */
+    readonly capacity: Capacity,
   ) {}
 
   /** Opens (or creates) the spool in `options.dir`, repairing what a crash left behind. */
@@ -66,15 +84,24 @@ export class Spool {
     const key = resolve(settings.dir);
     if (openDirectories.has(key)) throw new SpoolError("in-use", `spool directory "${key}" is already open`);
     openDirectories.add(key);
+    let lock: SpoolLock | undefined;
     try {
       await prepareDirectory(settings.dir);
+      lock = await acquireLock(key);
       const found = await recoverSpool(settings.dir);
-      await writeCursor(settings.dir, found.head);
       const log = new SegmentLog(settings.dir, settings.segmentBytes, found.segments, found.nextId);
+      const capacity = await capToFreeSpace(settings, log.bytes);
       const headOffset = found.segments.length > 0 ? found.head.offset : 0;
-      return new Spool(settings, log, headOffset, found.records, found.recovery);
+      const effective = { ...settings, maxBytes: capacity.maxBytes };
+      const spool = new Spool(effective, lock, log, headOffset, found.records, found.recovery, capacity);
+      // A full disk must not stop the start: the position is saved again at the next ack.
+      await writeCursor(settings.dir, found.head).catch(() => {
+        spool.positionUnsaved = true;
+      });
+      return spool;
     } catch (error) {
       openDirectories.delete(key);
+      await lock?.release();
       if (error instanceof SpoolError) throw error;
       throw new SpoolError("io", `spool directory "${key}" cannot be opened (${errnoOf(error)})`, {
         cause: error,
@@ -130,7 +157,17 @@ export class Spool {
     return this.serial(async () => {
       if (this.records === 0) return undefined;
       const start = this.head();
-      const { records, ends, bytes } = await readFromHead(this.log, start, maxRecords, maxBytes);
+      let read = await readFromHead(this.log, start, maxRecords, maxBytes);
+      while (read.damage !== undefined) {
+        const lost = await quarantineDamage(this.log, read.damage);
+        this.damage.push(lost);
+        this.records -= lost.records;
+        this.full = false;
+        if (read.records.length > 0 || this.records === 0) break;
+        read = await readFromHead(this.log, start, maxRecords, maxBytes);
+      }
+      const { records, ends, bytes } = read;
+      if (records.length === 0 && this.records === 0) return undefined;
       // Unreachable while the bookkeeping is right; an empty batch would make a drain loop spin forever.
       if (records.length === 0) {
         throw new SpoolError("corrupt", `${this.records} records are counted but none can be read`);
@@ -146,7 +183,7 @@ export class Spool {
    * them. The batch must start at the current head: tokens of batches already acknowledged are refused.
    * The new head is stored before any file is deleted, so a crash in between repeats records, never skips one.
    */
-  async ack(token: SpoolToken, count?: number): Promise<void> {
+  async ack(token: SpoolToken, count?: number): Promise<AckResult> {
     this.assertOpen();
     const batch = this.tokens.get(token);
     if (batch === undefined) throw new SpoolError("stale-token", "this token was not issued by this spool");
@@ -166,7 +203,7 @@ export class Spool {
         );
       }
       const end = batch.ends[n - 1];
-      if (end === undefined) return;
+      if (end === undefined) return { positionSaved: !this.positionUnsaved };
       const index = this.log.segments.findIndex((segment) => segment.id === end.segment);
       // Unreachable: a batch starting at the head ends in a segment that only an ack of it can remove.
       if (index === -1) throw new SpoolError("corrupt", `segment ${end.segment} of this batch is gone`);
@@ -175,10 +212,23 @@ export class Spool {
       // After a whole segment: the next id, even if that segment does not exist yet (recovery deletes every
       // segment below the cursor's and starts at the first one above it).
       const cursor = consumed ? { segment: end.segment + 1, offset: 0 } : end;
-      await this.durably(() => writeCursor(this.settings.dir, cursor));
+      // A cursor that cannot be written (a full disk) leaves the old one: a crash then repeats records, never
+      // skips one. The head still moves in memory, so nothing acknowledged is sent again while running.
+      const positionSaved = await writeCursor(this.settings.dir, cursor).then(
+        () => true,
+        () => false,
+      );
+      this.positionUnsaved = !positionSaved;
+      this.unsavedRecords = positionSaved ? 0 : this.unsavedRecords + n;
       this.headOffset = cursor.offset;
       this.records -= n;
-      if (dropped === 0) return;
+      for (const position of batch.ends.slice(0, n)) {
+        const segment = this.log.segments.find((s) => s.id === position.segment);
+        if (segment !== undefined) segment.records--;
+      }
+      // Deleting whole acknowledged segments is safe before the cursor is saved (opening skips to the next
+      // segment when the cursor's is gone), and it frees the space a full disk needs to save the cursor.
+      if (dropped === 0) return { positionSaved };
       this.full = false;
       try {
         await this.log.dropOldest(dropped);
@@ -189,7 +239,37 @@ export class Spool {
           { cause: error },
         );
       }
+      return { positionSaved };
     });
+  }
+
+  /**
+   * Tries again to store the read position an `ack` could not save. Resolves true once it is on disk.
+   */
+  savePosition(): Promise<boolean> {
+    this.assertOpen();
+    return this.serial(async () => {
+      if (!this.positionUnsaved) return true;
+      const saved = await writeCursor(this.settings.dir, this.head()).then(
+        () => true,
+        () => false,
+      );
+      if (saved) {
+        this.positionUnsaved = false;
+        this.unsavedRecords = 0;
+      }
+      return saved;
+    });
+  }
+
+  /** Records acknowledged since the last position that reached the disk: what a crash now would resend. */
+  get unsavedAcknowledged(): number {
+    return this.unsavedRecords;
+  }
+
+  /** Damaged bytes found while reading (after opening) and moved aside, with the records lost in them. */
+  get quarantined(): readonly Quarantined[] {
+    return this.damage;
   }
 
   /** True from an `append` that could not store everything until an `ack` frees space. */
@@ -234,6 +314,7 @@ export class Spool {
         });
       } finally {
         openDirectories.delete(resolve(this.settings.dir));
+        await this.lock.release();
       }
     });
     return this.closing;
@@ -242,20 +323,6 @@ export class Spool {
   /** Where the oldest unacknowledged record starts (meaningful while there are records). */
   private head(): Position {
     return { segment: this.log.segments[0]?.id ?? -1, offset: this.headOffset };
-  }
-
-  private async durably(write: () => Promise<void>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      throw new SpoolError(
-        "io",
-        `spool read position cannot be saved (${errnoOf(error)}); nothing was acknowledged`,
-        {
-          cause: error,
-        },
-      );
-    }
   }
 
   private assertOpen(): void {
@@ -274,6 +341,32 @@ export class Spool {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+/** The bound the spool took: `maxBytes` lowered to what the volume can hold, when it holds less. */
+export interface Capacity {
+  readonly requestedMaxBytes: number;
+  readonly maxBytes: number;
+  /** Free bytes on the volume at open (for a non-root user), plus what the spool already stores. */
+  readonly availableBytes: number;
+  readonly capped: boolean;
+}
+
+/**
+ * A bound larger than the volume (the default 1 GiB on a 1 GiB volume) would end in a full disk before the
+ * spool's own bound; cap it at what is free now, less a reserve, so the spool fills up in its orderly way.
+ */
+async function capToFreeSpace(settings: SpoolSettings, storedBytes: number): Promise<Capacity> {
+  const { bavail, bsize } = await statfs(settings.dir);
+  const availableBytes = storedBytes + bavail * bsize;
+  const limit = Math.max(1024, availableBytes - FREE_SPACE_RESERVE_BYTES);
+  const maxBytes = Math.min(settings.maxBytes, limit);
+  return {
+    requestedMaxBytes: settings.maxBytes,
+    maxBytes,
+    availableBytes,
+    capped: maxBytes < settings.maxBytes,
+  };
 }
 
 function invalidArgument(name: string, value: number): SpoolError {

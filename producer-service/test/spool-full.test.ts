@@ -65,7 +65,7 @@ async function metric(app: ProducerApp, name: string): Promise<number> {
 }
 
 describe("a full spool", () => {
-  it("is said loudly (log, gauge, /readyz 503), drops new tweets counted, and keeps what it stored", async () => {
+  it("is said loudly (log, gauge, /readyz 503), pauses reading X instead of dropping, and keeps what it stored", async () => {
     // Prepare: Kinesis fails; 1 MiB of buffer and 1 MiB of spool hold far fewer than 8,000 tweets.
     const { app, x, kinesis, fault, logs } = await start();
     await x.waitForConnections(1);
@@ -73,14 +73,19 @@ describe("a full spool", () => {
     // Act
     x.publish(8_000);
     await eventually(
-      async () => (await metric(app, "tweetstream_producer_tweets_received_total")) === 8_000,
+      async () => (await metric(app, "tweetstream_producer_spool_full")) === 1,
       20_000,
-      "every tweet read",
+      "spool full",
     );
     const readyz = await app.inject({ method: "GET", url: "/readyz" });
-    const full = await metric(app, "tweetstream_producer_spool_full");
-    const dropped = await metric(app, 'tweetstream_producer_records_dropped_total{reason="spool_full"}');
+    const state = await metric(app, 'tweetstream_producer_spool_state{state="full"}');
+    const receivedWhileFull = await metric(app, "tweetstream_producer_tweets_received_total");
     fault.current = { kind: "ok" };
+    await eventually(
+      async () => (await metric(app, "tweetstream_producer_records_put_total")) === 8_000,
+      30_000,
+      "every tweet delivered",
+    );
     await eventually(
       async () => (await metric(app, "tweetstream_producer_spool_records")) === 0,
       20_000,
@@ -90,16 +95,17 @@ describe("a full spool", () => {
 
     // Assess
     expect(readyz.statusCode).toBe(503);
-    expect(readyz.json().reasons).toContain("spool full (SPOOL_MAX_BYTES reached): new tweets are dropped");
-    expect(full).toBe(1);
-    expect(dropped).toBeGreaterThan(1_000);
+    expect(readyz.json().reasons).toContain("spool full (SPOOL_MAX_BYTES reached): reading from X is paused");
+    expect(state).toBe(1);
+    expect(receivedWhileFull).toBeLessThan(8_000);
     expect(logs.some((l) => String(l.msg).startsWith("SPOOL FULL"))).toBe(true);
-    // Every tweet is delivered or counted as dropped; what the spool stored came out intact.
+    // Nothing dropped: every tweet is delivered once, intact.
     const delivery = checkDelivery(x.sent, kinesis.stored);
     expect(delivery.corrupted).toEqual([]);
     expect(delivery.duplicates).toBe(0);
-    expect(delivery.delivered.size + dropped).toBe(8_000);
+    expect(delivery.delivered.size).toBe(8_000);
+    expect(await metric(app, 'tweetstream_producer_records_dropped_total{reason="spool_full"}')).toBe(0);
     expect(await metric(app, "tweetstream_producer_spool_full")).toBe(0);
     expect(readyAfter.json().checks.spool).toEqual({ ok: true, detail: "accepting records" });
-  }, 60_000);
+  }, 90_000);
 });
