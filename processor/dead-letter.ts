@@ -84,8 +84,22 @@ export function toDeadLetterBody(
     approximateArrivalTimestamp: origin.approximateArrivalTimestamp,
     deadLetteredAt,
   };
-  const body = JSON.stringify(message);
+  const body = toSqsSafeJson(message);
   if (Buffer.byteLength(body, "utf8") <= maxBytes) return { body, payloadOmitted: false };
   const { payload: _omitted, ...rest } = message;
-  return { body: JSON.stringify({ ...rest, payloadOmitted: true }), payloadOmitted: true };
+  return { body: toSqsSafeJson({ ...rest, payloadOmitted: true }), payloadOmitted: true };
+}
+
+// SQS refuses a body with any character outside XML 1.0's (#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
+// #x10000-#x10FFFF) as InvalidMessageContents, every time: such a dead letter was reported for retry forever and
+// blocked its shard. JSON.stringify escapes control characters and lone surrogates but leaves U+FFFE and U+FFFF
+// (from a partition key, a reason): written as \uFFFF they are the same JSON value in characters SQS accepts.
+const NOT_SQS_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** JSON.stringify, with every character SQS refuses written as a JSON escape (same value when parsed). */
+export function toSqsSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    NOT_SQS_CHARACTER,
+    (character) => `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
+  );
 }

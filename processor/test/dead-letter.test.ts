@@ -54,6 +54,46 @@ describe("toDeadLetterBody", () => {
   });
 });
 
+describe("toDeadLetterBody and SQS's character set", () => {
+  // What SQS accepts in a body; anything else is InvalidMessageContents, on every retry.
+  const SQS_BODY = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+  // Any UTF-16 code unit, with the ones SQS refuses made frequent (uniformly they would hardly ever be drawn).
+  const anyUtf16 = fc.string({
+    unit: fc.oneof(
+      fc.constantFrom("\uFFFE", "\uFFFF", "\uD800", "\uDFFF", "\u0000", "\u001F", "\uFFFD", "\uE000"),
+      fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
+    ),
+    maxLength: 20,
+  });
+  const anyText = fc.oneof(anyUtf16, fc.string({ unit: "binary", maxLength: 20 }));
+
+  it("writes every character SQS refuses (U+FFFF, U+FFFE, lone surrogates, controls) as a JSON escape", () => {
+    fc.assert(
+      fc.property(anyText, anyText, anyText, (message, path, partitionKey) => {
+        const dead = letter("eyJ2IjoxfQ==");
+        dead.reason = { kind: "not-json", message, path };
+        dead.origin.partitionKey = partitionKey;
+
+        const { body } = toDeadLetterBody(dead, "t", 262_144);
+
+        expect(body).toMatch(SQS_BODY);
+        expect(JSON.parse(body)).toMatchObject({ reason: { message, path }, partitionKey });
+      }),
+    );
+  });
+
+  it("escapes U+FFFF in a reason and a partition key, where JSON.stringify leaves it", () => {
+    const dead = letter("eyJ2IjoxfQ==");
+    dead.reason.message = "bad \uFFFF";
+    dead.origin.partitionKey = "pk\uFFFE";
+
+    const { body } = toDeadLetterBody(dead, "t", 262_144);
+
+    expect(body).toContain('"message":"bad \\uffff"');
+    expect(body).toContain('"partitionKey":"pk\\ufffe"');
+  });
+});
+
 describe("packBatches", () => {
   it("keeps every message once, in order, in batches within SQS's entry and byte limits", () => {
     fc.assert(

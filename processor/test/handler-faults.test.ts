@@ -196,3 +196,28 @@ describe("handler when the dead-letter queue is down", () => {
     ).toEqual([sequenceNumber(1), sequenceNumber(3)]);
   });
 });
+
+describe("handler with dead letters SQS's character set must accept", () => {
+  it("dead-letters a non-JSON record holding U+FFFF, and a record whose partition key holds it", async () => {
+    // Before: V8's parse error quoted the record (U+FFFF and tweet text) into the reason, JSON.stringify kept
+    // U+FFFF, SQS refused the body (InvalidMessageContents) and both records were reported on every retry.
+    const { event } = freshBatch(3);
+    const notJson = Buffer.from("\uFFFF secret tweet text", "utf8");
+    replaceData(event, 0, notJson.toString("base64"));
+    replaceData(event, 1, malformedPayloads().schema);
+    (event.Records[1] as (typeof event.Records)[number]).kinesis.partitionKey = "pk-\uFFFF";
+    const before = env.deadLetters().length;
+
+    const response = await env.handler(event, context());
+
+    expect(response.batchItemFailures).toEqual([]);
+    const letters = env.deadLetters().slice(before);
+    expect(letters.map((l) => [l.sequenceNumber, l.reason.kind])).toEqual([
+      [sequenceNumber(0), "not-json"],
+      [sequenceNumber(1), "schema"],
+    ]);
+    expect(Buffer.from(letters[0]?.payload ?? "", "base64")).toEqual(notJson);
+    expect(letters[0]?.reason.message).not.toMatch(/secret|\uFFFF/);
+    expect(letters[1]?.partitionKey).toBe("pk-\uFFFF");
+  });
+});
