@@ -1,5 +1,5 @@
 import type { DecodeErrorKind } from "../events/index.js";
-import type { ItemLimitKind } from "./tweet-item.js";
+import type { ItemLimitKind } from "./item-limits.js";
 
 /** Why a record can never be written: a decode error of the contract, or a DynamoDB limit it breaks. */
 export type DeadLetterKind = DecodeErrorKind | ItemLimitKind;

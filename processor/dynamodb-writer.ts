@@ -1,9 +1,14 @@
-import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  type WriteRequest as WireWriteRequest,
+} from "@aws-sdk/client-dynamodb";
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "./backoff.js";
 import { mapWithConcurrency } from "./concurrency.js";
-import type { ItemWriter, WriteResult } from "./ports.js";
+import { toAttributeValues } from "./item-attributes.js";
+import { type ItemWriter, requestKey, type WriteRequest, type WriteResult } from "./ports.js";
 import { describeError, isRetryableWriteError } from "./sdk-errors.js";
-import { itemKey, type TweetItem } from "./tweet-item.js";
+import { itemKey } from "./tweet-item.js";
 
 /** BatchWriteItem's limit. */
 export const MAX_BATCH_WRITE_ITEMS = 25;
@@ -27,10 +32,10 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const random = options.random ?? Math.random;
 
-  async function writeChunk(chunk: readonly TweetItem[], deadline: number): Promise<WriteResult> {
-    // Built only when DynamoDB hands items back: most calls write everything.
-    let byKey: Map<string, TweetItem> | undefined;
-    let pending: TweetItem[] = [...chunk];
+  async function writeChunk(chunk: readonly WriteRequest[], deadline: number): Promise<WriteResult> {
+    // Built only when DynamoDB hands requests back: most calls carry out everything.
+    let byKey: Map<string, WriteRequest> | undefined;
+    let pending: WriteRequest[] = [...chunk];
     let reason = "";
     let retries = 0;
     for (let attempt = 1; ; attempt++) {
@@ -43,18 +48,19 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
         const out = await options.client.send(
           new BatchWriteItemCommand({
             RequestItems: {
-              [options.tableName]: pending.map((item) => ({ PutRequest: { Item: toAttributeValues(item) } })),
+              [options.tableName]: pending.map(toWireRequest),
             },
           }),
           { abortSignal: AbortSignal.timeout(remaining) },
         );
         const unprocessed = out.UnprocessedItems?.[options.tableName] ?? [];
-        // UnprocessedItems come back as copies in the wire format: find our own items again by key.
-        if (unprocessed.length > 0) byKey ??= new Map(chunk.map((item) => [itemKey(item), item]));
+        // UnprocessedItems come back as copies in the wire format: find our own requests again by key.
+        if (unprocessed.length > 0)
+          byKey ??= new Map(chunk.map((request) => [itemKey(requestKey(request)), request]));
         const matched = unprocessed.flatMap((request) => {
-          const key = request.PutRequest?.Item;
-          const item = key && byKey?.get(itemKey({ Username: key.Username?.S ?? "", Id: key.Id?.S ?? "" }));
-          return item ? [item] : [];
+          const key = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+          const own = key && byKey?.get(itemKey({ Username: key.Username?.S ?? "", Id: key.Id?.S ?? "" }));
+          return own ? [own] : [];
         });
         // An entry we cannot match must not count as written: retry everything still pending (puts are
         // idempotent) rather than guess.
@@ -85,11 +91,11 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
       await sleep(delay);
       retries += 1;
     }
-    return { unwritten: pending.map((item) => ({ item, reason })), retries };
+    return { unwritten: pending.map((request) => ({ request, reason })), retries };
   }
 
   return async (items, { deadline }) => {
-    const chunks: TweetItem[][] = [];
+    const chunks: WriteRequest[][] = [];
     for (let i = 0; i < items.length; i += MAX_BATCH_WRITE_ITEMS)
       chunks.push(items.slice(i, i + MAX_BATCH_WRITE_ITEMS));
     const results = await mapWithConcurrency(chunks, options.concurrency, (chunk) =>
@@ -102,24 +108,9 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
   };
 }
 
-/**
- * The item in DynamoDB's wire format. Written out instead of going through lib-dynamodb's DocumentClient:
- * the item has one fixed shape of strings and a list of strings, and the generic marshaller was about 6% of
- * the processor's CPU per record. It produces what the DocumentClient would (an empty list stays `{ L: [] }`,
- * an absent Lang stays absent).
- */
-export function toAttributeValues(item: TweetItem): Record<string, AttributeValue> {
-  const wire: Record<string, AttributeValue> = {
-    Username: { S: item.Username },
-    Id: { S: item.Id },
-    Timestamp: { S: item.Timestamp },
-    Message: { S: item.Message },
-    AuthorId: { S: item.AuthorId },
-    AuthorName: { S: item.AuthorName },
-    MatchingRules: { L: item.MatchingRules.map((rule) => ({ S: rule })) },
-    ReceivedAt: { S: item.ReceivedAt },
-    ProcessedAt: { S: item.ProcessedAt },
-  };
-  if (item.Lang !== undefined) wire.Lang = { S: item.Lang };
-  return wire;
+/** A put carries the whole item; a delete (an earlier version of an edited post) only its key. */
+function toWireRequest(request: WriteRequest): WireWriteRequest {
+  if ("put" in request) return { PutRequest: { Item: toAttributeValues(request.put) } };
+  const { Username, Id } = request.delete;
+  return { DeleteRequest: { Key: { Username: { S: Username }, Id: { S: Id } } } };
 }

@@ -1,33 +1,44 @@
 import type { KinesisStreamRecord } from "aws-lambda";
 import { decodeRecordData } from "../events/index.js";
 import { type DeadLetter, deadLetterReason, type RecordOrigin } from "./dead-letter.js";
-import { checkItemLimits, itemKey, type TweetItem, toTweetItem } from "./tweet-item.js";
+import { earlierVersionIds } from "./edits.js";
+import { checkItemLimits } from "./item-limits.js";
+import type { WriteRequest } from "./ports.js";
+import { type ItemKey, itemKey, type TweetItem, toTweetItem } from "./tweet-item.js";
 
-/** One item to write and every Kinesis record (by sequence number) that carried a copy of it. */
-export interface PlannedItem {
-  item: TweetItem;
+/** One request to carry out and every Kinesis record (by sequence number) that depends on it. */
+export interface PlannedWrite {
+  request: WriteRequest;
   owners: Set<string>;
 }
 
 export interface BatchPlan {
   /** Distinct keys only: BatchWriteItem rejects a call that names a key twice. */
-  items: PlannedItem[];
+  writes: PlannedWrite[];
   deadLetters: DeadLetter[];
   userRecords: number;
   /** Copies dropped because a later record in the batch carried the same key. */
   deduplicated: number;
+  /** Posts not written because a newer version in the same batch deletes them. */
+  superseded: number;
+  /** Items whose Raw lacks the includes, and items without Raw, to stay within 400 KB. */
+  rawIncludesOmitted: number;
+  rawOmitted: number;
 }
 
 /**
  * Decodes every record (base64, KPL aggregate, schema), maps events to items and deduplicates by key.
  * The last copy of a key wins (the newest in shard order), but every record that carried a copy owns the
  * written item: if the write fails, all of them are reported, so none is acknowledged without its data.
+ * A newer version of an edited post deletes its earlier versions' items; within the batch, that delete
+ * replaces their puts whatever the order (one request per key), and their records own the delete.
  */
 export function planBatch(records: readonly KinesisStreamRecord[], processedAt: string): BatchPlan {
-  const byKey = new Map<string, PlannedItem>();
+  const plan = new WritePlan();
   const deadLetters: DeadLetter[] = [];
   let userRecords = 0;
-  let deduplicated = 0;
+  let rawIncludesOmitted = 0;
+  let rawOmitted = 0;
 
   for (const record of records) {
     const origin = originOf(record);
@@ -55,18 +66,50 @@ export function planBatch(records: readonly KinesisStreamRecord[], processedAt: 
         letter(deadLetterReason(broken));
         continue;
       }
-      const key = itemKey(item);
-      const earlier = byKey.get(key);
-      if (earlier) {
-        deduplicated += 1;
-        earlier.item = item;
-        earlier.owners.add(origin.sequenceNumber);
-      } else {
-        byKey.set(key, { item, owners: new Set([origin.sequenceNumber]) });
-      }
+      if (item.RawOmitted === "includes") rawIncludesOmitted += 1;
+      if (item.RawOmitted === "envelope") rawOmitted += 1;
+      plan.put(item, origin.sequenceNumber);
     }
   }
-  return { items: [...byKey.values()], deadLetters, userRecords, deduplicated };
+  return { ...plan.result(), deadLetters, userRecords, rawIncludesOmitted, rawOmitted };
+}
+
+/** The batch's requests by key: at most one per key, a delete of an earlier version winning over its put. */
+class WritePlan {
+  private readonly byKey = new Map<string, PlannedWrite>();
+  private deduplicated = 0;
+  private superseded = 0;
+
+  put(item: TweetItem, owner: string): void {
+    const key = itemKey(item);
+    const earlier = this.byKey.get(key);
+    if (earlier === undefined) {
+      this.byKey.set(key, { request: { put: item }, owners: new Set([owner]) });
+    } else if ("delete" in earlier.request) {
+      this.superseded += 1;
+      earlier.owners.add(owner);
+    } else {
+      this.deduplicated += 1;
+      earlier.request = { put: item };
+      earlier.owners.add(owner);
+    }
+    for (const id of earlierVersionIds(item)) this.delete({ Username: item.Username, Id: id }, owner);
+  }
+
+  private delete(key: ItemKey, owner: string): void {
+    const earlier = this.byKey.get(itemKey(key));
+    if (earlier === undefined) {
+      this.byKey.set(itemKey(key), { request: { delete: key }, owners: new Set([owner]) });
+      return;
+    }
+    if ("put" in earlier.request) this.superseded += 1;
+    earlier.request = { delete: key };
+    earlier.owners.add(owner);
+  }
+
+  result() {
+    return { writes: [...this.byKey.values()], deduplicated: this.deduplicated, superseded: this.superseded };
+  }
 }
 
 export function originOf(record: KinesisStreamRecord): RecordOrigin {

@@ -1,20 +1,33 @@
 import type { DeadLetter } from "./dead-letter.js";
-import type { TweetItem } from "./tweet-item.js";
+import type { ItemKey, TweetItem } from "./tweet-item.js";
 
 /** What every port call gets: the instant (epoch ms) by which it must have given up. */
 export interface DeadlineOptions {
   deadline: number;
 }
 
+/**
+ * One request of the write path: put a post's item, or delete the item of an earlier version of an edited
+ * post (same BatchWriteItem call, different key).
+ */
+export type WriteRequest = { put: TweetItem } | { delete: ItemKey };
+
+/** The key a request writes or deletes. */
+export const requestKey = (request: WriteRequest): ItemKey =>
+  "put" in request ? request.put : request.delete;
+
 export interface WriteResult {
-  /** Items not written, each with the last reason. Everything else was written. */
-  unwritten: { item: TweetItem; reason: string }[];
+  /** Requests not carried out, each with the last reason. Everything else was written or deleted. */
+  unwritten: { request: WriteRequest; reason: string }[];
   /** Extra attempts spent on throttling, server errors and UnprocessedItems. */
   retries: number;
 }
 
-/** Writes items whose keys are distinct; must not throw for per-item failures. */
-export type ItemWriter = (items: readonly TweetItem[], options: DeadlineOptions) => Promise<WriteResult>;
+/** Carries out requests whose keys are distinct; must not throw for per-request failures. */
+export type ItemWriter = (
+  requests: readonly WriteRequest[],
+  options: DeadlineOptions,
+) => Promise<WriteResult>;
 
 export interface DeadLetterResult {
   /** Letters not accepted by the queue. Everything else was sent. */

@@ -1,12 +1,15 @@
 import type { KinesisStreamBatchResponse, KinesisStreamRecord } from "aws-lambda";
+import { writeDeadline } from "./deadline.js";
 import { planBatch } from "./plan-batch.js";
-import type {
-  BatchLogger,
-  Clock,
-  DeadLetterResult,
-  DeadLetterSender,
-  ItemWriter,
-  WriteResult,
+import {
+  type BatchLogger,
+  type Clock,
+  type DeadLetterResult,
+  type DeadLetterSender,
+  type ItemWriter,
+  requestKey,
+  type WriteRequest,
+  type WriteResult,
 } from "./ports.js";
 import { itemKey } from "./tweet-item.js";
 
@@ -34,7 +37,14 @@ export async function processBatch(
 ): Promise<KinesisStreamBatchResponse> {
   const { logger, clock } = ports;
   const started = clock.now();
-  const deadline = started + ports.remainingTimeMs() - ports.safetyMarginMs;
+  const remainingMs = ports.remainingTimeMs();
+  const { deadline, marginMs, capped } = writeDeadline(started, remainingMs, ports.safetyMarginMs);
+  if (capped) {
+    logger.warn(
+      { remainingMs, safetyMarginMs: ports.safetyMarginMs, marginMs },
+      "little time left in this invocation: the safety margin is capped so the batch can still be written (raise the function's timeout)",
+    );
+  }
   const plan = planBatch(records, new Date(started).toISOString());
 
   for (const letter of plan.deadLetters.slice(0, LOGGED_DEAD_LETTERS)) {
@@ -54,13 +64,20 @@ export async function processBatch(
     );
   }
 
+  if (plan.rawIncludesOmitted + plan.rawOmitted > 0) {
+    logger.warn(
+      { rawIncludesOmitted: plan.rawIncludesOmitted, rawOmitted: plan.rawOmitted },
+      "items over DynamoDB's 400 KB with Raw: written with Raw lacking its includes, or without Raw (RawOmitted)",
+    );
+  }
+
   // Writes and dead letters are independent: run them side by side so neither starves the other of time.
-  const items = plan.items.map((planned) => planned.item);
+  const requests = plan.writes.map((planned) => planned.request);
   const [written, dead] = await Promise.all([
     guard(
       logger,
-      () => (items.length === 0 ? noWrites() : ports.writeItems(items, { deadline })),
-      (reason) => ({ unwritten: items.map((item) => ({ item, reason })), retries: 0 }),
+      () => (requests.length === 0 ? noWrites() : ports.writeItems(requests, { deadline })),
+      (reason) => ({ unwritten: requests.map((request) => ({ request, reason })), retries: 0 }),
     ),
     guard(
       logger,
@@ -72,9 +89,11 @@ export async function processBatch(
 
   const failed = new Set<string>();
   if (written.unwritten.length > 0) {
-    const ownersByKey = new Map(plan.items.map((planned) => [itemKey(planned.item), planned.owners]));
-    for (const { item } of written.unwritten) {
-      for (const owner of ownersByKey.get(itemKey(item)) ?? []) failed.add(owner);
+    const ownersByKey = new Map(
+      plan.writes.map((planned) => [itemKey(requestKey(planned.request)), planned.owners]),
+    );
+    for (const { request } of written.unwritten) {
+      for (const owner of ownersByKey.get(itemKey(requestKey(request))) ?? []) failed.add(owner);
     }
   }
   for (const { letter } of dead.failed) failed.add(letter.origin.sequenceNumber);
@@ -103,12 +122,18 @@ export async function processBatch(
     }
   }
 
+  const puts = countPuts(requests);
+  const unwrittenPuts = countPuts(written.unwritten.map((unwritten) => unwritten.request));
   logger.info(
     {
       records: records.length,
       userRecords: plan.userRecords,
-      written: items.length - written.unwritten.length,
+      written: puts - unwrittenPuts,
+      earlierVersionsDeleted: requests.length - puts - (written.unwritten.length - unwrittenPuts),
       deduplicated: plan.deduplicated,
+      superseded: plan.superseded,
+      rawIncludesOmitted: plan.rawIncludesOmitted,
+      rawOmitted: plan.rawOmitted,
       deadLettered: plan.deadLetters.length - dead.failed.length,
       deadLetterPayloadOmitted: dead.payloadOmitted,
       failedRecords: batchItemFailures.length,
@@ -134,5 +159,7 @@ async function guard<T>(
   }
 }
 
+const countPuts = (requests: readonly WriteRequest[]) =>
+  requests.filter((request) => "put" in request).length;
 const noWrites = async (): Promise<WriteResult> => ({ unwritten: [], retries: 0 });
 const noLetters = async (): Promise<DeadLetterResult> => ({ failed: [], payloadOmitted: 0 });

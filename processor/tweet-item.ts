@@ -1,21 +1,52 @@
-import type { TweetEvent } from "../events/index.js";
+import type { TweetEvent, TweetEventV2 } from "../events/index.js";
+import { fitRaw } from "./item-limits.js";
+import { postAttributes } from "./post-attributes.js";
 
-/** The DynamoDB item for one tweet, in the seed's `<stack>-EventData` shape: key (Username, Id). */
+/**
+ * The DynamoDB item for one post, in the seed's `<stack>-EventData` shape: key (Username, Id). Its wire format
+ * and size come from one definition, `ITEM_ATTRIBUTES` in item-attributes.ts, which the compiler holds to
+ * exactly these attributes. Attributes after `ProcessedAt` come from envelope v2 and are present only when the
+ * post has them; a v1 record has none of them.
+ */
 export interface TweetItem {
   /** Partition key: the author's username. */
   Username: string;
-  /** Sort key: the tweet id (decimal string). */
+  /** Sort key: the post id (decimal string). */
   Id: string;
   Timestamp: string;
+  /** The full text: v2 sends a long post's `note_tweet.text` and a retweet's original in full. */
   Message: string;
   AuthorId: string;
   AuthorName: string;
   Lang?: string;
-  /** Tags of the filtered-stream rules the tweet matched (the rule id when a rule has no tag). */
+  /** Tags of the filtered-stream rules the post matched (the rule id when a rule has no tag). */
   MatchingRules: string[];
   ReceivedAt: string;
   ProcessedAt: string;
+  /** Hashtags of the full text (a retweet: also the original's), without `#`, in order, no repeats. */
+  Hashtags?: string[];
+  /** Usernames mentioned, without `@`. */
+  Mentions?: string[];
+  /** Expanded URLs (`expanded_url`), not X's t.co links. */
+  Urls?: string[];
+  /** `referenced_tweets`: what this post retweets, quotes or replies to. */
+  ReferencedTweets?: { Type: string; Id: string }[];
+  ConversationId?: string;
+  InReplyToUserId?: string;
+  /** All versions of the post, oldest first; earlier versions' items are deleted when this one is written. */
+  EditHistoryTweetIds?: string[];
+  /** `data.geo`: the tagged place and, when shared, the exact point as [longitude, latitude]. */
+  Geo?: { PlaceId?: string; Coordinates?: number[] };
+  /** Present (true) when the post was fetched after a disconnect rather than read live. */
+  Recovered?: boolean;
+  /** The v2 envelope as a JSON string: a string, never a map (DynamoDB Local rejects empty keys and deep nesting). */
+  Raw?: string;
+  /** Why Raw is incomplete: "includes" (Raw lacks the includes) or "envelope" (no Raw) to stay under 400 KB. */
+  RawOmitted?: "includes" | "envelope";
 }
+
+/** The primary key of an item. */
+export type ItemKey = Pick<TweetItem, "Username" | "Id">;
 
 export function toTweetItem(event: TweetEvent, processedAt: string): TweetItem {
   const item: TweetItem = {
@@ -30,88 +61,20 @@ export function toTweetItem(event: TweetEvent, processedAt: string): TweetItem {
     ProcessedAt: processedAt,
   };
   if (event.lang !== undefined) item.Lang = event.lang;
+  if (event.v === 2) addV2Attributes(item, event);
   return item;
+}
+
+function addV2Attributes(item: TweetItem, event: TweetEventV2): void {
+  Object.assign(item, postAttributes(event));
+  if (event.recovered === true) item.Recovered = true;
+  fitRaw(item, event);
 }
 
 /**
  * The item's primary key as one string, for deduplication. The username's length in front keeps the two
  * parts unambiguous (as JSON would, at a fraction of the cost: this runs several times per record).
  */
-export function itemKey(item: Pick<TweetItem, "Username" | "Id">): string {
+export function itemKey(item: ItemKey): string {
   return `${item.Username.length}:${item.Username}${item.Id}`;
-}
-
-// DynamoDB's limits: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
-export const MAX_PARTITION_KEY_BYTES = 2048;
-export const MAX_SORT_KEY_BYTES = 1024;
-export const MAX_ITEM_BYTES = 400 * 1024;
-
-export type ItemLimitKind = "key-too-large" | "item-too-large";
-
-/**
- * Checks the limits DynamoDB would enforce by rejecting the whole 25-item call with a ValidationException,
- * which retrying can never fix: such an item is dead-lettered instead of blocking its shard.
- */
-export function checkItemLimits(item: TweetItem): { kind: ItemLimitKind; message: string } | undefined {
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit: what is below a limit by that bound (every real
-  // tweet) skips the exact count.
-  const usernameBytes =
-    item.Username.length * 3 > MAX_PARTITION_KEY_BYTES ? Buffer.byteLength(item.Username, "utf8") : 0;
-  if (usernameBytes > MAX_PARTITION_KEY_BYTES) {
-    return {
-      kind: "key-too-large",
-      message: `Username is ${usernameBytes} bytes; DynamoDB allows ${MAX_PARTITION_KEY_BYTES} for a partition key`,
-    };
-  }
-  const idBytes = item.Id.length * 3 > MAX_SORT_KEY_BYTES ? Buffer.byteLength(item.Id, "utf8") : 0;
-  if (idBytes > MAX_SORT_KEY_BYTES) {
-    return {
-      kind: "key-too-large",
-      message: `Id is ${idBytes} bytes; DynamoDB allows ${MAX_SORT_KEY_BYTES}`,
-    };
-  }
-  const size = itemSizeBound(item) > MAX_ITEM_BYTES ? itemSize(item) : 0;
-  if (size > MAX_ITEM_BYTES) {
-    return {
-      kind: "item-too-large",
-      message: `item is about ${size} bytes; DynamoDB allows ${MAX_ITEM_BYTES}`,
-    };
-  }
-  return undefined;
-}
-
-/** At least `itemSize(item)`: 3 bytes for every UTF-16 code unit of names and values, and list overheads. */
-function itemSizeBound(item: TweetItem): number {
-  let units = 0;
-  for (const name in item) {
-    const value = item[name as keyof TweetItem];
-    if (value === undefined) continue;
-    units += name.length;
-    if (Array.isArray(value)) {
-      units += 3 + value.length;
-      for (const element of value) units += element.length;
-    } else {
-      units += value.length;
-    }
-  }
-  return units * 3;
-}
-
-/**
- * DynamoDB's item size: attribute names plus values, strings as UTF-8, a list as 3 bytes plus 1 per element.
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
- */
-export function itemSize(item: TweetItem): number {
-  let size = 0;
-  for (const [name, value] of Object.entries(item)) {
-    if (value === undefined) continue;
-    size += Buffer.byteLength(name, "utf8");
-    if (Array.isArray(value)) {
-      size += 3 + value.length;
-      for (const element of value) size += Buffer.byteLength(element, "utf8");
-    } else {
-      size += Buffer.byteLength(value, "utf8");
-    }
-  }
-  return size;
 }

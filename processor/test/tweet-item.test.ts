@@ -1,14 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { itemSize } from "../item-attributes.js";
 import {
   checkItemLimits,
-  itemKey,
-  itemSize,
   MAX_ITEM_BYTES,
   MAX_PARTITION_KEY_BYTES,
   MAX_SORT_KEY_BYTES,
-  toTweetItem,
-} from "../tweet-item.js";
+} from "../item-limits.js";
+import { itemKey, toTweetItem } from "../tweet-item.js";
 import { tweet } from "./support/records.js";
 
 describe("toTweetItem", () => {

@@ -1,8 +1,8 @@
 import type { DeadLetter } from "../../dead-letter.js";
 import { createLogger } from "../../logger.js";
-import type { DeadLetterSender, ItemWriter } from "../../ports.js";
+import { type DeadLetterSender, type ItemWriter, requestKey, type WriteRequest } from "../../ports.js";
 import type { ProcessBatchPorts } from "../../process-batch.js";
-import { itemKey, type TweetItem } from "../../tweet-item.js";
+import { type ItemKey, itemKey, type TweetItem } from "../../tweet-item.js";
 
 /**
  * In-memory ports for the core: a writer and a dead-letter queue that record what they get and fail what
@@ -10,21 +10,25 @@ import { itemKey, type TweetItem } from "../../tweet-item.js";
  */
 export function fakePorts(
   options: {
-    failKeys?: (item: TweetItem) => boolean;
+    /** Fails the requests whose key (a put's item, a delete's key) this returns true for. */
+    failKeys?: (key: ItemKey) => boolean;
     failLetters?: (letter: DeadLetter) => boolean;
     remainingTimeMs?: number;
   } = {},
 ) {
-  const writes: TweetItem[][] = [];
+  const writes: WriteRequest[][] = [];
   const letters: DeadLetter[] = [];
   const logLines: Record<string, unknown>[] = [];
   const deadlines: number[] = [];
 
-  const writeItems: ItemWriter = async (items, { deadline }) => {
+  const writeItems: ItemWriter = async (requests, { deadline }) => {
     deadlines.push(deadline);
-    writes.push([...items]);
-    const failed = items.filter((item) => options.failKeys?.(item) ?? false);
-    return { unwritten: failed.map((item) => ({ item, reason: `refused ${itemKey(item)}` })), retries: 0 };
+    writes.push([...requests]);
+    const failed = requests.filter((request) => options.failKeys?.(requestKey(request)) ?? false);
+    return {
+      unwritten: failed.map((request) => ({ request, reason: `refused ${itemKey(requestKey(request))}` })),
+      retries: 0,
+    };
   };
   const sendToDeadLetter: DeadLetterSender = async (sent, { deadline }) => {
     deadlines.push(deadline);
@@ -42,5 +46,16 @@ export function fakePorts(
     logger,
     clock: { now: () => Date.parse("2026-11-25T12:00:05.000Z") },
   };
-  return { ports, writes, letters, logLines, deadlines, written: () => writes.flat() };
+  return {
+    ports,
+    writes,
+    letters,
+    logLines,
+    deadlines,
+    /** The items put, in request order. */
+    written: (): TweetItem[] => writes.flat().flatMap((request) => ("put" in request ? [request.put] : [])),
+    /** The keys deleted (earlier versions of edited posts), in request order. */
+    deleted: (): ItemKey[] =>
+      writes.flat().flatMap((request) => ("delete" in request ? [request.delete] : [])),
+  };
 }

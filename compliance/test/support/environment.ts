@@ -1,0 +1,150 @@
+import {
+  type AttributeValue,
+  DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
+import type { Context } from "aws-lambda";
+import { vi } from "vitest";
+import { startDynalite } from "../../../local/emulators/dynalite.js";
+import type { RunningEmulator } from "../../../local/emulators/listen.js";
+import { lambdaContext } from "../../../local/esm-runner/stream-record.js";
+import { createEventTable } from "../../../local/pipeline/aws-resources.js";
+import { startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
+import { RESERVED_PARTITION } from "../../checkpoint.js";
+import type { SweepSummary } from "../../summary.js";
+
+export const TABLE = "tweetstream-EventData";
+const REGION = "us-east-1";
+const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
+
+type Handler = (event: unknown, context: Context) => Promise<SweepSummary>;
+
+export interface StoredPost {
+  id: string;
+  username: string;
+  authorId: string;
+  /** Stored with `Geo` and a Raw envelope holding data.geo and includes.places. */
+  geo?: boolean;
+}
+
+export interface ComplianceEnvironment {
+  x: XEmulator;
+  dynamo: DynamoDBClient;
+  /** Invokes the real handler module with a Lambda-shaped context of `timeoutMs`. */
+  sweep(timeoutMs?: number): Promise<SweepSummary>;
+  store(posts: readonly StoredPost[]): Promise<void>;
+  /** Items outside the reserved partition, by key. */
+  items(): Promise<Map<string, Record<string, AttributeValue>>>;
+  reservedItems(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The Raw envelope (v2) of a post, as the processor stores it. */
+export function rawEnvelope(post: StoredPost): string {
+  return JSON.stringify({
+    v: 2,
+    id: post.id,
+    text: `text of ${post.id}`,
+    data: {
+      id: post.id,
+      text: `text of ${post.id}`,
+      author_id: post.authorId,
+      ...(post.geo
+        ? { geo: { place_id: "01a9a39529b27f36", coordinates: { type: "Point", coordinates: [1, 2] } } }
+        : {}),
+    },
+    includes: {
+      users: [{ id: post.authorId, username: post.username, name: post.username }],
+      ...(post.geo ? { places: [{ id: "01a9a39529b27f36", full_name: "Manhattan, NY" }] } : {}),
+    },
+  });
+}
+
+/**
+ * dynalite and the X emulator on loopback, the table as the stack creates it, and the real handler module
+ * loaded fresh with its configuration in environment variables, as Lambda would run it.
+ */
+export async function startComplianceEnvironment(
+  env: Record<string, string> = {},
+  emulatorOptions: Parameters<typeof startXEmulator>[0] = {},
+): Promise<ComplianceEnvironment> {
+  const dynalite: RunningEmulator = await startDynalite();
+  const x = await startXEmulator({ compliance: { processingMs: 50 }, ...emulatorOptions });
+  const dynamo = new DynamoDBClient({
+    endpoint: dynalite.endpoint,
+    region: REGION,
+    credentials: CREDENTIALS,
+  });
+  await createEventTable(dynamo, TABLE);
+  const variables: Record<string, string> = {
+    TABLE_NAME: TABLE,
+    X_BEARER_TOKEN: x.bearerToken,
+    X_API_BASE_URL: x.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    COMPLIANCE_POLL_INTERVAL_MS: "25",
+    DEADLINE_SAFETY_MARGIN_MS: "500",
+    LOG_LEVEL: "silent",
+    ...env,
+  };
+  for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
+  vi.resetModules();
+  const { handler } = (await import("../../handler.js")) as { handler: Handler };
+
+  const scanAll = async () => {
+    const all: Record<string, AttributeValue>[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamo.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey: start }));
+      all.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return all;
+  };
+
+  return {
+    x,
+    dynamo,
+    sweep: (timeoutMs = 60_000) =>
+      handler({}, lambdaContext("tweetstream-ComplianceSweeper", timeoutMs, REGION)),
+    async store(posts) {
+      for (const post of posts) {
+        const item: Record<string, AttributeValue> = {
+          Username: { S: post.username },
+          Id: { S: post.id },
+          AuthorId: { S: post.authorId },
+          Message: { S: `text of ${post.id}` },
+          Raw: { S: rawEnvelope(post) },
+        };
+        if (post.geo)
+          item.Geo = {
+            M: { PlaceId: { S: "01a9a39529b27f36" }, Coordinates: { L: [{ N: "1" }, { N: "2" }] } },
+          };
+        await dynamo.send(new PutItemCommand({ TableName: TABLE, Item: item }));
+      }
+    },
+    async items() {
+      const items = (await scanAll()).filter((item) => item.Username?.S !== RESERVED_PARTITION);
+      return new Map(items.map((item) => [`${item.Username?.S}/${item.Id?.S}`, item]));
+    },
+    async reservedItems() {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: "Username = :u",
+          ExpressionAttributeValues: { ":u": { S: RESERVED_PARTITION } },
+        }),
+      );
+      return page.Count ?? 0;
+    },
+    async close() {
+      vi.unstubAllEnvs();
+      dynamo.destroy();
+      await Promise.all([x.close(), dynalite.close()]);
+    },
+  };
+}

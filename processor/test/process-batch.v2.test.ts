@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { processBatch } from "../process-batch.js";
+import { fakePorts } from "./support/fake-ports.js";
+import { aggregated, kinesisEvent, plain, sequenceNumber, tweet } from "./support/records.js";
+import { tweetV2 } from "./support/v2-records.js";
+
+describe("processBatch with envelope v2 and edited posts", () => {
+  const edit = (n: number, history: readonly number[]) =>
+    tweetV2(n, { data: { edit_history_tweet_ids: history.map((h) => tweet(h).id) } });
+  const keyOf = (n: number) => ({ Username: tweet(n).author.username, Id: tweet(n).id });
+
+  it("reads v1 and v2 records in one batch, plain and aggregated", async () => {
+    const fake = fakePorts();
+    const event = kinesisEvent([plain(tweet(1)), plain(tweetV2(2)), aggregated([tweetV2(3), tweet(4)])]);
+
+    const response = await processBatch(event.Records, fake.ports);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const items = new Map(fake.written().map((item) => [item.Id, item]));
+    expect([1, 2, 3, 4].map((n) => items.get(tweet(n).id)?.Raw !== undefined)).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect(items.get(tweet(2).id)?.Hashtags).toEqual(["aws"]);
+    expect(fake.logLines.at(-1)).toMatchObject({ userRecords: 4, written: 4, earlierVersionsDeleted: 0 });
+  });
+
+  it("deletes the earlier versions of an edited post with the same writer call, under the same username", async () => {
+    // Post 50 edited into 100 and then 150: their authors share user0 (n % 50).
+    const fake = fakePorts();
+    const event = kinesisEvent([plain(edit(150, [50, 100, 150]))]);
+
+    await processBatch(event.Records, fake.ports);
+
+    expect(fake.writes).toHaveLength(1);
+    expect(fake.written().map((item) => item.Id)).toEqual([tweet(150).id]);
+    expect(fake.deleted()).toEqual([keyOf(50), keyOf(100)]);
+    expect(fake.logLines.at(-1)).toMatchObject({ written: 1, earlierVersionsDeleted: 2, superseded: 0 });
+  });
+
+  it("writes only the newest version when several are in the batch, whatever their order", async () => {
+    for (const order of [
+      [edit(50, [50]), edit(100, [50, 100]), edit(150, [50, 100, 150])],
+      [edit(150, [50, 100, 150]), edit(50, [50]), edit(100, [50, 100])],
+    ]) {
+      const fake = fakePorts();
+
+      await processBatch(kinesisEvent(order.map(plain)).Records, fake.ports);
+
+      expect(fake.written().map((item) => item.Id)).toEqual([tweet(150).id]);
+      expect(fake.deleted()).toHaveLength(2);
+      expect(fake.deleted()).toEqual(expect.arrayContaining([keyOf(50), keyOf(100)]));
+      expect(fake.logLines.at(-1)).toMatchObject({ superseded: 2 });
+    }
+  });
+
+  it("reports the records of a superseded version and of the newer one when the delete fails", async () => {
+    const fake = fakePorts({ failKeys: (key) => key.Id === tweet(50).id });
+    const event = kinesisEvent([plain(edit(50, [50])), plain(tweet(7)), plain(edit(100, [50, 100]))]);
+
+    const response = await processBatch(event.Records, fake.ports);
+
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: sequenceNumber(0) },
+      { itemIdentifier: sequenceNumber(2) },
+    ]);
+    expect(fake.logLines.at(-1)).toMatchObject({ written: 2, earlierVersionsDeleted: 0, failedRecords: 2 });
+  });
+
+  it("counts and logs items written with Raw cut to stay within 400 KB", async () => {
+    const fake = fakePorts();
+    const huge = { tweets: [{ id: "9", text: "x".repeat(400 * 1024) }] };
+    const event = kinesisEvent([plain(tweetV2(1, { includes: huge })), plain(tweetV2(2))]);
+
+    const response = await processBatch(event.Records, fake.ports);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(fake.written().map((item) => item.RawOmitted)).toEqual(["includes", undefined]);
+    expect(fake.logLines).toContainEqual(
+      expect.objectContaining({ level: "warn", rawIncludesOmitted: 1, rawOmitted: 0 }),
+    );
+    expect(fake.logLines.at(-1)).toMatchObject({ rawIncludesOmitted: 1, rawOmitted: 0, written: 2 });
+  });
+});
