@@ -136,6 +136,16 @@ describe("handler under DynamoDB faults (fault proxy in front of dynalite)", () 
     expect([a, b, c].map((t) => written.has(t.id))).toEqual([true, false, true]);
   });
 
+  it("writes a batch when less time remains than the safety margin (900 ms, default 1,000 ms margin)", async () => {
+    // Before: the deadline was 100 ms in the past, nothing was written and all 25 records were reported.
+    const { tweets, event } = freshBatch(25);
+
+    const response = await env.handler(event, context(900));
+
+    expect(response.batchItemFailures).toEqual([]);
+    await expectEveryRecordWrittenOrReported(tweets, []);
+  });
+
   it("fails a call DynamoDB rejects as invalid at once, without retrying", async () => {
     const { tweets, event } = freshBatch(30);
     env.proxy.setPlan(() => ({ kind: "reject" }));
