@@ -1,6 +1,7 @@
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { BISECT_BATCH_ON_FUNCTION_ERROR } from "./mapping-settings.js";
 
 export interface StreamEventSourceProps {
   readonly streamArn: string;
@@ -41,7 +42,7 @@ export class StreamEventSource extends Construct {
       functionResponseTypes: ["ReportBatchItemFailures"],
       // When the handler itself fails (a crash, a timeout), halve the batch and retry, isolating the record
       // that causes it; halving does not count against the retry quota.
-      bisectBatchOnFunctionError: true,
+      bisectBatchOnFunctionError: BISECT_BATCH_ON_FUNCTION_ERROR,
       maximumRetryAttempts: props.maxRetryAttempts,
       maximumRecordAgeInSeconds: props.maxRecordAgeSeconds,
       destinationConfig: { onFailure: { destinationArn: props.deadLetterQueueArn } },

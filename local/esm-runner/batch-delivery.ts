@@ -6,11 +6,20 @@ export type InvokeOutcome =
   | { kind: "partial"; failedSequenceNumbers: string[] }
   | { kind: "error"; message: string };
 
+/** Why Lambda gave up on records, as its on-failure record's `condition` says. */
+export type DiscardCondition = "RetryAttemptsExhausted" | "RecordAgeExceeded";
+
 export interface DeliveryPorts {
   invoke(records: readonly StreamRecord[]): Promise<InvokeOutcome>;
-  /** The on-failure destination: called once retries are exhausted for these records. */
-  discard(records: readonly StreamRecord[], reason: string, attempts: number): Promise<void>;
+  /** The on-failure destination: called once retries are exhausted or the records are too old. */
+  discard(
+    records: readonly StreamRecord[],
+    condition: DiscardCondition,
+    reason: string,
+    attempts: number,
+  ): Promise<void>;
   sleep(ms: number): Promise<void>;
+  now(): number;
 }
 
 export interface DeliveryOptions {
@@ -20,12 +29,17 @@ export interface DeliveryOptions {
   bisectOnError: boolean;
   /** Pause before a retry, growing with the attempt number, so a broken function does not spin. */
   retryDelayMs: number;
+  /** Lambda's MaximumRecordAgeInSeconds, in ms: older records are given up on, not invoked; undefined: never. */
+  maxRecordAgeMs: number | undefined;
 }
 
 export interface DeliveryStats {
   invocations: number;
   retries: number;
+  /** Records sent to the on-failure destination, for either condition. */
   discarded: number;
+  /** Of those, the records given up on for their age. */
+  expired: number;
 }
 
 /**
@@ -33,18 +47,34 @@ export interface DeliveryStats {
  * - a function error retries the batch, bisecting it first when enabled;
  * - a partial batch response retries from the lowest failed sequence number (later records are resent too);
  * - a response naming a record that is not in the batch counts as a failure of the whole batch;
- * - once retries are exhausted, the records go to the on-failure destination and the shard moves on.
+ * - once retries are exhausted, the records go to the on-failure destination and the shard moves on;
+ * - records older than the maximum record age are given up on before any attempt, first or retry.
  */
 export async function deliverBatch(
   batch: readonly StreamRecord[],
   ports: DeliveryPorts,
   options: DeliveryOptions,
 ): Promise<DeliveryStats> {
-  const stats: DeliveryStats = { invocations: 0, retries: 0, discarded: 0 };
+  const stats: DeliveryStats = { invocations: 0, retries: 0, discarded: 0, expired: 0 };
   const pending: { records: readonly StreamRecord[]; attempts: number }[] = [{ records: batch, attempts: 0 }];
   while (pending.length > 0) {
     const work = pending.shift() as { records: readonly StreamRecord[]; attempts: number };
     if (work.attempts > 0) await ports.sleep(options.retryDelayMs * work.attempts);
+    const expired = expiredRecords(work.records, ports.now(), options.maxRecordAgeMs);
+    if (expired.length > 0) {
+      stats.expired += expired.length;
+      stats.discarded += expired.length;
+      await ports.discard(
+        expired,
+        "RecordAgeExceeded",
+        `older than the maximum record age (${options.maxRecordAgeMs} ms)`,
+        work.attempts,
+      );
+      const kept = new Set(work.records);
+      for (const r of expired) kept.delete(r);
+      if (kept.size === 0) continue;
+      work.records = [...kept];
+    }
     stats.invocations++;
     const outcome = await ports.invoke(work.records);
     if (outcome.kind === "success") continue;
@@ -68,7 +98,7 @@ export async function deliverBatch(
     }
     if (work.attempts >= options.maxRetryAttempts) {
       stats.discarded += retry.length;
-      await ports.discard(retry, reason, work.attempts + 1);
+      await ports.discard(retry, "RetryAttemptsExhausted", reason, work.attempts + 1);
       continue;
     }
     stats.retries++;
@@ -88,4 +118,13 @@ function lowestFailedIndex(records: readonly StreamRecord[], failed: readonly st
     lowest = Math.min(lowest, i);
   }
   return lowest;
+}
+
+function expiredRecords(
+  records: readonly StreamRecord[],
+  now: number,
+  maxAgeMs: number | undefined,
+): StreamRecord[] {
+  if (maxAgeMs === undefined) return [];
+  return records.filter((r) => now - r.approximateArrivalTimestamp.getTime() > maxAgeMs);
 }

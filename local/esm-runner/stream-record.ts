@@ -24,7 +24,7 @@ export function toKinesisEvent(
   return { Records: records.map((r) => toKinesisRecord(r, source)) };
 }
 
-function toKinesisRecord(r: StreamRecord, source: EventSourceInfo): KinesisStreamRecord {
+export function toKinesisRecord(r: StreamRecord, source: EventSourceInfo): KinesisStreamRecord {
   return {
     kinesis: {
       kinesisSchemaVersion: "1.0",

@@ -12,24 +12,25 @@ const records = (n: number): StreamRecord[] =>
   }));
 
 /** Ports that answer each invocation from a script and remember what happened. */
-function scriptedPorts(answer: (seqs: string[], call: number) => InvokeOutcome) {
+function scriptedPorts(answer: (seqs: string[], call: number) => InvokeOutcome, now = () => 0) {
   const invocations: string[][] = [];
-  const discarded: { seqs: string[]; reason: string; attempts: number }[] = [];
+  const discarded: { seqs: string[]; condition: string; reason: string; attempts: number }[] = [];
   const ports: DeliveryPorts = {
     invoke: async (batch) => {
       const seqs = batch.map((r) => r.sequenceNumber);
       invocations.push(seqs);
       return answer(seqs, invocations.length);
     },
-    discard: async (batch, reason, attempts) => {
-      discarded.push({ seqs: batch.map((r) => r.sequenceNumber), reason, attempts });
+    discard: async (batch, condition, reason, attempts) => {
+      discarded.push({ seqs: batch.map((r) => r.sequenceNumber), condition, reason, attempts });
     },
     sleep: async () => undefined,
+    now,
   };
   return { ports, invocations, discarded };
 }
 
-const options = { maxRetryAttempts: 2, bisectOnError: true, retryDelayMs: 0 };
+const options = { maxRetryAttempts: 2, bisectOnError: true, retryDelayMs: 0, maxRecordAgeMs: undefined };
 
 describe("deliverBatch", () => {
   it("invokes once when the function succeeds", async () => {
@@ -38,7 +39,7 @@ describe("deliverBatch", () => {
     const stats = await deliverBatch(records(3), ports, options);
 
     expect(invocations).toEqual([["100", "101", "102"]]);
-    expect(stats).toEqual({ invocations: 1, retries: 0, discarded: 0 });
+    expect(stats).toEqual({ invocations: 1, retries: 0, discarded: 0, expired: 0 });
   });
 
   it("retries from the lowest failed sequence number of a partial batch response", async () => {
@@ -83,8 +84,10 @@ describe("deliverBatch", () => {
       ["102"],
       ["103"],
     ]);
-    expect(discarded).toEqual([{ seqs: ["102"], reason: "function error: boom", attempts: 3 }]);
-    expect(stats).toEqual({ invocations: 7, retries: 2, discarded: 1 });
+    expect(discarded).toEqual([
+      { seqs: ["102"], condition: "RetryAttemptsExhausted", reason: "function error: boom", attempts: 3 },
+    ]);
+    expect(stats).toEqual({ invocations: 7, retries: 2, discarded: 1, expired: 0 });
   });
 
   it("without bisect, retries the whole batch and then sends it to the destination", async () => {
@@ -94,5 +97,50 @@ describe("deliverBatch", () => {
 
     expect(invocations).toHaveLength(3);
     expect(discarded.map((d) => d.seqs)).toEqual([["100", "101"]]);
+  });
+
+  it("gives up on records older than the maximum record age instead of invoking with them", async () => {
+    // Records arrived at 0 ms; the clock says 10 s later; the limit is 5 s.
+    const { ports, invocations, discarded } = scriptedPorts(
+      () => ({ kind: "success" }),
+      () => 10_000,
+    );
+
+    const stats = await deliverBatch(records(3), ports, { ...options, maxRecordAgeMs: 5_000 });
+
+    expect(invocations).toEqual([]);
+    expect(discarded).toEqual([
+      {
+        seqs: ["100", "101", "102"],
+        condition: "RecordAgeExceeded",
+        reason: "older than the maximum record age (5000 ms)",
+        attempts: 0,
+      },
+    ]);
+    expect(stats).toEqual({ invocations: 0, retries: 0, discarded: 3, expired: 3 });
+  });
+
+  it("stops retrying records that age out between attempts, and invokes with the younger ones", async () => {
+    // Each attempt moves the clock 4 s on; records 100 and 101 arrived at 0 ms, 102 and 103 at 6 s.
+    let clock = 0;
+    const batch = records(4).map((r, i) => ({
+      ...r,
+      approximateArrivalTimestamp: new Date(i < 2 ? 0 : 6_000),
+    }));
+    const { ports, invocations, discarded } = scriptedPorts(
+      (_seqs, call) => {
+        clock += 4_000;
+        return call === 1 ? { kind: "error", message: "down" } : { kind: "success" };
+      },
+      () => clock + 6_000,
+    );
+
+    await deliverBatch(batch, ports, { ...options, bisectOnError: false, maxRecordAgeMs: 9_000 });
+
+    expect(invocations).toEqual([
+      ["100", "101", "102", "103"],
+      ["102", "103"],
+    ]);
+    expect(discarded.map((d) => [d.seqs, d.condition])).toEqual([[["100", "101"], "RecordAgeExceeded"]]);
   });
 });

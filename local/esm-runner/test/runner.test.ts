@@ -1,57 +1,25 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { CreateStreamCommand, KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { KinesisStreamEvent } from "aws-lambda";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKinesalite } from "../../emulators/kinesalite.js";
-import type { RunningEmulator } from "../../emulators/listen.js";
-import { EventSourceMappingRunner } from "../runner.js";
+import { describe, expect, it } from "vitest";
+import { KINESIS_ENGINES } from "../../emulators/kinesis-engine.js";
+import {
+  bodyOf,
+  createActiveStream,
+  putRecords,
+  region,
+  streamArn,
+  testRunner,
+  until,
+  useKinesisEngine,
+} from "./runner-rig.js";
 
-const region = "us-east-1";
-const streamArn = `arn:aws:kinesis:${region}:000000000000:stream/runner-test`;
-let kinesalite: RunningEmulator;
-let kinesis: KinesisClient;
+describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) => {
+  const kinesis = useKinesisEngine(engine);
 
-beforeAll(async () => {
-  kinesalite = await startKinesalite();
-  kinesis = new KinesisClient({
-    region,
-    endpoint: kinesalite.endpoint,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    requestHandler: new NodeHttpHandler(),
-  });
-});
-
-afterAll(async () => {
-  kinesis.destroy();
-  await kinesalite.close();
-});
-
-async function putRecords(stream: string, n: number) {
-  for (let start = 0; start < n; start += 500) {
-    const entries = Array.from({ length: Math.min(500, n - start) }, (_, i) => ({
-      PartitionKey: `key-${start + i}`,
-      Data: Buffer.from(`record-${start + i}`),
-    }));
-    await kinesis.send(new PutRecordsCommand({ StreamName: stream, Records: entries }));
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(25);
-  }
-}
-
-describe("EventSourceMappingRunner against kinesalite", () => {
   it("delivers every record in shard order, Lambda-shaped, retrying reported failures", async () => {
     // Prepare: two shards, and a function that fails every 7th record on its first sight.
     const stream = "runner-order";
-    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 2 }));
-    await putRecords(stream, 300);
+    await createActiveStream(kinesis(), stream, 2);
+    await putRecords(kinesis(), stream, 0, 300);
     const seen = new Map<string, number>();
     const firstEvent: KinesisStreamEvent[] = [];
     const perShard = new Map<string, string[]>();
@@ -59,7 +27,7 @@ describe("EventSourceMappingRunner against kinesalite", () => {
       firstEvent.push(event);
       const failures: { itemIdentifier: string }[] = [];
       for (const r of event.Records) {
-        const body = Buffer.from(r.kinesis.data, "base64").toString();
+        const body = bodyOf(r.kinesis.data);
         const times = (seen.get(body) ?? 0) + 1;
         seen.set(body, times);
         if (times === 1 && Number(body.split("-")[1]) % 7 === 0)
@@ -69,25 +37,7 @@ describe("EventSourceMappingRunner against kinesalite", () => {
       }
       return { batchItemFailures: failures };
     };
-    const destination: string[] = [];
-    const runner = new EventSourceMappingRunner({
-      kinesis,
-      streamName: stream,
-      target: {
-        handler,
-        functionName: "fn",
-        timeoutMs: 5_000,
-        source: { streamArn, region, invokeIdentityArn: "arn:aws:iam::000000000000:role/fn" },
-      },
-      batchSize: 50,
-      batchingWindowMs: 50,
-      pollIntervalMs: 20,
-      retryDelayMs: 0,
-      sendToDestination: async (m) => {
-        destination.push(m);
-      },
-      logger: pino({ level: "silent" }),
-    });
+    const { runner, destination } = testRunner(kinesis(), stream, handler);
 
     // Act
     await runner.start();
@@ -101,7 +51,7 @@ describe("EventSourceMappingRunner against kinesalite", () => {
     const record = firstEvent[0]?.Records[0];
     expect(record).toMatchObject({
       eventSource: "aws:kinesis",
-      eventSourceARN: streamArn,
+      eventSourceARN: streamArn(stream),
       awsRegion: region,
       eventName: "aws:kinesis:record",
     });
@@ -116,37 +66,26 @@ describe("EventSourceMappingRunner against kinesalite", () => {
 
   it("sends a poisoned record to the on-failure destination after its retries (waiting out a destination outage) and moves on", async () => {
     const stream = "runner-poison";
-    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
-    await putRecords(stream, 20);
+    await createActiveStream(kinesis(), stream, 1);
+    await putRecords(kinesis(), stream, 0, 20);
     const delivered = new Set<string>();
     const handler = async (event: KinesisStreamEvent) => {
-      const bodies = event.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString());
+      const bodies = event.Records.map((r) => bodyOf(r.kinesis.data));
       if (bodies.includes("record-5")) throw new Error("cannot handle record-5");
       for (const b of bodies) delivered.add(b);
       return { batchItemFailures: [] };
     };
     const destination: string[] = [];
     let destinationFailures = 2;
-    const runner = new EventSourceMappingRunner({
-      kinesis,
-      streamName: stream,
-      target: {
-        handler,
-        functionName: "fn",
-        timeoutMs: 5_000,
-        source: { streamArn, region, invokeIdentityArn: "role" },
-      },
+    const { runner } = testRunner(kinesis(), stream, handler, {
       batchSize: 20,
       batchingWindowMs: 0,
-      pollIntervalMs: 20,
       maxRetryAttempts: 1,
-      retryDelayMs: 0,
       // The destination is down for its first two sends: the shard waits for it instead of crashing.
       sendToDestination: async (m) => {
         if (destinationFailures-- > 0) throw new Error("SQS unavailable");
         destination.push(m);
       },
-      logger: pino({ level: "silent" }),
     });
 
     await runner.start();
@@ -156,14 +95,24 @@ describe("EventSourceMappingRunner against kinesalite", () => {
     expect(delivered.has("record-5")).toBe(false);
     expect(destinationFailures).toBe(-1); // two refused sends, then the one that was stored
     const failure = JSON.parse(destination[0] ?? "{}");
+    // AWS's documented shape: a UUID request id, Lambda's error type, and no error text (that goes to the log).
     expect(failure.requestContext).toMatchObject({
+      requestId: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
       condition: "RetryAttemptsExhausted",
       approximateInvokeCount: 2,
     });
+    expect(failure.responseContext).toEqual({
+      statusCode: 200,
+      executedVersion: "$LATEST",
+      functionError: "Unhandled",
+    });
+    expect(destination[0]).not.toContain("record-5");
     expect(failure.KinesisBatchInfo).toMatchObject({
       batchSize: 1,
       shardId: "shardId-000000000000",
-      streamArn,
+      streamArn: streamArn(stream),
     });
   });
 });
