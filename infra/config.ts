@@ -13,6 +13,8 @@ export interface InfraConfig {
   readonly processor: {
     readonly memoryMb: number;
     readonly timeoutSeconds: number;
+    /** Passed to the function as DEADLINE_SAFETY_MARGIN_MS; the timeout must be longer. */
+    readonly deadlineSafetyMarginMs: number;
     readonly logRetentionDays: number;
   };
   readonly mapping: {
@@ -26,6 +28,15 @@ export interface InfraConfig {
     | { readonly identity: "user"; readonly pgpKey: string | undefined }
     | { readonly identity: "role"; readonly trustedService: string };
   readonly alarms: { readonly topicArn: string | undefined; readonly iteratorAgeSeconds: number };
+  /** The compliance sweeper (issue 14); `undefined` with COMPLIANCE=off. */
+  readonly compliance:
+    | {
+        readonly schedule: string;
+        readonly memoryMb: number;
+        readonly timeoutSeconds: number;
+        readonly dryRun: boolean;
+      }
+    | undefined;
   readonly stateBackend:
     | { readonly kind: "local"; readonly path: string | undefined }
     | { readonly kind: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
@@ -86,6 +97,9 @@ const envSchema = z
     // 60 s: far above a healthy batch (well under a second) and enough for the handler's in-invocation retries
     // with backoff; the handler stops retrying before this deadline and reports the rest as failures.
     PROCESSOR_TIMEOUT_SECONDS: integer(1, 900).default(60),
+    // The processor's DEADLINE_SAFETY_MARGIN_MS (its own default and range): time kept back from each invocation
+    // to abort in-flight writes and answer before Lambda's timeout. The timeout must be longer than it.
+    PROCESSOR_DEADLINE_SAFETY_MARGIN_MS: integer(0, 60_000).default(1000),
     LOG_RETENTION_DAYS: integer(1, 3653)
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         message: `expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
@@ -137,6 +151,22 @@ const envSchema = z
     ALARM_ITERATOR_AGE_SECONDS: integer(1, 604_800).default(300),
     // The local state file; a relative path is read from the synthesized stack's directory, as Terraform reads it.
     TF_STATE_PATH: z.string().max(4096, "expected a file path").optional(),
+    // On by default: a table of X content must follow deletions and suspensions from day one (X Developer
+    // Agreement). Off removes the sweeper, its schedule, secret and alarms.
+    COMPLIANCE: z.enum(["on", "off"], "expected on or off").default("on"),
+    // Daily: X's compliance jobs take minutes to hours, and a day is what the alarms assume.
+    COMPLIANCE_SCHEDULE: z
+      .string()
+      .regex(
+        /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/,
+        "expected an EventBridge schedule expression such as rate(1 day) or cron(0 3 * * ? *)",
+      )
+      .default("rate(1 day)"),
+    // 512 MB: a round of 500,000 ids keeps a few maps of short strings (about 150 MB), and memory buys CPU.
+    COMPLIANCE_MEMORY_MB: integer(128, 10_240).default(512),
+    // Lambda's maximum: a sweep polls X's jobs as long as it can, then checkpoints and resumes next run.
+    COMPLIANCE_TIMEOUT_SECONDS: integer(60, 900).default(900),
+    COMPLIANCE_DRY_RUN: boolean.default(false),
     TF_STATE_BUCKET: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name")
@@ -158,6 +188,13 @@ const envSchema = z
         message: `must be below the stream retention (STREAM_RETENTION_HOURS=${env.STREAM_RETENTION_HOURS}, ${env.STREAM_RETENTION_HOURS * 3600} s), or skipped records could no longer be re-read`,
       });
     }
+    if (env.PROCESSOR_TIMEOUT_SECONDS * 1000 <= env.PROCESSOR_DEADLINE_SAFETY_MARGIN_MS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PROCESSOR_TIMEOUT_SECONDS"],
+        message: `must be longer than PROCESSOR_DEADLINE_SAFETY_MARGIN_MS (${env.PROCESSOR_DEADLINE_SAFETY_MARGIN_MS} ms), the time the processor keeps back from every invocation: it would leave no time to write`,
+      });
+    }
     if (env.TF_STATE_PATH !== undefined && env.TF_STATE_BUCKET !== undefined) {
       ctx.addIssue({
         code: "custom",
@@ -169,6 +206,16 @@ const envSchema = z
       if (env[name] !== undefined && env.TF_STATE_BUCKET === undefined) {
         ctx.addIssue({ code: "custom", path: [name], message: "only applies with TF_STATE_BUCKET set" });
       }
+    }
+    // Two sweeps at once would share one checkpoint: a rate schedule must leave each sweep its whole timeout.
+    const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(env.COMPLIANCE_SCHEDULE);
+    const seconds = rate ? Number(rate[1]) * { minute: 60, hour: 3600, day: 86_400 }[rate[2] as "day"] : undefined;
+    if (seconds !== undefined && seconds <= env.COMPLIANCE_TIMEOUT_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["COMPLIANCE_SCHEDULE"],
+        message: `must be longer than COMPLIANCE_TIMEOUT_SECONDS (${env.COMPLIANCE_TIMEOUT_SECONDS} s), or two sweeps could overlap`,
+      });
     }
     if (env.PRODUCER_PGP_KEY !== undefined && env.PRODUCER_IDENTITY !== "user") {
       ctx.addIssue({
@@ -207,6 +254,7 @@ export function readInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
     processor: {
       memoryMb: e.PROCESSOR_MEMORY_MB,
       timeoutSeconds: e.PROCESSOR_TIMEOUT_SECONDS,
+      deadlineSafetyMarginMs: e.PROCESSOR_DEADLINE_SAFETY_MARGIN_MS,
       logRetentionDays: e.LOG_RETENTION_DAYS,
     },
     mapping: {
@@ -221,6 +269,15 @@ export function readInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
         ? { identity: "user", pgpKey: e.PRODUCER_PGP_KEY }
         : { identity: "role", trustedService: e.PRODUCER_ROLE_SERVICE },
     alarms: { topicArn: e.ALARM_TOPIC_ARN, iteratorAgeSeconds: e.ALARM_ITERATOR_AGE_SECONDS },
+    compliance:
+      e.COMPLIANCE === "off"
+        ? undefined
+        : {
+            schedule: e.COMPLIANCE_SCHEDULE,
+            memoryMb: e.COMPLIANCE_MEMORY_MB,
+            timeoutSeconds: e.COMPLIANCE_TIMEOUT_SECONDS,
+            dryRun: e.COMPLIANCE_DRY_RUN,
+          },
     stateBackend:
       e.TF_STATE_BUCKET === undefined
         ? { kind: "local", path: e.TF_STATE_PATH }

@@ -22,6 +22,8 @@ export interface ProcessorFunctionProps {
   readonly deadLetterQueue: { readonly url: string; readonly arn: string };
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** The processor's DEADLINE_SAFETY_MARGIN_MS: time kept back from each invocation to answer before the timeout. */
+  readonly deadlineSafetyMarginMs: number;
   /** Days CloudWatch keeps the function's logs; without a log group of our own they would be kept forever. */
   readonly logRetentionDays: number;
 }
@@ -108,6 +110,7 @@ export class ProcessorFunction extends Construct {
         variables: {
           TABLE_NAME: props.table.name,
           DLQ_URL: props.deadLetterQueue.url,
+          DEADLINE_SAFETY_MARGIN_MS: String(props.deadlineSafetyMarginMs),
           // The bundle ships a source map: stack traces then point into the TypeScript sources.
           NODE_OPTIONS: "--enable-source-maps",
         },

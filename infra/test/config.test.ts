@@ -12,7 +12,7 @@ describe("readInfraConfig", () => {
       region: "us-east-1",
       stream: { shardCount: undefined, retentionHours: 24 },
       table: { ttlAttribute: undefined, deletionProtection: false },
-      processor: { memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30 },
+      processor: { memoryMb: 256, timeoutSeconds: 60, deadlineSafetyMarginMs: 1000, logRetentionDays: 30 },
       mapping: {
         batchSize: 500,
         batchingWindowSeconds: 1,
@@ -37,6 +37,7 @@ describe("readInfraConfig", () => {
       TABLE_DELETION_PROTECTION: "true",
       PROCESSOR_MEMORY_MB: "512",
       PROCESSOR_TIMEOUT_SECONDS: "120",
+      PROCESSOR_DEADLINE_SAFETY_MARGIN_MS: "2000",
       LOG_RETENTION_DAYS: "14",
       ESM_BATCH_SIZE: "100",
       ESM_BATCHING_WINDOW_SECONDS: "0",
@@ -61,7 +62,7 @@ describe("readInfraConfig", () => {
       region: "eu-west-1",
       stream: { shardCount: 2, retentionHours: 48 },
       table: { ttlAttribute: "ExpiresAt", deletionProtection: true },
-      processor: { memoryMb: 512, timeoutSeconds: 120, logRetentionDays: 14 },
+      processor: { memoryMb: 512, timeoutSeconds: 120, deadlineSafetyMarginMs: 2000, logRetentionDays: 14 },
       mapping: {
         batchSize: 100,
         batchingWindowSeconds: 0,
@@ -92,6 +93,22 @@ describe("readInfraConfig", () => {
       key: "demo/terraform.tfstate",
       region: "us-east-1",
     });
+  });
+
+  it("rejects a function timeout at or below the processor's safety margin, naming both settings", () => {
+    // Before: PROCESSOR_TIMEOUT_SECONDS=1 synthesized, and every invocation kept back its whole second.
+    expect(() => readInfraConfig({ PROCESSOR_TIMEOUT_SECONDS: "1" })).toThrow(
+      'PROCESSOR_TIMEOUT_SECONDS: must be longer than PROCESSOR_DEADLINE_SAFETY_MARGIN_MS (1000 ms), the time the processor keeps back from every invocation: it would leave no time to write (got "1")',
+    );
+    expect(() =>
+      readInfraConfig({ PROCESSOR_TIMEOUT_SECONDS: "5", PROCESSOR_DEADLINE_SAFETY_MARGIN_MS: "5000" }),
+    ).toThrow(
+      /PROCESSOR_TIMEOUT_SECONDS: must be longer than PROCESSOR_DEADLINE_SAFETY_MARGIN_MS \(5000 ms\)/,
+    );
+    expect(
+      readInfraConfig({ PROCESSOR_TIMEOUT_SECONDS: "1", PROCESSOR_DEADLINE_SAFETY_MARGIN_MS: "200" })
+        .processor,
+    ).toMatchObject({ timeoutSeconds: 1, deadlineSafetyMarginMs: 200 });
   });
 
   it("accepts a PGP key for the producer's secret, whitespace and all", () => {

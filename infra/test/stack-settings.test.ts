@@ -53,6 +53,7 @@ describe("the stack as configured", () => {
       ESM_MAX_RECORD_AGE_SECONDS: "600",
       PROCESSOR_MEMORY_MB: "1024",
       PROCESSOR_TIMEOUT_SECONDS: "30",
+      PROCESSOR_DEADLINE_SAFETY_MARGIN_MS: "2500",
       LOG_RETENTION_DAYS: "7",
     });
 
@@ -64,7 +65,11 @@ describe("the stack as configured", () => {
       maximum_retry_attempts: 2,
       maximum_record_age_in_seconds: 600,
     });
-    expect(onlyResource(tf, "aws_lambda_function")).toMatchObject({ memory_size: 1024, timeout: 30 });
+    expect(onlyResource(tf, "aws_lambda_function")).toMatchObject({
+      memory_size: 1024,
+      timeout: 30,
+      environment: { variables: { DEADLINE_SAFETY_MARGIN_MS: "2500" } },
+    });
     expect(onlyResource(tf, "aws_cloudwatch_log_group")).toMatchObject({ retention_in_days: 7 });
   });
 
