@@ -58,7 +58,7 @@ describe.each([
       for (const sent of emulator.sent) {
         const event = byId.get(sent.id);
         expect(Buffer.from(event?.text ?? "").equals(Buffer.from(sent.message.data.text))).toBe(true);
-        expect(event?.author.username).toBe(sent.message.includes?.users[0]?.username);
+        expect(event?.author.username).toBe(sent.message.includes?.users?.[0]?.username);
       }
       // The run exercised multi-byte characters (their UTF-8 is longer than their UTF-16 length).
       expect(events.some((e) => Buffer.byteLength(e.text) > e.text.length)).toBe(true);

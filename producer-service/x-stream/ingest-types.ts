@@ -1,4 +1,4 @@
-import type { TweetEvent } from "../../events/index.js";
+import type { TweetEvent, XFieldSelection } from "../../events/index.js";
 
 /** Where ingest puts events; implemented by the Kinesis side. */
 export interface EventSink {
@@ -47,8 +47,17 @@ export interface XIngestOptions {
   stream: "filtered" | "sample";
   /** When given, the server's rules are made equal to these before streaming. */
   rules?: { value: string; tag?: string }[];
+  /** What to ask X for on the stream (and in recovery searches). Default DEFAULT_X_FIELDS. */
+  fields?: XFieldSelection;
   /** Silence (no byte, not even a keep-alive) after which the connection counts as dead. Default 30 s. */
   stallTimeoutMs?: number;
+  /** A connection up this long (or one that delivered a post) resets the backoff. Default 60 s. */
+  healthyAfterMs?: number;
+  /**
+   * On 429 TooManyConnections, close this app's other connections to the stream with X's Connections API
+   * and reconnect at once (a stale connection of a crashed or overlapping process holds the slot). Default true.
+   */
+  takeOverConnection?: boolean;
   backoff?: Partial<BackoffOptions>;
 }
 

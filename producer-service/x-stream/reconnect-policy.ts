@@ -19,7 +19,15 @@ export class XIngestFatalError extends Error {
 
 export type Failure =
   | { fatal: true; error: XIngestFatalError }
-  | { fatal: false; cause: ReconnectCause; detail: string; retryAtMs?: number };
+  | {
+      fatal: false;
+      cause: ReconnectCause;
+      detail: string;
+      /** Only when X said the window is used up (x-rate-limit-remaining: 0): retry no earlier than this. */
+      retryAtMs?: number;
+      /** 429 TooManyConnections: another connection of this app (often our own stale one) holds the slot. */
+      tooManyConnections?: true;
+    };
 
 /**
  * Waits between attempts, per kind of failure as X asks: linear for network trouble (stalls and
@@ -64,6 +72,13 @@ export function classifyFailure(error: unknown, what: string): Failure {
     const status = error.code;
     const problem = describeProblem(error.data);
     const detail = `${what}: HTTP ${status}${problem ? ` (${problem})` : ""}`;
+    // A malformed request or a wrong path does not heal by retrying: say what X said and stop.
+    if (status === 400 || status === 404) {
+      return {
+        fatal: true,
+        error: new XIngestFatalError(`X refused ${what}: HTTP ${status}${problem ? ` (${problem})` : ""}`),
+      };
+    }
     if (status === 401 || status === 403) {
       const hint =
         status === 401 ? "check the bearer token or API key and secret" : "check the app's access level";
@@ -75,8 +90,17 @@ export function classifyFailure(error: unknown, what: string): Failure {
       };
     }
     if (status === 429) {
-      const reset = error.rateLimit?.reset;
-      return { fatal: false, cause: "rate-limit", detail, ...(reset ? { retryAtMs: reset * 1000 } : {}) };
+      // X's reset time matters only when the window is spent; a 429 with requests left (TooManyConnections)
+      // follows the exponential backoff instead of idling until a reset up to 15 minutes away.
+      const { reset, remaining } = error.rateLimit ?? {};
+      const spent = remaining === 0 && reset !== undefined && reset > 0;
+      return {
+        fatal: false,
+        cause: "rate-limit",
+        detail,
+        ...(spent ? { retryAtMs: reset * 1000 } : {}),
+        ...(isTooManyConnections(error.data) ? { tooManyConnections: true as const } : {}),
+      };
     }
     return { fatal: false, cause: "http", detail };
   }
@@ -86,14 +110,25 @@ export function classifyFailure(error: unknown, what: string): Failure {
   return { fatal: false, cause: "network", detail: `${what}: ${(error as Error)?.message ?? String(error)}` };
 }
 
-/** X's problem title and detail, or a v1.1-style error message, for a log line. */
+/** X's answer to a connection beyond the app's allowance: 429 with `connection_issue: TooManyConnections`. */
+function isTooManyConnections(data: unknown): boolean {
+  if (typeof data !== "object" || data === null) return false;
+  const { title, connection_issue: issue } = data as { title?: unknown; connection_issue?: unknown };
+  return issue === "TooManyConnections" || title === "ConnectionException";
+}
+
+/**
+ * X's problem title and detail, then the first error's own message (X's 400s name the bad parameter value
+ * only there), or a v1.1-style error message alone, for a log line.
+ */
 export function describeProblem(data: unknown): string {
   if (typeof data !== "object" || data === null) return "";
   const { title, detail, errors } = data as { title?: unknown; detail?: unknown; errors?: unknown };
-  if (typeof title === "string")
-    return typeof detail === "string" && detail !== title ? `${title}: ${detail}` : title;
   const first = Array.isArray(errors) ? (errors[0] as { message?: unknown } | undefined) : undefined;
-  return typeof first?.message === "string" ? first.message : "";
+  const message = typeof first?.message === "string" ? first.message : "";
+  if (typeof title !== "string") return message;
+  const summary = typeof detail === "string" && detail !== title ? `${title}: ${detail}` : title;
+  return message === "" ? summary : `${summary} ${message}`;
 }
 
 /**

@@ -64,6 +64,7 @@ export async function openStream(
   const response = stream.response;
   if (!response) throw new Error("stream connected without a response");
   const { req, body, original } = response;
+  if (body !== original) endDecompressionWhenCut(req, original, body);
   let closed = false;
   return {
     body,
@@ -77,4 +78,22 @@ export async function openStream(
       req.destroy();
     },
   };
+}
+
+/**
+ * With a compressed stream the body is a decompressor fed by the raw response, and a raw response cut
+ * mid-stream (socket closed, request error) never ends it: the reader would hear nothing until its stall
+ * timer. So the cut ends the decompressor's input: it hands over what it decoded, then ends or reports the
+ * truncated input as an error, and the reader reconnects at once.
+ */
+function endDecompressionWhenCut(req: ClientRequest, original: IncomingMessage, body: Readable): void {
+  const cut = (): void => {
+    const decompressor = body as Readable & { end?: () => void; writableEnded?: boolean };
+    if (!decompressor.writableEnded) decompressor.end?.();
+  };
+  original.once("error", cut);
+  original.once("close", () => {
+    if (!original.complete) cut();
+  });
+  req.once("error", cut);
 }

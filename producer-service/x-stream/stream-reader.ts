@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { TweetEvent } from "../../events/index.js";
 import { RateLimitedLog } from "../rate-limited-log.js";
 import type { EventSink, IngestObserver, ReconnectCause } from "./ingest-types.js";
 import { LineSplitter } from "./line-splitter.js";
@@ -7,11 +8,17 @@ import type { StreamConnection } from "./stream-connection.js";
 
 const DROP_LOG_EVERY_MS = 10_000;
 
-/** How reading a connection ended: why (to pick the backoff), and whether it delivered anything. */
+/** X: a connection that stayed up about a minute was a real one, even on a quiet stream. */
+export const DEFAULT_HEALTHY_AFTER_MS = 60_000;
+
+/** How reading a connection ended: why (to pick the backoff), and whether it proved healthy. */
 export interface ReadOutcome {
   cause: ReconnectCause;
   detail: string;
-  /** The connection delivered bytes (tweets or keep-alives): a healthy connection resets the backoff. */
+  /**
+   * The connection delivered a post or stayed up `healthyAfterMs`: only then does the backoff start over.
+   * Bytes alone (a keep-alive) do not count, or a server that accepts and drops at once would be hammered.
+   */
   healthy: boolean;
 }
 
@@ -20,6 +27,10 @@ export interface ReaderDeps {
   observer: IngestObserver;
   logger: Logger;
   stallTimeoutMs: number;
+  /** Default DEFAULT_HEALTHY_AFTER_MS. */
+  healthyAfterMs?: number;
+  /** Called with each post pushed to the sink (the newest id delivered bounds a recovery search). */
+  delivered?: (event: TweetEvent) => void;
 }
 
 /**
@@ -39,7 +50,9 @@ export class StreamReader {
   read(connection: StreamConnection): Promise<ReadOutcome | undefined> {
     const { sink, observer, logger, stallTimeoutMs } = this.deps;
     const { body } = connection;
-    let healthy = false;
+    const startedAtMs = Date.now();
+    const healthyAfterMs = this.deps.healthyAfterMs ?? DEFAULT_HEALTHY_AFTER_MS;
+    let deliveredPost = false;
     let finished = false;
     let full = false;
     let lastStreamError: string | undefined;
@@ -48,7 +61,7 @@ export class StreamReader {
     let stallTimer: NodeJS.Timeout | undefined;
 
     return new Promise((resolve) => {
-      const finish = (outcome: ReadOutcome | undefined): void => {
+      const finish = (outcome: Omit<ReadOutcome, "healthy"> | undefined): void => {
         if (finished) return;
         finished = true;
         clearTimeout(stallTimer);
@@ -59,12 +72,13 @@ export class StreamReader {
           this.reportDrop("truncated", `the connection ended ${truncated} bytes into a message`);
         }
         connection.close();
+        const healthy = deliveredPost || Date.now() - startedAtMs >= healthyAfterMs;
         resolve(outcome === undefined ? undefined : { ...outcome, healthy });
       };
       const armStallTimer = (): void => {
         clearTimeout(stallTimer);
         stallTimer = setTimeout(
-          () => finish({ cause: "stall", detail: `no data for ${stallTimeoutMs} ms`, healthy }),
+          () => finish({ cause: "stall", detail: `no data for ${stallTimeoutMs} ms` }),
           stallTimeoutMs,
         );
       };
@@ -82,6 +96,8 @@ export class StreamReader {
               // An error X sent earlier did not end the stream, so it will not explain a later disconnect.
               lastStreamError = undefined;
               observer.tweetReceived();
+              deliveredPost = true;
+              this.deps.delivered?.(parsed.event);
               if (!sink.push(parsed.event, receivedAtMs)) full = true;
               return;
             case "dropped":
@@ -93,7 +109,7 @@ export class StreamReader {
               logger.warn({ detail: parsed.detail }, "X sent an error message on the stream");
               return;
             case "operational-disconnect":
-              finish({ cause: "operational-disconnect", detail: parsed.detail, healthy });
+              finish({ cause: "operational-disconnect", detail: parsed.detail });
               return;
           }
         },
@@ -101,7 +117,6 @@ export class StreamReader {
 
       this.finishCurrent = finish;
       body.on("data", (chunk: Buffer) => {
-        healthy = true;
         receivedAtMs = Date.now();
         receivedAt = new Date(receivedAtMs).toISOString();
         splitter.push(chunk);
@@ -121,12 +136,12 @@ export class StreamReader {
       body.once("end", () =>
         finish(
           lastStreamError === undefined
-            ? { cause: "network", detail: "X ended the stream", healthy }
-            : { cause: "stream-error", detail: lastStreamError, healthy },
+            ? { cause: "network", detail: "X ended the stream" }
+            : { cause: "stream-error", detail: lastStreamError },
         ),
       );
-      body.once("error", (error: Error) => finish({ cause: "network", detail: error.message, healthy }));
-      body.once("close", () => finish({ cause: "network", detail: "the connection closed", healthy }));
+      body.once("error", (error: Error) => finish({ cause: "network", detail: error.message }));
+      body.once("close", () => finish({ cause: "network", detail: "the connection closed" }));
       armStallTimer();
     });
   }

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { TwitterApi } from "twitter-api-v2";
+import { type ITwitterApiClientPlugin, TwitterApi } from "twitter-api-v2";
 import type { XIngestOptions } from "./ingest-types.js";
 
 export interface XClient {
@@ -21,17 +21,19 @@ export const REQUEST_TIMEOUT_MS = 30_000;
  */
 export async function connectXClient(
   options: Pick<XIngestOptions, "baseUrl" | "credentials">,
+  stopSignal?: AbortSignal,
 ): Promise<XClient> {
   const httpAgent = options.baseUrl.startsWith("http://")
     ? new HttpAgent({ keepAlive: true })
     : new HttpsAgent({ keepAlive: true });
   const close = () => httpAgent.destroy();
+  const settings = { httpAgent, plugins: stopSignal ? [abortOn(stopSignal)] : [] };
   try {
     const bearerToken =
       "bearerToken" in options.credentials
         ? options.credentials.bearerToken
-        : await appLogin(options.baseUrl, options.credentials, httpAgent);
-    const api = new TwitterApi(bearerToken, { httpAgent });
+        : await appLogin(options.baseUrl, options.credentials, settings);
+    const api = new TwitterApi(bearerToken, settings);
     return { api, v2: `${options.baseUrl}/2/`, close };
   } catch (error) {
     close();
@@ -46,9 +48,9 @@ export async function connectXClient(
 async function appLogin(
   baseUrl: string,
   { apiKey, apiSecret }: { apiKey: string; apiSecret: string },
-  httpAgent: HttpAgent,
+  settings: { httpAgent: HttpAgent; plugins: ITwitterApiClientPlugin[] },
 ): Promise<string> {
-  const basic = new TwitterApi({ username: apiKey, password: apiSecret }, { httpAgent });
+  const basic = new TwitterApi({ username: apiKey, password: apiSecret }, settings);
   const response = await basic.post<{ token_type?: string; access_token?: string }>(
     "oauth2/token",
     { grant_type: "client_credentials" },
@@ -58,4 +60,17 @@ async function appLogin(
     throw new Error("X's token endpoint answered without a bearer token");
   }
   return response.access_token;
+}
+
+/**
+ * twitter-api-v2 takes no AbortSignal for plain requests, but hands each request's Node options to its
+ * plugins before sending: this one adds the stop signal, so shutdown cuts an app login, a rules sync or a
+ * recovery search in progress instead of waiting up to REQUEST_TIMEOUT_MS for it.
+ */
+function abortOn(signal: AbortSignal): ITwitterApiClientPlugin {
+  return {
+    onBeforeRequest({ requestOptions }) {
+      requestOptions.signal = signal;
+    },
+  };
 }

@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../events/index.js";
+import { terminateStreamConnections } from "./connection-takeover.js";
 import type { EventSink, IngestObserver, XIngestOptions, XStreamIngest } from "./ingest-types.js";
 import {
   Backoff,
@@ -12,8 +14,6 @@ import { openStream } from "./stream-connection.js";
 import { StreamReader } from "./stream-reader.js";
 import { connectXClient, type XClient } from "./x-client.js";
 
-/** Fields every event needs: created_at, lang, and the author (id, name, username come by default). */
-const STREAM_QUERY = { "tweet.fields": "created_at,lang,author_id", expansions: "author_id" };
 const STREAM_PATHS = { filtered: "tweets/search/stream", sample: "tweets/sample/stream" } as const;
 /** X sends a keep-alive every 20 s; 30 s of silence means the connection is gone. */
 const DEFAULT_STALL_TIMEOUT_MS = 30_000;
@@ -34,8 +34,17 @@ export function createXStreamIngest(
   const log = logger.child({ component: "x-ingest" });
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const backoff = new Backoff({ ...X_BACKOFF, ...options.backoff });
-  const reader = new StreamReader({ sink, observer, logger: log, stallTimeoutMs });
+  const streamQuery = xFieldsQuery(options.fields ?? DEFAULT_X_FIELDS);
+  const reader = new StreamReader({
+    sink,
+    observer,
+    logger: log,
+    stallTimeoutMs,
+    ...(options.healthyAfterMs === undefined ? {} : { healthyAfterMs: options.healthyAfterMs }),
+  });
   const stopController = new AbortController();
+  /** The last attempt came right after closing stale connections: if X still refuses, back off instead. */
+  let justTookOver = false;
   let connected = false;
   let running: Promise<void> | undefined;
   let resolveFatal: (error: Error) => void = () => undefined;
@@ -64,9 +73,33 @@ export function createXStreamIngest(
     }
     const { cause, detail, retryAtMs } = failure;
     observer.disconnected(cause, detail);
+    if (failure.tooManyConnections && (await takeOverConnection(detail))) return true;
+    justTookOver = false;
     const delayMs = backoff.next(cause, retryAtMs);
     log.warn({ cause, detail, retryInMs: delayMs }, "X stream unavailable; retrying");
     return sleep(delayMs, stopController.signal);
+  }
+
+  /** True when X closed this app's stale connections and reconnecting at once makes sense. */
+  async function takeOverConnection(detail: string): Promise<boolean> {
+    if (options.takeOverConnection === false || justTookOver || !client) return false;
+    justTookOver = true;
+    try {
+      const { closed, failed } = await terminateStreamConnections(client, options.stream);
+      log.warn(
+        { detail, closed, failed },
+        "X refused the connection (TooManyConnections): closed this app's other connections with the Connections API; reconnecting",
+      );
+      return true;
+    } catch (error) {
+      if (stopController.signal.aborted) return false;
+      const failure = classifyFailure(error, "closing stale connections");
+      log.warn(
+        { detail, takeOver: failure.fatal ? failure.error.message : failure.detail },
+        "X refused the connection (TooManyConnections) and the Connections API could not close the other one; backing off",
+      );
+      return false;
+    }
   }
 
   function stopWithFatal(error: XIngestFatalError): void {
@@ -79,12 +112,13 @@ export function createXStreamIngest(
     const path = STREAM_PATHS[options.stream];
     while (!stopController.signal.aborted) {
       const connection = await retrying(`connecting to ${path}`, () =>
-        openStream(client, path, STREAM_QUERY, {
+        openStream(client, path, streamQuery, {
           stopSignal: stopController.signal,
           connectTimeoutMs: Math.max(stallTimeoutMs, MIN_CONNECT_TIMEOUT_MS),
         }),
       );
       if (!connection) return;
+      justTookOver = false;
       connected = true;
       observer.connected();
       log.info({ stream: options.stream }, "connected to the X stream");
@@ -96,21 +130,26 @@ export function createXStreamIngest(
     }
   }
 
+  let client: XClient | undefined;
+
   async function run(): Promise<void> {
-    const client = await retrying("authenticating", () => connectXClient(options));
-    if (!client) return;
+    const authenticated = await retrying("authenticating", () =>
+      connectXClient(options, stopController.signal),
+    );
+    if (!authenticated) return;
+    client = authenticated;
     try {
       const rules = options.rules;
       if (options.stream === "filtered" && rules) {
         const synced = await retrying("syncing stream rules", async () => {
-          await syncRules(client, rules, log);
+          await syncRules(authenticated, rules, log);
           return true;
         });
         if (!synced) return;
       }
-      await connectAndRead(client);
+      await connectAndRead(authenticated);
     } finally {
-      client.close();
+      authenticated.close();
     }
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { tweetEventSchema } from "../../../events/index.js";
+import { DEFAULT_X_FIELDS, tweetEventSchema, xFieldsQuery } from "../../../events/index.js";
 import { CHUNKING_MODES, startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
 import { type Harness, receivedPairs, sentPairs, startIngest, waitUntil } from "./ingest-harness.js";
 
@@ -24,7 +24,7 @@ describe("X ingest through twitter-api-v2 against the emulator", () => {
     for (const [i, event] of harness.sink.events.entries()) {
       const sent = emulator.sent[i]?.message;
       expect(Buffer.from(event.text, "utf8").equals(Buffer.from(sent?.data.text ?? "", "utf8"))).toBe(true);
-      expect(event.author).toEqual(sent?.includes?.users[0]);
+      expect(event.author).toEqual(sent?.includes?.users?.[0]);
       expect(tweetEventSchema.safeParse(event).success).toBe(true);
     }
     expect(harness.observer.drops).toEqual([]);
@@ -54,7 +54,7 @@ describe("X ingest through twitter-api-v2 against the emulator", () => {
     expect(harness.sink.events.every((e) => e.matchingRules?.[0]?.id === rule?.id)).toBe(true);
     expect(harness.sink.events[0]?.matchingRules).toEqual([{ id: rule?.id, tag: "cats" }]);
     const stream = emulator.requests.find((r) => r.path === "/2/tweets/search/stream");
-    expect(stream?.query).toEqual({ "tweet.fields": "created_at,lang,author_id", expansions: "author_id" });
+    expect(stream?.query).toEqual(xFieldsQuery(DEFAULT_X_FIELDS));
   });
 
   it("logs in with API key and secret (app-only) when no bearer token is given", async () => {

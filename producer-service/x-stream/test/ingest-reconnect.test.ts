@@ -29,6 +29,17 @@ describe("X ingest reconnects", () => {
     },
   );
 
+  it("after a compressed (gzip) stream is cut: at once, not when the stall timer fires", async () => {
+    emulator = await startXEmulator({ gzip: true, seed: 4 });
+    emulator.publish(30);
+    emulator.faults.disconnect({ afterTweets: 10, mode: "drop" });
+    // A stall timeout far beyond the wait below: only watching the raw response can notice the cut in time.
+    harness = startIngest(emulator, { stallTimeoutMs: 120_000 });
+    await waitUntil(() => harness?.sink.events.length === 30, 15_000);
+    expect(receivedPairs(harness.sink)).toEqual(sentPairs(emulator));
+    expect(causes()).toEqual(["network"]);
+  });
+
   it("after a message cut in half: the half is reported as truncated, the rest arrives", async () => {
     emulator = await startXEmulator();
     emulator.publish(10);
@@ -113,6 +124,45 @@ describe("X ingest reconnects", () => {
     expect(new Set(causes())).toEqual(new Set(["network"]));
     const retries = harness.logs.map((line) => JSON.parse(line)).filter((l) => l.retryInMs !== undefined);
     expect(retries.slice(0, 3).map((l) => l.retryInMs)).toEqual([10, 20, 30]);
+  });
+});
+
+describe("X ingest backoff starts over only after a healthy connection", () => {
+  const retryDelays = () =>
+    (harness?.logs ?? []).map((line) => JSON.parse(line)).flatMap((l) => l.retryInMs ?? []);
+
+  /** Lets each of the next `count` connections live `upMs` (long enough for keep-alives), then ends it. */
+  async function endConnections(count: number, upMs: number, publishEach = 0): Promise<void> {
+    for (let i = 1; i <= count; i++) {
+      await emulator.waitForConnections(i);
+      if (publishEach > 0) emulator.publish(publishEach);
+      await new Promise((resolve) => setTimeout(resolve, upMs));
+      emulator.faults.disconnect({ mode: "end" });
+    }
+  }
+
+  it("keep-alives alone do not reset it: a server that accepts and drops is not hammered", async () => {
+    emulator = await startXEmulator({ keepAliveMs: 10 });
+    harness = startIngest(emulator);
+    await endConnections(3, 60);
+    await waitUntil(() => retryDelays().length >= 3);
+    expect(retryDelays().slice(0, 3)).toEqual([10, 20, 30]);
+  });
+
+  it("a delivered post resets it", async () => {
+    emulator = await startXEmulator({ keepAliveMs: 10 });
+    harness = startIngest(emulator);
+    await endConnections(3, 60, 1);
+    await waitUntil(() => retryDelays().length >= 3);
+    expect(retryDelays().slice(0, 3)).toEqual([10, 10, 10]);
+  });
+
+  it("a connection that stayed up healthyAfterMs resets it", async () => {
+    emulator = await startXEmulator({ keepAliveMs: 10 });
+    harness = startIngest(emulator, { healthyAfterMs: 150 });
+    await endConnections(2, 400);
+    await waitUntil(() => retryDelays().length >= 2);
+    expect(retryDelays().slice(0, 2)).toEqual([10, 10]);
   });
 });
 

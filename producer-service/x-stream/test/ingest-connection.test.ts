@@ -1,0 +1,97 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
+import { openRawStream, type RawStream } from "../../../local/x-emulator/test/raw-client.js";
+import { type Harness, startIngest, waitUntil } from "./ingest-harness.js";
+
+let emulator: XEmulator | undefined;
+let harness: Harness | undefined;
+let stale: RawStream | undefined;
+let silent: Server | undefined;
+
+afterEach(async () => {
+  await harness?.ingest.stop();
+  harness = undefined;
+  stale?.close();
+  stale = undefined;
+  await emulator?.close();
+  emulator = undefined;
+  silent?.closeAllConnections();
+  await new Promise((resolve) => silent?.close(resolve) ?? resolve(undefined));
+  silent = undefined;
+});
+
+const retryDelays = () =>
+  (harness?.logs ?? []).map((line) => JSON.parse(line)).flatMap((l) => l.retryInMs ?? []);
+
+describe("X ingest and the connection slot", () => {
+  it("429 TooManyConnections with requests left: exponential backoff from the minimum, not X's reset", async () => {
+    emulator = await startXEmulator();
+    // Another connection of this app holds the only slot; X's reset for it is 15 minutes away.
+    stale = await openRawStream(emulator.url, "/2/tweets/sample/stream", emulator.bearerToken);
+    harness = startIngest(emulator, {
+      takeOverConnection: false,
+      backoff: { rateLimitInitialMs: 30, rateLimitMaxMs: 10_000 },
+    });
+    await waitUntil(() => retryDelays().length >= 2);
+    expect(retryDelays().slice(0, 2)).toEqual([30, 60]);
+    expect(harness.observer.disconnects[0]?.cause).toBe("rate-limit");
+  });
+});
+
+describe("X ingest stops for good on a request X will never accept", () => {
+  it("400 on connect (a field X does not document), with X's message", async () => {
+    emulator = await startXEmulator();
+    harness = startIngest(emulator, {
+      fields: {
+        "tweet.fields": ["created_at", "not_a_field"],
+        expansions: ["author_id"],
+        "user.fields": [],
+        "media.fields": [],
+        "place.fields": [],
+        "poll.fields": [],
+      },
+    });
+    const fatal = await harness.ingest.fatal;
+    expect(fatal.message).toContain("HTTP 400");
+    expect(fatal.message).toContain("not_a_field");
+    expect(emulator.connectionCount).toBe(0);
+  });
+
+  it("404 on connect (a wrong base URL), with X's message", async () => {
+    emulator = await startXEmulator();
+    harness = startIngest({ ...emulator, url: `${emulator.url}/wrong-prefix` });
+    const fatal = await harness.ingest.fatal;
+    expect(fatal.message).toContain("HTTP 404");
+    expect(fatal.message).toContain("/wrong-prefix/2/tweets/sample/stream");
+  });
+});
+
+describe("stop() interrupts a request in progress", () => {
+  /** A server that takes requests and never answers: only the stop signal can end the wait. */
+  async function startSilentServer(): Promise<{ url: string; requests: IncomingMessage[] }> {
+    const requests: IncomingMessage[] = [];
+    silent = createServer((req) => requests.push(req));
+    await new Promise<void>((resolve) => silent?.listen(0, "127.0.0.1", resolve));
+    return { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, requests };
+  }
+
+  it.each([
+    ["app login", { credentials: { apiKey: "k", apiSecret: "s" } }, "/oauth2/token"],
+    [
+      "rules sync",
+      { stream: "filtered" as const, rules: [{ value: "cats" }] },
+      "/2/tweets/search/stream/rules",
+    ],
+  ])("%s", async (_, overrides, path) => {
+    const server = await startSilentServer();
+    harness = startIngest({ url: server.url, bearerToken: "t" } as XEmulator, overrides);
+    await waitUntil(() => server.requests.length === 1);
+    expect(server.requests[0]?.url).toContain(path);
+    const started = Date.now();
+    await harness.ingest.stop();
+    // Without the signal the request would hold stop() for REQUEST_TIMEOUT_MS (30 s).
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
