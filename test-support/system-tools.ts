@@ -3,6 +3,7 @@
 // that enables them, except under CI=true, where a missing tool fails the run: CI can never skip them silently.
 import { spawnSync } from "node:child_process";
 import { describe, it } from "vitest";
+import { findProviderMirror } from "./terraform-mirror.js";
 
 export interface SystemTool {
   /** What the tests need, as a person would name it. */
@@ -30,10 +31,19 @@ const PROBES: Record<string, Probe> = {
     args: ["--version"],
     enable: "apt-get install docker-compose",
   },
-  terraform: { command: "terraform", args: ["version"], enable: "install terraform >= 1.5 on PATH" },
+  terraform: { command: "terraform", args: ["version"], enable: "install terraform >= 1.10 on PATH" },
 };
 
-export type SystemToolName = keyof typeof PROBES;
+/** Tools found by looking at the disk rather than by running a command. */
+const LOOKUPS: Record<string, { find: () => boolean; enable: string }> = {
+  "terraform-aws-provider": {
+    find: () => findProviderMirror() !== undefined,
+    enable:
+      "terraform providers mirror <dir> (or unpack hashicorp/aws there), then export TF_PROVIDER_MIRROR=<dir>",
+  },
+};
+
+export type SystemToolName = keyof typeof PROBES | keyof typeof LOOKUPS;
 
 const cache = new Map<string, SystemTool>();
 
@@ -41,9 +51,12 @@ export function systemTool(name: SystemToolName): SystemTool {
   const known = cache.get(name);
   if (known) return known;
   const probe = PROBES[name];
-  if (!probe) throw new Error(`unknown system tool "${name}"`);
-  const result = spawnSync(probe.command, probe.args, { stdio: "ignore", timeout: 20_000 });
-  const tool = { name, present: result.status === 0, enable: probe.enable };
+  const lookup = LOOKUPS[name];
+  if (!probe && !lookup) throw new Error(`unknown system tool "${name}"`);
+  const present = probe
+    ? spawnSync(probe.command, probe.args, { stdio: "ignore", timeout: 20_000 }).status === 0
+    : (lookup?.find() ?? false);
+  const tool = { name, present, enable: probe?.enable ?? lookup?.enable ?? "" };
   cache.set(name, tool);
   return tool;
 }
