@@ -40,6 +40,16 @@ describe("processBatch with envelope v2 and edited posts", () => {
     expect(fake.logLines.at(-1)).toMatchObject({ written: 1, earlierVersionsDeleted: 2, superseded: 0 });
   });
 
+  it("deletes under the newer version's username: a renamed author's earlier item is not found", async () => {
+    const fake = fakePorts();
+    const renamed = edit(100, [50, 100]);
+    renamed.author = { ...renamed.author, username: "renamed" };
+
+    await processBatch(kinesisEvent([plain(renamed)]).Records, fake.ports);
+
+    expect(fake.deleted()).toEqual([{ Username: "renamed", Id: tweet(50).id }]);
+  });
+
   it("writes only the newest version when several are in the batch, whatever their order", async () => {
     for (const order of [
       [edit(50, [50]), edit(100, [50, 100]), edit(150, [50, 100, 150])],

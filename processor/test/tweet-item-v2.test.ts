@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { tweetEventV1Schema } from "../../events/index.js";
 import { earlierVersionIds } from "../edits.js";
 import { itemSize } from "../item-attributes.js";
 import { checkItemLimits, MAX_ITEM_BYTES } from "../item-limits.js";
@@ -124,5 +125,14 @@ describe("earlierVersionIds", () => {
       PROCESSED_AT,
     );
     expect(earlierVersionIds(oldest)).toEqual([]);
+  });
+});
+
+describe("deploy order (infra/README.md, Upgrading)", () => {
+  it("a reader of v1 only rejects a v2 record at `v`: the processor must be deployed before the producer", () => {
+    const parsed = tweetEventV1Schema.safeParse(tweetV2(11));
+
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path.join("."))).toEqual(["v"]);
   });
 });
