@@ -1,9 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { requestKey } from "../ports.js";
 import { processBatch } from "../process-batch.js";
 import { itemKey } from "../tweet-item.js";
 import { fakePorts } from "./support/fake-ports.js";
 import { aggregated, kinesisEvent, plain, sequenceNumber, tweet } from "./support/records.js";
+import { tweetV2 } from "./support/v2-records.js";
 
 // A user record: a tweet drawn from a small pool of keys (so duplicates are common), or garbage.
 const userRecord = fc.oneof(
@@ -70,6 +72,75 @@ describe("processBatch properties", () => {
             deadLettered: sent,
             deduplicated: users.flat().length - garbage - written.length,
           });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+// Versions of edited posts: chain c, version k is post c + 50 (k + 1) (same author, ids growing with k) listing
+// versions 0..k as its history; mixed with v1 records of other posts.
+type Version = { chain: number; version: number } | { v1: number };
+const versionRecord: fc.Arbitrary<Version> = fc.oneof(
+  fc.record({ chain: fc.integer({ min: 0, max: 2 }), version: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ v1: fc.integer({ min: 3, max: 6 }) }),
+);
+const postOf = (chain: number, version: number) => chain + 50 * (version + 1);
+const eventOf = (r: Version) =>
+  "v1" in r
+    ? tweet(r.v1)
+    : tweetV2(postOf(r.chain, r.version), {
+        data: {
+          edit_history_tweet_ids: Array.from(
+            { length: r.version + 1 },
+            (_, k) => tweet(postOf(r.chain, k)).id,
+          ),
+        },
+      });
+
+describe("processBatch properties with edited posts and v1 records mixed", () => {
+  it("puts only each chain's newest version, deletes every earlier one, one request per key; reports by owned keys", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(versionRecord, { minLength: 1, maxLength: 20 }),
+        fc.uniqueArray(fc.oneof(fc.integer({ min: 3, max: 6 }), fc.integer({ min: 50, max: 202 }))),
+        async (records, failing) => {
+          const failingIds = new Set(failing.map((n) => tweet(n).id));
+          const fake = fakePorts({ failKeys: (key) => failingIds.has(key.Id) });
+
+          const response = await processBatch(
+            kinesisEvent(records.map((r) => plain(eventOf(r)))).Records,
+            fake.ports,
+          );
+
+          const requests = fake.writes.flat();
+          const keys = requests.map((request) => itemKey(requestKey(request)));
+          expect(new Set(keys).size).toBe(keys.length);
+          const newest = new Map<number, number>();
+          for (const r of records)
+            if (!("v1" in r)) newest.set(r.chain, Math.max(newest.get(r.chain) ?? 0, r.version));
+          const expectedPuts = new Set([
+            ...records.flatMap((r) => ("v1" in r ? [tweet(r.v1).id] : [])),
+            ...[...newest].map(([chain, version]) => tweet(postOf(chain, version)).id),
+          ]);
+          const expectedDeletes = new Set(
+            [...newest].flatMap(([chain, version]) =>
+              Array.from({ length: version }, (_, k) => tweet(postOf(chain, k)).id),
+            ),
+          );
+          expect(new Set(fake.written().map((item) => item.Id))).toEqual(expectedPuts);
+          expect(new Set(fake.deleted().map((key) => key.Id))).toEqual(expectedDeletes);
+
+          // A record owns its own key and the keys of every version before it.
+          const ownedIds = (r: Version) =>
+            "v1" in r
+              ? [tweet(r.v1).id]
+              : Array.from({ length: r.version + 1 }, (_, k) => tweet(postOf(r.chain, k)).id);
+          const expected = records.flatMap((r, n) =>
+            ownedIds(r).some((id) => failingIds.has(id)) ? [{ itemIdentifier: sequenceNumber(n) }] : [],
+          );
+          expect(response.batchItemFailures).toEqual(expected);
         },
       ),
       { numRuns: 150 },
