@@ -17,6 +17,7 @@ export async function spillAtShutdown(
   log: Logger,
   metrics: ProducerMetrics,
 ): Promise<void> {
+  await spool.quiesce(); // a batch the disk refuses meanwhile waits in the link and goes to appendNow
   const left: QueuedRecord[] = [];
   for (const queue of queues) {
     for (let record = queue.shift(); record !== undefined; record = queue.shift()) {

@@ -99,16 +99,24 @@ export class SpoolLink {
     if (this.state !== "full") this.appending ??= this.appendWaiting();
   }
 
-  /** At close: nothing more goes to disk until `appendNow`; what waits is handed to memory to be sent. */
+  /**
+   * At close: nothing more goes to disk until `appendNow`; what waits (except a batch being written) is handed
+   * to memory to be sent within the grace time. A batch the disk then refuses waits for `appendNow`.
+   */
   stopSpilling(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    if (this.appending === undefined) this.handWaitingToMemory();
+    this.handWaitingToMemory();
+  }
+
+  /** Resolves once no append is under way (what it could not store then waits, or is in memory). */
+  async quiesce(): Promise<void> {
+    while (this.appending !== undefined) await this.appending;
   }
 
   /** Appends `records` (with whatever still waits first); returns how many were stored. Never drops. */
   async appendNow(records: QueuedRecord[]): Promise<number> {
-    while (this.appending !== undefined) await this.appending;
+    await this.quiesce();
     const all = [...this.takeWaiting(Number.POSITIVE_INFINITY), ...records];
     let stored = 0;
     for (let i = 0; i < all.length; i += APPEND_BATCH) {
@@ -169,8 +177,8 @@ export class SpoolLink {
       this.apply({ kind: "stored", waiting: this.waiting.length, spoolRecords: this.spool.recordCount });
     }
     this.appending = undefined;
-    if (this.state === "broken" || this.stopped) this.handWaitingToMemory();
-    else if (this.state === "full") this.retryLater();
+    if (this.state === "broken" && !this.stopped) this.handWaitingToMemory();
+    else if (this.state === "full" && !this.stopped) this.retryLater();
     this.hooks.changed();
   }
 

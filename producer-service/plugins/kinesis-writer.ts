@@ -86,5 +86,12 @@ async function openSpool(options: { dir: string; maxBytes: number }, log: Logger
   if (cursorProblem !== undefined) {
     log.warn({ cursorProblem }, "spool: read position lost; some records will be sent again");
   }
+  const { capped, requestedMaxBytes, maxBytes, availableBytes } = spool.capacity;
+  if (capped) {
+    log.warn(
+      { requestedMaxBytes, maxBytes, availableBytes },
+      "spool: SPOOL_MAX_BYTES is more than the volume holds; capped to the free space, so the spool fills before the disk",
+    );
+  }
   return spool;
 }

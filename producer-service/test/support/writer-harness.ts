@@ -1,5 +1,6 @@
+import { Writable } from "node:stream";
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import type { Metric } from "prom-client";
 import type { TweetEvent } from "../../../events/index.js";
 import { createKinesisClient } from "../../kinesis/client.js";
@@ -26,11 +27,11 @@ export function kinesisClient(endpoint: string, requestTimeoutMs = 5_000): Kines
 /** A writer with the service's defaults, fast backoffs, and whatever a test overrides. */
 export function startWriter(
   endpoint: string,
-  options: Partial<KinesisWriterOptions> & { requestTimeoutMs?: number } = {},
+  { logger, ...options }: Partial<KinesisWriterOptions> & { requestTimeoutMs?: number; logger?: Logger } = {},
 ): WriterUnderTest {
   const metrics = createMetrics();
   const client = kinesisClient(endpoint, options.requestTimeoutMs);
-  const writer = new KinesisWriter(client, metrics, pino({ level: "silent" }), {
+  const writer = new KinesisWriter(client, metrics, logger ?? pino({ level: "silent" }), {
     target: { StreamName: "test" },
     maxRecords: 500,
     maxBytes: 5 * 1024 * 1024,
@@ -70,4 +71,16 @@ export async function histogramOf(metric: Metric): Promise<{ count: number; sum:
   const count = named("_count");
   const sum = named("_sum");
   return { count, sum };
+}
+
+/** A logger whose lines (parsed) land in `lines`, for tests that assert what was said. */
+export function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n")) if (line !== "") lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: pino({ level: "debug" }, sink), lines };
 }

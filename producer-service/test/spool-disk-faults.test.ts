@@ -1,0 +1,141 @@
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { encodeEvent } from "../../events/index.js";
+import { Spool } from "../spool/index.js";
+import { eventually } from "./support/app-harness.js";
+import { type Fault, type FaultKinesis, startFaultKinesis } from "./support/fault-kinesis.js";
+import { deliveredIds, startSpooledWriter } from "./support/spooled-writer.js";
+import { tweetEvents } from "./support/tweets.js";
+import { metricValue } from "./support/writer-harness.js";
+
+// Faults a real file system gives without root: a damaged byte, a file that cannot be replaced, and a segment
+// that refuses writes and truncation (/dev/full). The full-disk cases on a real tmpfs are in spool-disk-full.
+
+const MiB = 1024 * 1024;
+const FIRST_SEGMENT = "0000000001.spool";
+let fault: Fault = { kind: "ok" };
+let kinesis: FaultKinesis;
+let dir: string;
+
+beforeAll(async () => {
+  kinesis = await startFaultKinesis(() => fault);
+});
+afterAll(async () => {
+  await kinesis.close();
+});
+afterEach(async () => {
+  kinesis.stored.length = 0;
+  await rm(join(dir, ".."), { recursive: true, force: true });
+});
+
+async function spoolWith(count: number, maxBytes: number): Promise<void> {
+  dir = join(await mkdtemp(join(tmpdir(), "spool-faults-")), "spool");
+  const spool = await Spool.open({ dir, maxBytes });
+  const records = tweetEvents(count).map((event) => ({
+    partitionKey: event.id,
+    data: encodeEvent(event),
+    receivedAt: Date.now(),
+  }));
+  await spool.append(records);
+  await spool.close();
+}
+
+describe("the writer's spool at the failure edges", () => {
+  it("quarantines a damaged head, counts and names what it lost, and delivers the rest", async () => {
+    // Prepare: 1,200 records in 128 KiB segments; one byte flipped in the first record once the spool is open.
+    await spoolWith(1_200, MiB);
+    const opened = await Spool.open({ dir, maxBytes: MiB });
+    const segment = await readFile(join(dir, FIRST_SEGMENT));
+    const inFirst = framesIn(segment);
+    segment[20] = (segment[20] ?? 0) ^ 0xff;
+    await writeFile(join(dir, FIRST_SEGMENT), segment);
+
+    // Act
+    const { writer, metrics, spool, lines, client } = await startSpooledWriter(kinesis.endpoint, opened);
+    await eventually(() => spool.recordCount === 0 && writer.held.records === 0, 30_000, "spool drained");
+    const readiness = writer.spoolReadiness();
+    await writer.close(5_000);
+    await spool.close();
+    client.destroy();
+
+    // Assess
+    const lost = await metricValue(metrics.spoolRecordsLost);
+    expect(lost).toBe(inFirst);
+    expect(deliveredIds(kinesis.stored).ids.size).toBe(1_200 - inFirst);
+    expect(readiness?.detail).toMatch(
+      new RegExp(`${inFirst} records lost, bytes kept in .*${FIRST_SEGMENT}\\.at-0\\.corrupt`),
+    );
+    expect(lines.some((l) => String(l.msg).startsWith("SPOOL DAMAGED") && l.lostRecords === inFirst)).toBe(
+      true,
+    );
+    expect(await readdir(dir)).toContain(`${FIRST_SEGMENT}.at-0.corrupt`);
+  }, 60_000);
+
+  it("keeps the read position in memory when it cannot be saved: each record sent once, the risk counted", async () => {
+    // Prepare: the cursor's temporary file cannot be written (a directory stands in its way).
+    await spoolWith(3_000, 64 * MiB);
+    await mkdir(join(dir, "cursor.json.tmp"));
+    fault = { kind: "ok" };
+
+    // Act
+    const { writer, metrics, spool, client } = await startSpooledWriter(kinesis.endpoint, dir);
+    await eventually(() => spool.recordCount === 0 && writer.held.records === 0, 30_000, "spool drained");
+    const whileUnsaved = writer.spoolReadiness();
+    const possibleDuplicates = await metricValue(metrics.possibleDuplicates);
+    await rmdir(join(dir, "cursor.json.tmp"));
+    await eventually(() => spool.unsavedAcknowledged === 0, 10_000, "position saved on retry");
+    await writer.close(5_000);
+    await spool.close();
+    client.destroy();
+
+    // Assess
+    expect(kinesis.stored.length).toBe(3_000);
+    expect(deliveredIds(kinesis.stored).ids.size).toBe(3_000);
+    expect(possibleDuplicates).toBe(3_000);
+    expect(whileUnsaved).toMatchObject({ ok: true });
+    expect(whileUnsaved?.detail).toMatch(
+      /read position cannot be saved: a crash now would resend 3000 records/,
+    );
+    expect(JSON.parse(await readFile(join(dir, "cursor.json"), "utf8"))).toMatchObject({ version: 1 });
+  }, 60_000);
+
+  it("behaves like no spool once the spool is broken: backpressure on X, nothing dropped", async () => {
+    // Prepare: one record spooled and loaded; then its segment, the tail, is swapped for /dev/full, so the next
+    // append fails with ENOSPC and cannot be taken back (truncating /dev/full fails): the spool breaks.
+    await spoolWith(1, MiB);
+    fault = { kind: "error", status: 500, type: "InternalFailure" };
+    const { writer, metrics, spool, client } = await startSpooledWriter(kinesis.endpoint, dir, MiB);
+    await eventually(() => writer.held.records === 1, 10_000, "spooled record loaded");
+    await rename(join(dir, FIRST_SEGMENT), join(dir, "tail.saved"));
+    await symlink("/dev/full", join(dir, FIRST_SEGMENT));
+
+    // Act: 6,000 pushes into a 1 MiB buffer, without waiting for room, as a fast X would offer them.
+    let refusals = 0;
+    for (const event of tweetEvents(6_000, 1)) if (!writer.push(event, Date.now())) refusals++;
+    await eventually(() => spool.isBroken(), 10_000, "spool broken");
+    const readiness = writer.spoolReadiness();
+    fault = { kind: "ok" };
+    await eventually(() => writer.held.records === 0, 30_000, "everything sent");
+    await writer.close(5_000);
+    await spool.close();
+    client.destroy();
+
+    // Assess
+    expect(refusals).toBeGreaterThan(0);
+    expect(await metricValue(metrics.recordsDropped, { reason: "spool_error" })).toBe(0);
+    expect(await metricValue(metrics.recordsDropped, { reason: "spool_full" })).toBe(0);
+    expect(deliveredIds(kinesis.stored).ids.size).toBe(6_001);
+    expect(readiness).toMatchObject({ ok: false });
+    expect(readiness?.detail).toMatch(/spool broken by a failed disk write.*restart/);
+    expect(await metricValue(metrics.spoolState, { state: "broken" })).toBe(1);
+  }, 60_000);
+});
+
+/** Frames in a segment file, by walking its length fields. */
+function framesIn(segment: Buffer): number {
+  let count = 0;
+  for (let at = 0; at < segment.length; at += 8 + segment.readUInt32BE(at)) count++;
+  return count;
+}
