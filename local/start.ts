@@ -15,9 +15,9 @@ async function main(): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out("tweetstream local pipeline is running (Ctrl-C to stop)");
   out(`  producer     ${endpoints.producer}  (/healthz /readyz /metrics)`);
-  out(`  Kinesis      ${endpoints.kinesis}  stream ${names.stream}`);
+  out(`  Kinesis      ${endpoints.kinesis}  stream ${names.stream} (${config.kinesisEngine})`);
   out(`  DynamoDB     ${endpoints.dynamodb}  table ${names.table}`);
-  out(`  SQS          ${endpoints.sqs}  queue ${names.queue}`);
+  out(`  SQS          ${endpoints.sqs}  queues ${names.queue}, ${names.mappingFailures}`);
   out(
     `  X API        ${config.realX ? `${endpoints.x} (real X, your bearer token)` : `${endpoints.x} (emulator, ${config.tweetsPerSecond} tweets/s)`}`,
   );

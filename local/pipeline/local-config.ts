@@ -1,3 +1,7 @@
+import { InfraConfigError, readInfraConfig } from "../../infra/config.js";
+import type { MappingSettings } from "../../infra/mapping-settings.js";
+import { isKinesisEngine, KINESIS_ENGINES, type KinesisEngine } from "../emulators/kinesis-engine.js";
+
 /** Settings of the local pipeline (`npm start`), read once from the environment. */
 export interface LocalConfig {
   stackName: string;
@@ -7,6 +11,14 @@ export interface LocalConfig {
   tweetsPerSecond: number;
   shardCount: number;
   progressIntervalMs: number;
+  /** The Kinesis engine behind the local stream (LOCAL_KINESIS_ENGINE). */
+  kinesisEngine: KinesisEngine;
+  /**
+   * The event source mapping's settings and the function timeout, read as the stack reads them (infra/config.ts:
+   * ESM_* and PROCESSOR_TIMEOUT_SECONDS, with the stack's defaults), so the local mapping behaves as the deployed one.
+   */
+  mapping: MappingSettings;
+  functionTimeoutSeconds: number;
   /** Set when the user brings real X credentials: the emulator is then not started. */
   realX: { bearerToken: string; baseUrl: string; rules: string | undefined } | undefined;
 }
@@ -23,6 +35,27 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new LocalConfigError(`${name}: expected an integer from ${min} to ${max}`);
   }
   return value;
+}
+
+function kinesisEngine(env: NodeJS.ProcessEnv): KinesisEngine {
+  const name = env.LOCAL_KINESIS_ENGINE || DEFAULT_KINESIS_ENGINE;
+  if (!isKinesisEngine(name)) {
+    throw new LocalConfigError(`LOCAL_KINESIS_ENGINE: expected one of ${KINESIS_ENGINES.join(", ")}`);
+  }
+  return name;
+}
+
+/** Chosen on measured figures: local/README.md, "Kinesis engines". */
+export const DEFAULT_KINESIS_ENGINE: KinesisEngine = "kinesalite";
+
+function stackSettings(env: NodeJS.ProcessEnv) {
+  try {
+    const infra = readInfraConfig(env);
+    return { mapping: infra.mapping, functionTimeoutSeconds: infra.processor.timeoutSeconds };
+  } catch (err) {
+    if (err instanceof InfraConfigError) throw new LocalConfigError(err.message);
+    throw err;
+  }
 }
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
@@ -42,6 +75,8 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     tweetsPerSecond: int(env, "LOCAL_TWEETS_PER_SECOND", 50, 0, 100_000),
     shardCount: int(env, "LOCAL_SHARD_COUNT", 2, 1, 50),
     progressIntervalMs: int(env, "LOCAL_PROGRESS_INTERVAL_MS", 5000, 100, 3_600_000),
+    kinesisEngine: kinesisEngine(env),
+    ...stackSettings(env),
     realX: bearerToken
       ? { bearerToken, baseUrl: env.X_API_BASE_URL || "https://api.x.com", rules: env.X_STREAM_RULES }
       : undefined,

@@ -1,10 +1,11 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "pino";
+import { BISECT_BATCH_ON_FUNCTION_ERROR } from "../../infra/mapping-settings.js";
 import { buildApp, type ProducerApp } from "../../producer-service/app.js";
 import { loadConfig as loadProducerConfig } from "../../producer-service/config.js";
 import { createKinesisClient } from "../../producer-service/kinesis/client.js";
 import { startDynalite } from "../emulators/dynalite.js";
-import { startKinesalite } from "../emulators/kinesalite.js";
+import { startKinesisEngine } from "../emulators/kinesis-engine.js";
 import type { RunningEmulator } from "../emulators/listen.js";
 import type { KinesisHandler } from "../esm-runner/invoke-handler.js";
 import { EventSourceMappingRunner } from "../esm-runner/runner.js";
@@ -25,7 +26,7 @@ export interface PipelineOptions {
   producerEnv?: Record<string, string>;
   /** Lets a test put faults around the real handler; the pipeline itself always uses the real one. */
   wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
-  /** Event source mapping settings. */
+  /** Event source mapping settings over the stack's (config.mapping); tests use small, fast ones. */
   mapping?: {
     batchSize?: number;
     batchingWindowMs?: number;
@@ -36,7 +37,8 @@ export interface PipelineOptions {
 }
 
 export interface LocalPipeline {
-  names: { stream: string; table: string; queue: string; functionName: string };
+  /** `queue` holds the processor's dead letters; `mappingFailures` the mapping's on-failure records. */
+  names: { stream: string; table: string; queue: string; mappingFailures: string; functionName: string };
   endpoints: { producer: string; kinesis: string; dynamodb: string; sqs: string; x: string };
   x: XEmulator | undefined;
   producer: ProducerApp;
@@ -49,8 +51,8 @@ export interface LocalPipeline {
 
 /**
  * The whole architecture on one machine: X (emulated unless real credentials are given) → producer →
- * kinesalite → event source mapping runner → the real processor handler → dynalite, with an SQS-protocol
- * dead-letter queue. Everything listens on loopback.
+ * Kinesis (kinesalite or kinesis-local) → event source mapping runner → the real processor handler → dynalite,
+ * with the stack's two SQS-protocol queues. Everything listens on loopback.
  */
 export async function startLocalPipeline(
   config: LocalConfig,
@@ -61,6 +63,7 @@ export async function startLocalPipeline(
     stream: `${stackName}-events`,
     table: `${stackName}-EventData`,
     queue: `${stackName}-processor-dlq`,
+    mappingFailures: `${stackName}-mapping-failures`,
     functionName: `${stackName}-DDBEventProcessor`,
   };
   const closers: (() => Promise<void>)[] = [];
@@ -68,9 +71,16 @@ export async function startLocalPipeline(
     for (const closeOne of closers.reverse()) await closeOne().catch(() => undefined);
   };
   try {
-    const kinesalite = await track(closers, startKinesalite({ port: ports.kinesis, host }));
+    const kinesisEngine = await track(
+      closers,
+      startKinesisEngine(config.kinesisEngine, { port: ports.kinesis, host }),
+    );
     const dynalite = await track(closers, startDynalite({ port: ports.dynamodb, host }));
-    const sqs = await startSqsEmulator({ port: ports.sqs, host, queues: [names.queue] });
+    const sqs = await startSqsEmulator({
+      port: ports.sqs,
+      host,
+      queues: [names.queue, names.mappingFailures],
+    });
     closers.push(() => sqs.close());
     const x = config.realX
       ? undefined
@@ -82,7 +92,7 @@ export async function startLocalPipeline(
         });
     if (x) closers.push(() => x.close());
 
-    const kinesis = localKinesisClient(kinesalite.endpoint, region);
+    const kinesis = localKinesisClient(kinesisEngine.endpoint, region);
     const dynamo = localDynamoClient(dynalite.endpoint, region);
     closers.push(async () => {
       kinesis.destroy();
@@ -105,7 +115,7 @@ export async function startLocalPipeline(
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
-    const queueUrl = sqs.queueUrl(names.queue);
+    const mappingFailuresUrl = sqs.queueUrl(names.mappingFailures);
     const sqsClient = localSqsClient(sqs.url, region);
     closers.push(async () => sqsClient.destroy());
     const { handler } = (await import("../../processor/handler.js")) as { handler: KinesisHandler };
@@ -116,16 +126,21 @@ export async function startLocalPipeline(
       target: {
         handler: options.wrapHandler ? options.wrapHandler(handler) : handler,
         functionName: names.functionName,
-        timeoutMs: 60_000,
+        timeoutMs: config.functionTimeoutSeconds * 1000,
         source: {
           streamArn: `arn:aws:kinesis:${region}:000000000000:stream/${names.stream}`,
           region,
           invokeIdentityArn: `arn:aws:iam::000000000000:role/${names.functionName}`,
         },
       },
+      batchSize: config.mapping.batchSize,
+      batchingWindowMs: config.mapping.batchingWindowSeconds * 1000,
+      maxRetryAttempts: config.mapping.maxRetryAttempts,
+      maxRecordAgeMs: config.mapping.maxRecordAgeSeconds * 1000,
+      bisectOnError: BISECT_BATCH_ON_FUNCTION_ERROR,
       ...options.mapping,
       sendToDestination: async (message) => {
-        await sqsClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message }));
+        await sqsClient.send(new SendMessageCommand({ QueueUrl: mappingFailuresUrl, MessageBody: message }));
       },
       logger: options.logger.child({ component: "event-source-mapping" }),
     });
@@ -136,7 +151,7 @@ export async function startLocalPipeline(
       ...process.env,
       ...producerXEnv(config, x),
       KINESIS_STREAM_NAME: names.stream,
-      AWS_ENDPOINT_URL_KINESIS: kinesalite.endpoint,
+      AWS_ENDPOINT_URL_KINESIS: kinesisEngine.endpoint,
       PORT: String(ports.producer),
       HOST: host,
       ...options.producerEnv,
@@ -144,7 +159,7 @@ export async function startLocalPipeline(
     // The producer's own client (one attempt, request timeout), with local credentials; closed after it.
     const producerKinesis = createKinesisClient({
       region,
-      endpoint: kinesalite.endpoint,
+      endpoint: kinesisEngine.endpoint,
       credentials: LOCAL_CREDENTIALS,
       requestTimeoutMs: producerConfig.kinesis.requestTimeoutMs,
       maxSockets: producerConfig.batch.maxInFlight + 1,
@@ -162,7 +177,7 @@ export async function startLocalPipeline(
       names,
       endpoints: {
         producer: producerUrl,
-        kinesis: kinesalite.endpoint,
+        kinesis: kinesisEngine.endpoint,
         dynamodb: dynalite.endpoint,
         sqs: sqs.url,
         x: x?.url ?? config.realX?.baseUrl ?? "",

@@ -7,7 +7,19 @@ export interface Progress {
   recordsPut: number;
   itemsInTable: number;
   deadLetters: number;
+  /** On-failure records of the mapping: batches it gave up on (their own queue, as in the stack). */
+  mappingFailures: number;
   consumerLagMs: number;
+}
+
+async function queueDepth(pipeline: LocalPipeline, queue: string): Promise<number> {
+  const out = await pipeline.sqsClient.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: pipeline.sqs.queueUrl(queue),
+      AttributeNames: ["ApproximateNumberOfMessages"],
+    }),
+  );
+  return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0);
 }
 
 async function counterValue(pipeline: LocalPipeline, name: string): Promise<number> {
@@ -18,22 +30,19 @@ async function counterValue(pipeline: LocalPipeline, name: string): Promise<numb
 
 /** Reads every figure from its source: the producer's metrics, the table itself, the queue itself. */
 export async function readProgress(pipeline: LocalPipeline): Promise<Progress> {
-  const [tweetsReceived, recordsPut, itemsInTable, queue] = await Promise.all([
+  const [tweetsReceived, recordsPut, itemsInTable, deadLetters, mappingFailures] = await Promise.all([
     counterValue(pipeline, "tweetstream_producer_tweets_received_total"),
     counterValue(pipeline, "tweetstream_producer_records_put_total"),
     countItems(pipeline.dynamo, pipeline.names.table),
-    pipeline.sqsClient.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: pipeline.sqs.queueUrl(pipeline.names.queue),
-        AttributeNames: ["ApproximateNumberOfMessages"],
-      }),
-    ),
+    queueDepth(pipeline, pipeline.names.queue),
+    queueDepth(pipeline, pipeline.names.mappingFailures),
   ]);
   return {
     tweetsReceived,
     recordsPut,
     itemsInTable,
-    deadLetters: Number(queue.Attributes?.ApproximateNumberOfMessages ?? 0),
+    deadLetters,
+    mappingFailures,
     consumerLagMs: pipeline.runner.stats.millisBehindLatest,
   };
 }
@@ -41,6 +50,6 @@ export async function readProgress(pipeline: LocalPipeline): Promise<Progress> {
 export function formatProgress(p: Progress): string {
   return (
     `tweets received ${p.tweetsReceived} | records put ${p.recordsPut} | items in table ${p.itemsInTable}` +
-    ` | dead letters ${p.deadLetters} | consumer lag ${p.consumerLagMs} ms`
+    ` | dead letters ${p.deadLetters} | mapping failures ${p.mappingFailures} | consumer lag ${p.consumerLagMs} ms`
   );
 }

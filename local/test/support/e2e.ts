@@ -3,13 +3,15 @@ import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import pino from "pino";
 import { expect } from "vitest";
+import { MAPPING_DEFAULTS } from "../../../infra/mapping-settings.js";
+import type { KinesisEngine } from "../../emulators/kinesis-engine.js";
 import { countItems } from "../../pipeline/aws-resources.js";
 import type { LocalConfig } from "../../pipeline/local-config.js";
 import { type LocalPipeline, type PipelineOptions, startLocalPipeline } from "../../pipeline/pipeline.js";
 import type { GeneratedTweet } from "../../x-emulator/index.js";
 
 /** The local pipeline on free ports, the emulator publishing only what a test asks for. */
-export function e2eConfig(): LocalConfig {
+export function e2eConfig(kinesisEngine: KinesisEngine): LocalConfig {
   return {
     stackName: "e2e",
     region: "us-east-1",
@@ -18,12 +20,18 @@ export function e2eConfig(): LocalConfig {
     tweetsPerSecond: 0,
     shardCount: 2,
     progressIntervalMs: 1000,
+    kinesisEngine,
+    mapping: MAPPING_DEFAULTS,
+    functionTimeoutSeconds: 60,
     realX: undefined,
   };
 }
 
-export function startE2ePipeline(options: Partial<PipelineOptions> = {}): Promise<LocalPipeline> {
-  return startLocalPipeline(e2eConfig(), {
+export function startE2ePipeline(
+  engine: KinesisEngine,
+  options: Partial<PipelineOptions> = {},
+): Promise<LocalPipeline> {
+  return startLocalPipeline(e2eConfig(engine), {
     logger: pino({ level: "silent" }),
     mapping: { batchSize: 100, batchingWindowMs: 100, retryDelayMs: 10 },
     ...options,
@@ -73,4 +81,10 @@ export function expectExactlyTheTweets(items: Record<string, unknown>[], publish
     });
     expect(Date.parse(String(item?.ReceivedAt))).toBeLessThanOrEqual(Date.parse(String(item?.ProcessedAt)));
   }
+}
+
+/** Neither queue holds anything: no dead letter, no batch given up on. */
+export function expectQueuesEmpty(pipeline: LocalPipeline): void {
+  expect(pipeline.sqs.messages(pipeline.names.queue)).toEqual([]);
+  expect(pipeline.sqs.messages(pipeline.names.mappingFailures)).toEqual([]);
 }

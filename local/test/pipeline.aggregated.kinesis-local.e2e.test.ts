@@ -1,0 +1,3 @@
+import { aggregatedCase } from "./support/pipeline-cases.js";
+
+aggregatedCase("kinesis-local");

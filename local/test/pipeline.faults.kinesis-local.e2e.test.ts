@@ -1,0 +1,3 @@
+import { faultsCase } from "./support/pipeline-cases.js";
+
+faultsCase("kinesis-local");

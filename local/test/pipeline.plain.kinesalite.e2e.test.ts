@@ -1,0 +1,3 @@
+import { plainCase } from "./support/pipeline-cases.js";
+
+plainCase("kinesalite");

@@ -1,0 +1,3 @@
+import { separateQueuesCase } from "./support/pipeline-cases.js";
+
+separateQueuesCase("kinesalite");
