@@ -2,8 +2,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ChunkingMode } from "./chunking.js";
 import { ComplianceJobs, type ComplianceJobsOptions } from "./compliance-jobs.js";
+import type { ConnectionRecord } from "./connection-registry.js";
 import type { XEmulatorFaults } from "./faults.js";
 import { sendJson } from "./http-helpers.js";
+import { NetworkSwitch } from "./network-switch.js";
+import { PostHistory } from "./post-history.js";
 import { createRandom } from "./prng.js";
 import { createRateGenerator } from "./rate-generator.js";
 import { type RecordedRequest, route } from "./routes.js";
@@ -41,6 +44,10 @@ export interface XEmulatorOptions {
   gzip?: boolean;
   /** Rate-driven generation pauses while this many items wait for a connection. Default 100,000. */
   maxQueued?: number;
+  /** Published posts kept for search and backfill; past it the oldest are forgotten. Default 100,000. */
+  historySize?: number;
+  /** How long a connection the client dropped keeps counting against `maxConnections`. Default 0. */
+  lingerMs?: number;
   generator?: Omit<TweetGeneratorOptions, "seed">;
   /** Batch compliance jobs: processing time and upload window (see compliance-jobs.ts). */
   compliance?: ComplianceJobsOptions;
@@ -62,6 +69,12 @@ export interface XEmulator {
   readonly openConnections: number;
   /** Tweets and injected lines waiting for a connection. */
   readonly queued: number;
+  /** Posts published so far (streamed or not), as search and backfill see them. */
+  readonly published: number;
+  /** Published posts forgotten because the history was full. */
+  readonly historyEvicted: number;
+  /** The app's stream connections as the Connections API reports them, oldest first. */
+  connections(): ConnectionRecord[];
   /** Generates `n` tweets, or takes the given ones, and queues them for the stream. */
   publish(input: number | PublishTweet[]): GeneratedTweet[];
   setRate(tweetsPerSecond: number): void;
@@ -78,7 +91,15 @@ export interface XEmulator {
 /** Starts an HTTP server speaking X API v2's filtered and sample streams, stream rules and app-only auth. */
 export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XEmulator> {
   const seed = options.seed ?? 1;
-  const generator = createTweetGenerator({ seed, startTimeMs: Date.now(), ...options.generator });
+  // Posts are created when published, as on X: search's time window and backfill depend on it.
+  const generator = createTweetGenerator({
+    seed,
+    startTimeMs: Date.now(),
+    clock: Date.now,
+    ...options.generator,
+  });
+  const history = new PostHistory(options.historySize ?? 100_000);
+  const network = new NetworkSwitch();
   const ruleSet = new RuleSet();
   const maxQueued = options.maxQueued ?? 100_000;
   const hub = new StreamHub({
@@ -88,7 +109,14 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     maxConnections: options.maxConnections ?? 1,
     recordSent: options.recordSent ?? true,
     gzip: options.gzip ?? false,
-    state: { chunking: options.chunking ?? "coalesced", refusals: [], nextConnection: [] },
+    state: {
+      chunking: options.chunking ?? "coalesced",
+      refusals: [],
+      nextConnection: [],
+      lingerMs: options.lingerMs ?? 0,
+    },
+    history,
+    network,
   });
   const credentials = {
     bearerToken: options.bearerToken ?? "emulator-bearer-token",
@@ -101,7 +129,11 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   const publish = (input: number | PublishTweet[]): GeneratedTweet[] => {
     const tweets = typeof input === "number" ? Array.from({ length: input }, () => generator.next()) : input;
     for (const t of tweets) {
-      hub.queue.push({ kind: "tweet", tweet: t as GeneratedTweet, omitAuthor: t.author === null });
+      const post = t as GeneratedTweet;
+      const omitAuthor = t.author === null;
+      history.add({ post, omitAuthor, publishedAtMs: Date.now() });
+      // During a network outage posts are published on X but no stream can carry them: the gap to recover.
+      if (!network.down) hub.queue.push({ kind: "tweet", tweet: post, omitAuthor });
       compliance.registerPost(t.tweet.id, t.tweet.author_id);
     }
     return tweets.filter((t): t is GeneratedTweet => t.author !== null);
@@ -112,11 +144,12 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   });
 
   const server = createServer((req, res) => {
-    route({ hub, ruleSet, credentials, requests, compliance }, req, res).catch((error: Error) => {
+    route({ hub, ruleSet, credentials, requests, compliance, history }, req, res).catch((error: Error) => {
       if (res.headersSent) res.destroy();
       else sendJson(res, 500, { title: "Internal Server Error", detail: error.message, type: "about:blank" });
     });
   });
+  network.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve);
@@ -138,6 +171,13 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     get queued() {
       return hub.queue.length;
     },
+    get published() {
+      return history.length + history.evicted;
+    },
+    get historyEvicted() {
+      return history.evicted;
+    },
+    connections: () => hub.registry.records.map((record) => ({ ...record })),
     publish,
     setRate: rate.setRate,
     rules: () => ruleSet.list(),
@@ -147,6 +187,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     waitForConnections: (count, timeoutMs = 10_000) => hub.waitForConnections(count, timeoutMs),
     async close() {
       rate.setRate(0);
+      network.restore();
       hub.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

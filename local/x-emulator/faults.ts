@@ -1,4 +1,5 @@
 import type { ChunkingMode } from "./chunking.js";
+import type { NetworkSwitch } from "./network-switch.js";
 import type { DisconnectMode, StreamConnection } from "./stream-connection.js";
 import type { StreamQueue } from "./stream-queue.js";
 import {
@@ -14,6 +15,8 @@ export interface FaultState {
   refusals: { status: FaultStatus; count: number; resetInSeconds: number }[];
   /** Faults waiting for the next connection when none is open. */
   nextConnection: ((connection: StreamConnection) => void)[];
+  /** How long a connection the client dropped keeps counting against the allowance. */
+  lingerMs: number;
 }
 
 /** Faults act on the open stream connections, or on the next one when none is open. */
@@ -36,12 +39,20 @@ export interface XEmulatorFaults {
   /** Queue X's operational-disconnect message; the emulator ends the stream after sending it. */
   operationalDisconnect(): void;
   setChunking(mode: ChunkingMode): void;
+  /** From now on a stream connection the client drops lingers this long on the emulator's side, as on X:
+   * a new connection meanwhile gets 429 TooManyConnections unless the app terminates the old one. */
+  lingerAfterDrop(ms: number): void;
+  /** Cuts the network: open connections are reset, new ones refused, for `durationMs` or until
+   * `endNetworkOutage()`. Posts published meanwhile are kept for search and backfill, never streamed. */
+  networkOutage(options?: { durationMs?: number }): void;
+  endNetworkOutage(): void;
 }
 
 export function createFaults(
   state: FaultState,
   queue: StreamQueue,
   connections: ReadonlySet<StreamConnection>,
+  network: NetworkSwitch,
 ): XEmulatorFaults {
   const onConnections = (apply: (connection: StreamConnection) => void): void => {
     if (connections.size === 0) state.nextConnection.push(apply);
@@ -65,5 +76,10 @@ export function createFaults(
     setChunking: (mode) => {
       state.chunking = mode;
     },
+    lingerAfterDrop: (ms) => {
+      state.lingerMs = ms;
+    },
+    networkOutage: ({ durationMs } = {}) => network.cut(durationMs),
+    endNetworkOutage: () => network.restore(),
   };
 }

@@ -41,6 +41,15 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** The request body as JSON, or undefined when it is empty or not JSON (the endpoint then says what it wanted). */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  try {
+    return JSON.parse(await readBody(req));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The token of an `Authorization: Bearer ...` header, or undefined. */
 export function bearerOf(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization ?? "";

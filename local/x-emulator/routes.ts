@@ -1,8 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ComplianceJobs } from "./compliance-jobs.js";
 import { routeCompliance } from "./compliance-routes.js";
-import { basicCredentialsOf, bearerOf, rateLimitHeaders, readBody, sendJson } from "./http-helpers.js";
+import { CONNECTIONS_PATH, connectionsApi } from "./connections-api.js";
+import {
+  basicCredentialsOf,
+  bearerOf,
+  rateLimitHeaders,
+  readBody,
+  readJsonBody,
+  sendJson,
+} from "./http-helpers.js";
+import type { PostHistory } from "./post-history.js";
 import type { RuleSet } from "./rules.js";
+import { searchRecent } from "./search-recent.js";
 import type { StreamKind } from "./stream-connection.js";
 import type { StreamHub } from "./stream-hub.js";
 import { httpProblem } from "./x-problems.js";
@@ -19,6 +29,7 @@ export interface RouteContext {
   credentials: { bearerToken: string; apiKey: string; apiSecret: string };
   requests: RecordedRequest[];
   compliance: ComplianceJobs;
+  history: PostHistory;
 }
 
 const STREAM_PATHS: Record<string, StreamKind> = {
@@ -26,6 +37,9 @@ const STREAM_PATHS: Record<string, StreamKind> = {
   "/2/tweets/sample/stream": "sample",
 };
 const RULES_PATH = "/2/tweets/search/stream/rules";
+const SEARCH_PATH = "/2/tweets/search/recent";
+const isConnectionsPath = (path: string) =>
+  path === CONNECTIONS_PATH || path.startsWith(`${CONNECTIONS_PATH}/`);
 
 export async function route(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://emulator");
@@ -38,7 +52,9 @@ export async function route(ctx: RouteContext, req: IncomingMessage, res: Server
   const authorized = bearerOf(req) === ctx.credentials.bearerToken;
   if (await routeCompliance(ctx.compliance, req, res, url, authorized)) return;
   const kind = STREAM_PATHS[url.pathname];
-  if (kind === undefined && url.pathname !== RULES_PATH) {
+  const known =
+    url.pathname === RULES_PATH || url.pathname === SEARCH_PATH || isConnectionsPath(url.pathname);
+  if (kind === undefined && !known) {
     return sendJson(res, 404, {
       title: "Not Found Error",
       detail: `No route for ${url.pathname}`,
@@ -52,6 +68,20 @@ export async function route(ctx: RouteContext, req: IncomingMessage, res: Server
     return sendJson(res, status, body, rateLimitHeaders(450, 449));
   }
   if (url.pathname === RULES_PATH && req.method === "POST") return updateRules(ctx, req, res, url);
+  if (url.pathname === SEARCH_PATH && req.method === "GET") {
+    const { status, body } = searchRecent(url.searchParams, {
+      history: ctx.history,
+      rules: ctx.ruleSet.list(),
+      nowMs: Date.now(),
+    });
+    return sendJson(res, status, body, rateLimitHeaders(450, 449));
+  }
+  if (isConnectionsPath(url.pathname)) {
+    const method = req.method ?? "";
+    const body = await readJsonBody(req);
+    const answer = connectionsApi(ctx.hub.registry, method, url.pathname, url.searchParams, body);
+    return sendJson(res, answer.status, answer.body, rateLimitHeaders(50, 49));
+  }
   sendJson(res, 405, {
     title: "Method Not Allowed",
     detail: `${req.method} ${url.pathname}`,
@@ -81,12 +111,7 @@ async function updateRules(
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
-  let body: unknown;
-  try {
-    body = JSON.parse(await readBody(req));
-  } catch {
-    body = undefined;
-  }
+  const body = await readJsonBody(req);
   const dryRun = url.searchParams.get("dry_run") === "true";
   const deleteAll = url.searchParams.get("delete_all") === "true";
   const { status, body: response } = ctx.ruleSet.update(body, { dryRun, deleteAll });

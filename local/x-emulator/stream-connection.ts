@@ -2,9 +2,11 @@ import type { ServerResponse } from "node:http";
 import { createGzip, type Gzip } from "node:zlib";
 import { type ChunkingMode, chunkMessage } from "./chunking.js";
 import type { Random } from "./prng.js";
+import { type Projection, renderPost } from "./projection.js";
+import { matchingRule } from "./rule-match.js";
 import type { StreamRule } from "./rules.js";
 import type { StreamItem, StreamQueue } from "./stream-queue.js";
-import type { XStreamMessage, XTweet } from "./x-types.js";
+import type { XStreamMessage } from "./x-types.js";
 
 export type StreamKind = "filtered" | "sample";
 /** `end`: the HTTP response ends cleanly. `drop`: the TCP connection closes mid-response.
@@ -17,13 +19,8 @@ export interface SentTweet {
   message: XStreamMessage;
   /** Which stream connection (1, 2, ...) carried it. */
   connection: number;
-}
-
-/** What the client asked for: X only sends the fields and expansions requested. */
-export interface Projection {
-  tweetFields: ReadonlySet<string>;
-  expandAuthor: boolean;
-  userFields: ReadonlySet<string>;
+  /** Redelivered because the connection asked for `backfill_minutes`. */
+  backfilled?: true;
 }
 
 export interface StreamContext {
@@ -42,6 +39,10 @@ const CRLF = Buffer.from("\r\n");
 export class StreamConnection {
   stalled = false;
   closed = false;
+  /** Set when the emulator itself ended or cut the response (a fault, a kill): X then knows it is gone. */
+  closedByServer = false;
+  /** Posts to redeliver before the live queue (`backfill_minutes`). */
+  private backlog: StreamItem[] = [];
   private tweetsUntilStall = Number.POSITIVE_INFINITY;
   private tweetsUntilDisconnect = Number.POSITIVE_INFINITY;
   private disconnectMode: DisconnectMode = "end";
@@ -78,6 +79,11 @@ export class StreamConnection {
     }, ctx.keepAliveMs);
   }
 
+  /** Redeliver these before anything from the shared queue. */
+  backfill(items: StreamItem[]): void {
+    this.backlog.push(...items);
+  }
+
   /** Stop writing anything, keep-alives included, after `afterTweets` more tweets. */
   stall(afterTweets = 0): void {
     if (afterTweets <= 0) this.stalled = true;
@@ -109,12 +115,13 @@ export class StreamConnection {
   }
 
   destroy(): void {
+    this.closedByServer = true;
     this.res.destroy();
   }
 
   private canTake(): boolean {
     if (this.disconnectMode !== "mid-message" && this.tweetsUntilDisconnect === 0) return true;
-    if (this.ctx.queue.length === 0) return false;
+    if (this.ctx.queue.length === 0 && this.backlog.length === 0) return false;
     return this.kind === "sample" || this.ctx.rules().length > 0;
   }
 
@@ -124,7 +131,8 @@ export class StreamConnection {
     let pendingBytes = 0;
     let after: "nothing" | "end" | "drop" = "nothing";
     while (after === "nothing" && this.tweetsUntilDisconnect !== 0 && pendingBytes < COALESCE_BYTES) {
-      const item = this.ctx.queue.shift();
+      const backfilled = this.backlog.length > 0;
+      const item = backfilled ? this.backlog.shift() : this.ctx.queue.shift();
       if (item === undefined) break;
       const { bytes, message } = this.encode(item);
       if (message && this.truncateNext) {
@@ -141,14 +149,19 @@ export class StreamConnection {
         if (item.kind === "line" && item.closeAfter) after = "end";
         continue;
       }
-      this.ctx.recordSent({ id: message.data.id, message, connection: this.id });
+      const sent: SentTweet = { id: message.data.id, message, connection: this.id };
+      if (backfilled) sent.backfilled = true;
+      this.ctx.recordSent(sent);
       if (--this.tweetsUntilStall === 0) this.stalled = true;
       if (--this.tweetsUntilDisconnect === 0) this.onDisconnectDue();
       if (this.stalled) break;
     }
     if (this.tweetsUntilDisconnect === 0) after = this.disconnectMode === "end" ? "end" : "drop";
     if (pending.length > 0 && !this.write(Buffer.concat(pending))) await this.drained();
-    if (after !== "nothing") this.closed = true;
+    if (after !== "nothing") {
+      this.closed = true;
+      this.closedByServer = true;
+    }
     if (after === "end") this.out.end();
     if (after === "drop") {
       // Let gzip hand over what it holds, then cut the connection.
@@ -164,26 +177,9 @@ export class StreamConnection {
 
   private encode(item: StreamItem): { bytes: Buffer; message?: XStreamMessage } {
     if (item.kind === "line") return { bytes: item.bytes };
-    const { tweet, author } = item.tweet;
-    const data: Record<string, unknown> = {
-      edit_history_tweet_ids: tweet.edit_history_tweet_ids,
-      id: tweet.id,
-    };
-    for (const field of this.projection.tweetFields) {
-      if (field in tweet) data[field] = tweet[field as keyof XTweet];
-    }
-    data.text = tweet.text;
-    const message = { data } as XStreamMessage;
-    if (this.projection.expandAuthor && !item.omitAuthor) {
-      const user: Record<string, unknown> = { id: author.id, name: author.name, username: author.username };
-      for (const field of this.projection.userFields) {
-        if (field in author) user[field] = author[field as keyof typeof author];
-      }
-      message.includes = { users: [user] };
-    }
+    const message: XStreamMessage = renderPost(item.tweet, this.projection, item.omitAuthor);
     if (this.kind === "filtered") {
-      const rules = this.ctx.rules();
-      const rule = rules[this.messageIndex % Math.max(rules.length, 1)];
+      const rule = matchingRule(message.data.id, this.ctx.rules());
       if (rule)
         message.matching_rules = [rule.tag === undefined ? { id: rule.id } : { id: rule.id, tag: rule.tag }];
     }

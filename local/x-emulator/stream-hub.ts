@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ConnectionRegistry } from "./connection-registry.js";
 import { createFaults, type FaultState, type XEmulatorFaults } from "./faults.js";
 import { rateLimitHeaders, sendJson } from "./http-helpers.js";
+import type { NetworkSwitch } from "./network-switch.js";
+import type { PostHistory } from "./post-history.js";
 import type { Random } from "./prng.js";
 import type { RuleSet } from "./rules.js";
 import {
@@ -10,7 +13,7 @@ import {
   type StreamKind,
 } from "./stream-connection.js";
 import { StreamQueue } from "./stream-queue.js";
-import { parseStreamQuery } from "./stream-request.js";
+import { parseStreamRequest } from "./stream-request.js";
 import { httpProblem, tooManyConnections } from "./x-problems.js";
 
 export interface StreamHubOptions {
@@ -22,6 +25,8 @@ export interface StreamHubOptions {
   /** Compress streams with gzip when the client accepts it (X does; twitter-api-v2 asks for it). */
   gzip: boolean;
   state: FaultState;
+  history: PostHistory;
+  network: NetworkSwitch;
 }
 
 /** The stream side of the emulator: the shared queue, the open connections, and what was sent. */
@@ -30,12 +35,14 @@ export class StreamHub {
   readonly connections = new Set<StreamConnection>();
   readonly sent: SentTweet[] = [];
   readonly faults: XEmulatorFaults;
+  readonly registry: ConnectionRegistry;
   connectionCount = 0;
   private readonly context: StreamContext;
   private waiters: { count: number; resolve: () => void }[] = [];
 
   constructor(private readonly options: StreamHubOptions) {
-    this.faults = createFaults(options.state, this.queue, this.connections);
+    this.faults = createFaults(options.state, this.queue, this.connections, options.network);
+    this.registry = new ConnectionRegistry(() => options.state.lingerMs);
     this.context = {
       queue: this.queue,
       rules: () => options.ruleSet.list(),
@@ -57,13 +64,14 @@ export class StreamHub {
       sendJson(res, refusal.status, httpProblem(refusal.status), headers);
       return;
     }
-    if (this.connections.size >= this.options.maxConnections) {
-      sendJson(res, 429, tooManyConnections(), rateLimitHeaders(50, 49));
+    const request = parseStreamRequest(url.searchParams);
+    if ("title" in request) {
+      sendJson(res, 400, request);
       return;
     }
-    const projection = parseStreamQuery(url.searchParams);
-    if ("title" in projection) {
-      sendJson(res, 400, projection);
+    // Open and lingering connections both count, as on X.
+    if (this.registry.active().length >= this.options.maxConnections) {
+      sendJson(res, 429, tooManyConnections(), rateLimitHeaders(50, 49));
       return;
     }
     const gzip = this.options.gzip && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
@@ -78,12 +86,21 @@ export class StreamHub {
       ++this.connectionCount,
       kind,
       res,
-      projection,
+      request.projection,
       this.context,
       gzip,
     );
     this.connections.add(connection);
-    res.once("close", () => this.connections.delete(connection));
+    const record = this.registry.opened(connection, req.socket.remoteAddress ?? "");
+    res.once("close", () => {
+      this.connections.delete(connection);
+      this.registry.closed(record, connection.closedByServer);
+    });
+    if (request.backfillMinutes > 0) {
+      const since = Date.now() - request.backfillMinutes * 60_000;
+      const missed = this.options.history.publishedSince(since);
+      connection.backfill(missed.map(({ post, omitAuthor }) => ({ kind: "tweet", tweet: post, omitAuthor })));
+    }
     for (const apply of state.nextConnection.splice(0)) apply(connection);
     const ready = this.waiters.filter((w) => w.count <= this.connectionCount);
     this.waiters = this.waiters.filter((w) => w.count > this.connectionCount);
@@ -106,6 +123,7 @@ export class StreamHub {
   }
 
   closeAll(): void {
+    this.registry.closeAll();
     for (const connection of this.connections) connection.destroy();
   }
 }

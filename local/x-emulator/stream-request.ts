@@ -1,104 +1,26 @@
-import type { Projection } from "./stream-connection.js";
+import { type Projection, parseProjection } from "./projection.js";
 import { invalidRequest, type XProblem } from "./x-problems.js";
 
-// The fields X API v2 documents for the stream endpoints; a value outside them is a 400, as on X.
-const TWEET_FIELDS = [
-  "article",
-  "attachments",
-  "author_id",
-  "card_uri",
-  "community_id",
-  "context_annotations",
-  "conversation_id",
-  "created_at",
-  "display_text_range",
-  "edit_controls",
-  "edit_history_tweet_ids",
-  "entities",
-  "geo",
-  "id",
-  "in_reply_to_user_id",
-  "lang",
-  "media_metadata",
-  "non_public_metrics",
-  "note_tweet",
-  "organic_metrics",
-  "possibly_sensitive",
-  "promoted_metrics",
-  "public_metrics",
-  "referenced_tweets",
-  "reply_settings",
-  "scopes",
-  "source",
-  "text",
-  "withheld",
-];
-const EXPANSIONS = [
-  "article.cover_media",
-  "article.media_entities",
-  "attachments.media_keys",
-  "attachments.media_source_tweet",
-  "attachments.poll_ids",
-  "author_id",
-  "edit_history_tweet_ids",
-  "entities.mentions.username",
-  "geo.place_id",
-  "in_reply_to_user_id",
-  "entities.note.mentions.username",
-  "referenced_tweets.id",
-  "referenced_tweets.id.attachments.media_keys",
-  "referenced_tweets.id.author_id",
-];
-const USER_FIELDS = [
-  "affiliation",
-  "connection_status",
-  "created_at",
-  "description",
-  "entities",
-  "id",
-  "is_identity_verified",
-  "location",
-  "most_recent_tweet_id",
-  "name",
-  "parody",
-  "pinned_tweet_id",
-  "profile_banner_url",
-  "profile_image_url",
-  "protected",
-  "public_metrics",
-  "receives_your_dm",
-  "subscription",
-  "subscription_type",
-  "url",
-  "username",
-  "verified",
-  "verified_followers_count",
-  "verified_type",
-  "withheld",
-];
-const LISTS: Record<string, string[]> = {
-  "tweet.fields": TWEET_FIELDS,
-  expansions: EXPANSIONS,
-  "user.fields": USER_FIELDS,
-};
+export interface StreamRequest {
+  projection: Projection;
+  /** `backfill_minutes` (1 to 5): redeliver what was published that long ago, duplicates included. */
+  backfillMinutes: number;
+}
 
-/** Reads a stream request's query the way X does: comma-separated lists, unknown values refused. */
-export function parseStreamQuery(query: URLSearchParams): Projection | XProblem {
-  const values: Record<string, string[]> = {};
-  for (const [name, allowed] of Object.entries(LISTS)) {
-    const list = (query.get(name) ?? "").split(",").filter((v) => v !== "");
-    const unknown = list.filter((v) => !allowed.includes(v));
-    if (unknown.length > 0) {
-      return invalidRequest(
-        `The \`${name}\` query parameter value [${unknown.join(",")}] is not one of [${allowed.join(",")}]`,
-        { [name]: [query.get(name) ?? ""] },
-      );
-    }
-    values[name] = list;
+export const MAX_BACKFILL_MINUTES = 5;
+
+/** Reads a stream request's query the way X does: documented fields only, `backfill_minutes` from 0 to 5. */
+export function parseStreamRequest(query: URLSearchParams): StreamRequest | XProblem {
+  const projection = parseProjection(query);
+  if ("title" in projection) return projection;
+  const raw = query.get("backfill_minutes");
+  if (raw === null) return { projection, backfillMinutes: 0 };
+  const minutes = Number(raw);
+  if (!/^\d+$/.test(raw) || minutes > MAX_BACKFILL_MINUTES) {
+    return invalidRequest(
+      `The \`backfill_minutes\` query parameter value [${raw}] is not between 0 and ${MAX_BACKFILL_MINUTES}`,
+      { backfill_minutes: [raw] },
+    );
   }
-  return {
-    tweetFields: new Set(values["tweet.fields"]),
-    expandAuthor: values.expansions?.includes("author_id") ?? false,
-    userFields: new Set(values["user.fields"]),
-  };
+  return { projection, backfillMinutes: minutes };
 }

@@ -1,6 +1,37 @@
+import { composeLongText, composeText } from "./post-composer.js";
+import { quoteOf, replyTo, retweetOf, withBody, withMedia, withPlace, withPoll } from "./post-kinds.js";
 import { createRandom, type Random } from "./prng.js";
-import { CORPORA, DISPLAY_NAMES, EMOJI, HASHTAGS, type LanguageCorpus } from "./tweet-corpus.js";
+import { CORPORA, DISPLAY_NAMES, type LanguageCorpus } from "./tweet-corpus.js";
 import type { GeneratedTweet, XTweet, XUser } from "./x-types.js";
+
+export { weightedLength } from "./post-text.js";
+
+/** The share (0 to 1) of each kind of post; the rest are plain posts of up to 280 characters. */
+export interface PostMix {
+  /** Posts over 280 weighted characters (up to 4,000 code points): `text` cut, the whole in `note_tweet`. */
+  long: number;
+  /** Retweets of a recent post, long ones preferred. */
+  retweet: number;
+  quote: number;
+  reply: number;
+  /** Of the posts that are not retweets: with photos, a poll, a place. */
+  media: number;
+  poll: number;
+  place: number;
+}
+
+/** Plain posts only, as the generator made before long posts and references existed. */
+export const PLAIN_MIX: PostMix = { long: 0, retweet: 0, quote: 0, reply: 0, media: 0, poll: 0, place: 0 };
+/** What `npm start` and the whole-tweets end-to-end test publish: a quarter long, a third referencing another. */
+export const RICH_MIX: PostMix = {
+  long: 0.25,
+  retweet: 0.12,
+  quote: 0.1,
+  reply: 0.12,
+  media: 0.1,
+  poll: 0.03,
+  place: 0.05,
+};
 
 export interface TweetGeneratorOptions {
   /** Same seed, same tweets (texts, authors, ids and timestamps). Default 1. */
@@ -9,6 +40,11 @@ export interface TweetGeneratorOptions {
   startTimeMs?: number;
   /** Size of the author pool. Default 40. */
   authors?: number;
+  /** Default PLAIN_MIX. */
+  mix?: Partial<PostMix>;
+  /** When set, posts are created at this clock's time (never earlier than the previous post), as on X, so
+   * `created_at` and the snowflake id say when the post was published; ids then depend on timing. */
+  clock?: () => number;
 }
 
 export interface TweetGenerator {
@@ -18,7 +54,7 @@ export interface TweetGenerator {
 
 /** X's epoch for snowflake ids (2010-11-04T01:42:54.657Z). */
 const TWITTER_EPOCH_MS = 1288834974657n;
-const MAX_WEIGHTED_LENGTH = 280;
+const RECENT_POSTS = 64;
 // Language mix, roughly as on X: English most, then Japanese and Spanish, then a long tail.
 const LANGUAGE_WEIGHTS: Record<string, number> = {
   en: 30,
@@ -35,22 +71,50 @@ const USERNAME_STEMS = ["dev", "stream", "kaze", "luna", "data", "sora", "nube",
 /**
  * Deterministic synthetic tweets: ids are snowflakes (timestamp << 22 | sequence), so they increase
  * monotonically as 64-bit decimal strings, like X's; texts mix languages, emoji and escapes and reach the
- * 280 weighted-character limit (CJK and emoji count double, as X counts them).
+ * 280 weighted-character limit (CJK and emoji count double, as X counts them). With a `mix`, some posts are
+ * long, retweets, quotes or replies, with entities, media, polls and places, in X's shapes.
  */
 export function createTweetGenerator(options: TweetGeneratorOptions = {}): TweetGenerator {
   const random = createRandom(options.seed ?? 1);
   const authors = createAuthors(random, options.authors ?? 40);
   const corpora = weightedCorpora();
+  const mix: PostMix = { ...PLAIN_MIX, ...options.mix };
+  const plain = Object.values(mix).every((share) => share === 0);
+  const recent: GeneratedTweet[] = [];
   let clockMs = BigInt(options.startTimeMs ?? Date.UTC(2025, 0, 1));
   let lastMs = -1n;
   let sequence = 0n;
 
   const nextId = (): { id: string; createdAt: string } => {
-    clockMs += BigInt(random.int(0, 40));
+    if (options.clock) {
+      const now = BigInt(Math.floor(options.clock()));
+      clockMs = now > clockMs ? now : clockMs;
+    } else clockMs += BigInt(random.int(0, 40));
     sequence = clockMs === lastMs ? sequence + 1n : BigInt(random.int(0, 15));
     lastMs = clockMs;
     const id = ((clockMs - TWITTER_EPOCH_MS) << 22n) | (1n << 12n) | (sequence & 0xfffn);
     return { id: id.toString(), createdAt: new Date(Number(clockMs)).toISOString() };
+  };
+
+  const shape = (post: GeneratedTweet, corpus: LanguageCorpus): GeneratedTweet => {
+    const body = () =>
+      random.chance(mix.long)
+        ? composeLongText(random, corpus, authors)
+        : composeText(random, corpus, authors);
+    const roll = random.next();
+    const earlier = recent.length > 0 ? pickEarlier(random, recent) : undefined;
+    if (earlier && roll < mix.retweet) return retweetOf(post, earlier, authors);
+    let shaped: GeneratedTweet;
+    if (earlier && roll < mix.retweet + mix.quote) shaped = quoteOf(post, earlier, body(), authors, random);
+    else if (earlier && roll < mix.retweet + mix.quote + mix.reply)
+      shaped = replyTo(post, earlier, body(), authors);
+    else shaped = withBody(post, body(), authors);
+    if (random.chance(mix.media)) shaped = withMedia(shaped, random);
+    if (random.chance(mix.poll)) shaped = withPoll(shaped, random);
+    if (random.chance(mix.place)) shaped = withPlace(shaped, random);
+    recent.push(shaped);
+    if (recent.length > RECENT_POSTS) recent.shift();
+    return shaped;
   };
 
   return {
@@ -61,7 +125,7 @@ export function createTweetGenerator(options: TweetGeneratorOptions = {}): Tweet
       const { id, createdAt } = nextId();
       const tweet: XTweet = {
         id,
-        text: composeText(random, corpus, authors),
+        text: plain ? composeText(random, corpus, authors) : "",
         edit_history_tweet_ids: [id],
         created_at: createdAt,
         lang: corpus.lang,
@@ -75,41 +139,15 @@ export function createTweetGenerator(options: TweetGeneratorOptions = {}): Tweet
           quote_count: random.int(0, 40),
         },
       };
-      return { tweet, author };
+      return plain ? { tweet, author } : shape({ tweet, author }, corpus);
     },
   };
 }
 
-/** X's weighted length, simplified: code points above U+10FF (CJK, emoji, ...) count 2. */
-export function weightedLength(text: string): number {
-  let length = 0;
-  for (const ch of text) length += (ch.codePointAt(0) ?? 0) > 0x10ff ? 2 : 1;
-  return length;
-}
-
-function composeText(random: Random, corpus: LanguageCorpus, authors: readonly XUser[]): string {
-  const roll = random.next();
-  const target = roll < 0.25 ? random.int(10, 80) : roll < 0.6 ? random.int(80, 200) : random.int(200, 280);
-  let text = "";
-  let weight = 0;
-  for (let attempt = 0; attempt < 40 && weight < target; attempt++) {
-    const piece = nextPiece(random, corpus, authors);
-    const joined = text === "" ? piece : text + corpus.separator + piece;
-    const joinedWeight = weightedLength(joined);
-    if (joinedWeight > MAX_WEIGHTED_LENGTH) continue;
-    text = joined;
-    weight = joinedWeight;
-  }
-  return text === "" ? (corpus.phrases[0] ?? "hello") : text;
-}
-
-function nextPiece(random: Random, corpus: LanguageCorpus, authors: readonly XUser[]): string {
-  const roll = random.next();
-  if (roll < 0.6) return random.pick(corpus.phrases);
-  if (roll < 0.8) return random.pick(EMOJI);
-  if (roll < 0.88) return random.pick(HASHTAGS);
-  if (roll < 0.95) return `@${random.pick(authors).username}`;
-  return `https://t.co/${alphanumeric(random, 10)}`;
+/** An earlier post to refer to: a long one two times in three when there is one (long retweets lose most). */
+function pickEarlier(random: Random, recent: readonly GeneratedTweet[]): GeneratedTweet {
+  const long = recent.filter((p) => p.tweet.note_tweet !== undefined);
+  return long.length > 0 && random.chance(2 / 3) ? random.pick(long) : random.pick(recent);
 }
 
 function createAuthors(random: Random, count: number): XUser[] {
@@ -135,11 +173,4 @@ function weightedCorpora(): LanguageCorpus[] {
     for (let i = 0; i < weight; i++) list.push(corpus);
   }
   return list;
-}
-
-function alphanumeric(random: Random, length: number): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  let out = "";
-  for (let i = 0; i < length; i++) out += alphabet[random.int(0, alphabet.length - 1)];
-  return out;
 }
