@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseXFieldSelection, XFieldError, type XFieldSelection } from "../events/index.js";
 
 /**
  * The producer's whole configuration, read from the environment once at start.
@@ -11,6 +12,11 @@ export interface ProducerConfig {
     stream: "filtered" | "sample";
     /** When set, the server's filtered-stream rules are made equal to these at start. */
     rules: { value: string; tag?: string }[] | undefined;
+    /** What the stream (and recovery) asks X for: X_TWEET_FIELDS, X_EXPANSIONS, ... (events/x-fields.ts). */
+    fields: XFieldSelection;
+    /** On 429 TooManyConnections, close this app's stale connection with X's Connections API. */
+    takeOverConnection: boolean;
+    recovery: XRecoveryConfig;
   };
   kinesis: {
     /** Exactly one of the two, as PutRecords takes it. */
@@ -37,6 +43,15 @@ export interface ProducerConfig {
     logLevel: LogLevel;
     shutdownGraceMs: number;
   };
+}
+
+/** How the gap of a reconnect is filled: search/recent per rule, X's backfill_minutes, or not at all. */
+export interface XRecoveryConfig {
+  mode: "search" | "backfill" | "off";
+  /** A gap with more posts than this is recovered only up to this many (X charges per post read). */
+  maxPosts: number;
+  /** A longer gap is not recovered. */
+  maxGapMs: number;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -104,6 +119,22 @@ const streamRules = z
       .min(1, expecting("at least one rule (leave X_STREAM_RULES unset to keep the server's rules)")),
   );
 
+// "90s", "30m", "1h", or bare seconds.
+const DURATION_SHAPE = "a duration such as 3600, 90s, 30m or 1h, at most 7 days (search/recent's reach)";
+const duration = z
+  .string(expecting(DURATION_SHAPE))
+  .regex(/^[0-9]+[smh]?$/, expecting(DURATION_SHAPE))
+  .transform((text) => {
+    const unit = { s: 1_000, m: 60_000, h: 3_600_000 }[text.at(-1) ?? ""] ?? 1_000;
+    return Number.parseInt(text, 10) * unit;
+  })
+  .pipe(
+    z
+      .number()
+      .min(1_000, expecting(DURATION_SHAPE))
+      .max(7 * 24 * 3_600_000, expecting(DURATION_SHAPE)),
+  );
+
 const envSchema = z.object({
   X_BEARER_TOKEN: secret.optional(),
   X_API_KEY: secret.optional(),
@@ -111,6 +142,11 @@ const envSchema = z.object({
   X_STREAM: oneOf(["filtered", "sample"]).default("filtered"),
   X_STREAM_RULES: streamRules.optional(),
   X_API_BASE_URL: httpUrl.default("https://api.x.com"),
+  X_TAKE_OVER_CONNECTION: oneOf(["true", "false"]).default("true"),
+  X_RECOVERY: oneOf(["search", "backfill", "off"]).default("search"),
+  // X charges per post read; 10,000 is a long outage on a busy rule set, not a day's history.
+  X_RECOVERY_MAX_POSTS: integer(1, 1_000_000, " (posts)").default(10_000),
+  X_RECOVERY_MAX_GAP: duration.default(3_600_000),
   KINESIS_STREAM_NAME: z
     .string()
     .regex(/^[a-zA-Z0-9_.-]{1,128}$/, expecting("a stream name of 1-128 letters, digits, '_', '.' or '-'"))
@@ -168,9 +204,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ProducerConfig {
   const problems = presenceChecks(present);
   if (parsed.success) problems.push(...valueChecks(parsed.data));
   else problems.push(...parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
-  if (problems.length > 0 || !parsed.success)
+  const fields = readXFields(present, problems);
+  if (problems.length > 0 || !parsed.success || fields === undefined)
     throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
-  return toConfig(parsed.data);
+  return toConfig(parsed.data, fields);
 }
 
 /** Rules about which variables go together: they depend only on which are set. */
@@ -212,6 +249,30 @@ function valueChecks(env: Env): string[] {
   return problems;
 }
 
+/**
+ * X_TWEET_FIELDS and its five siblings, checked against X's documented values (events/x-fields.ts); the
+ * problem names the variable and the value X would refuse. Field names are not secrets.
+ */
+function readXFields(
+  env: Record<string, string | undefined>,
+  problems: string[],
+): XFieldSelection | undefined {
+  let fields: XFieldSelection;
+  try {
+    fields = parseXFieldSelection(env);
+  } catch (error) {
+    if (!(error instanceof XFieldError)) throw error;
+    problems.push(error.message);
+    return undefined;
+  }
+  // Every event needs the post's time and its author's name: without these X sends posts we must drop.
+  if (!fields["tweet.fields"].includes("created_at"))
+    problems.push("X_TWEET_FIELDS: expected a list that includes created_at (every event carries it)");
+  if (!fields.expansions.includes("author_id"))
+    problems.push("X_EXPANSIONS: expected a list that includes author_id (every event names its author)");
+  return fields;
+}
+
 const DEFAULT_SPOOL_MAX_BYTES = 1024 * MiB;
 
 /**
@@ -223,13 +284,25 @@ function batchMaxBytes(env: Env): number {
   return env.BATCH_MAX_BYTES ?? (env.AGGREGATION === "on" ? MiB : 5 * MiB);
 }
 
-function toConfig(env: Env): ProducerConfig {
+function toConfig(env: Env, fields: XFieldSelection): ProducerConfig {
   const credentials =
     env.X_BEARER_TOKEN !== undefined
       ? { bearerToken: env.X_BEARER_TOKEN }
       : { apiKey: env.X_API_KEY ?? "", apiSecret: env.X_API_SECRET ?? "" };
   return {
-    x: { baseUrl: env.X_API_BASE_URL, credentials, stream: env.X_STREAM, rules: env.X_STREAM_RULES },
+    x: {
+      baseUrl: env.X_API_BASE_URL,
+      credentials,
+      stream: env.X_STREAM,
+      rules: env.X_STREAM_RULES,
+      fields,
+      takeOverConnection: env.X_TAKE_OVER_CONNECTION === "true",
+      recovery: {
+        mode: env.X_RECOVERY,
+        maxPosts: env.X_RECOVERY_MAX_POSTS,
+        maxGapMs: env.X_RECOVERY_MAX_GAP,
+      },
+    },
     kinesis: {
       target:
         env.KINESIS_STREAM_ARN !== undefined

@@ -1,5 +1,5 @@
 import type { ProducerMetrics } from "./metrics.js";
-import type { IngestObserver, ReconnectCause } from "./x-stream/ingest-types.js";
+import type { IngestObserver, ReconnectCause, RecoverySkipReason } from "./x-stream/ingest-types.js";
 
 /** Turns what the X ingest reports into metrics (the ingest logs connections and failures itself). */
 export function createIngestObserver(metrics: ProducerMetrics): IngestObserver {
@@ -16,6 +16,18 @@ export function createIngestObserver(metrics: ProducerMetrics): IngestObserver {
     },
     messageDropped(reason: string) {
       metrics.streamMessagesDropped.inc({ reason });
+    },
+    includesDropped() {
+      metrics.includesDropped.inc();
+    },
+    tweetRecovered() {
+      metrics.tweetsRecovered.inc();
+    },
+    duplicateSkipped() {
+      metrics.duplicatesSkipped.inc();
+    },
+    recoverySkipped(reason: RecoverySkipReason) {
+      metrics.recoverySkipped.inc({ reason });
     },
   };
 }

@@ -182,6 +182,27 @@ export function createMetrics() {
       labelNames: ["cause"] as const,
       registers,
     }),
+    includesDropped: new Counter({
+      name: `${prefix}includes_dropped_total`,
+      help: "Posts sent without their includes because with them the record would pass Kinesis' 1 MiB (the post itself is kept).",
+      registers,
+    }),
+    tweetsRecovered: new Counter({
+      name: `${prefix}tweets_recovered_total`,
+      help: "Posts fetched after a reconnect (search/recent or backfill) that the stream had not delivered.",
+      registers,
+    }),
+    duplicatesSkipped: new Counter({
+      name: `${prefix}duplicates_skipped_total`,
+      help: "Posts skipped because one with the same id was delivered within the de-duplication window (last hour, at most 100,000 ids).",
+      registers,
+    }),
+    recoverySkipped: new Counter({
+      name: `${prefix}recovery_skipped_total`,
+      help: "Gaps, or parts of gaps, not recovered, by reason: max_gap (X_RECOVERY_MAX_GAP), max_posts (X_RECOVERY_MAX_POSTS), rule_rejected (search refused a rule), search_failed, backfill_limit (over X's 5 minutes).",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
   };
 
   // Series that alerts compare must exist before their first event, or rate() sees nothing to compare.
@@ -191,6 +212,8 @@ export function createMetrics() {
   for (const cause of ["network", "http", "rate-limit", "stall", "operational-disconnect", "stream-error"]) {
     metrics.reconnects.inc({ cause }, 0);
   }
+  for (const reason of ["max_gap", "max_posts", "rule_rejected", "search_failed", "backfill_limit"])
+    metrics.recoverySkipped.inc({ reason }, 0);
   metrics.streamConnected.set(0);
   return metrics;
 }

@@ -32,6 +32,9 @@ export default fp(
       credentials: config.x.credentials,
       stream: config.x.stream,
       ...(config.x.rules === undefined ? {} : { rules: config.x.rules }),
+      fields: config.x.fields,
+      takeOverConnection: config.x.takeOverConnection,
+      recovery: config.x.recovery,
     };
     const ingest = createIngest(options, app.kinesisWriter, createIngestObserver(app.metrics), logger);
     app.decorate("xIngest", ingest);

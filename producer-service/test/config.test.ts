@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_X_FIELDS } from "../../events/index.js";
 import { ConfigError, loadConfig } from "../config.js";
 
 const SECRET = "s3cr3t-VALUE-that-must-not-leak";
@@ -27,6 +28,9 @@ describe("loadConfig", () => {
         credentials: { bearerToken: SECRET },
         stream: "filtered",
         rules: undefined,
+        fields: DEFAULT_X_FIELDS,
+        takeOverConnection: true,
+        recovery: { mode: "search", maxPosts: 10_000, maxGapMs: 3_600_000 },
       },
       kinesis: {
         target: { StreamName: "tweets" },
@@ -55,6 +59,16 @@ describe("loadConfig", () => {
       X_STREAM: "filtered",
       X_STREAM_RULES: '[{"value":"cats has:images","tag":"cats"},{"value":"dogs"}]',
       X_API_BASE_URL: "http://127.0.0.1:8080/",
+      X_TWEET_FIELDS: "created_at, note_tweet,created_at",
+      X_EXPANSIONS: "author_id",
+      X_USER_FIELDS: "username",
+      X_MEDIA_FIELDS: "url",
+      X_PLACE_FIELDS: "country",
+      X_POLL_FIELDS: "options",
+      X_TAKE_OVER_CONNECTION: "false",
+      X_RECOVERY: "backfill",
+      X_RECOVERY_MAX_POSTS: "500",
+      X_RECOVERY_MAX_GAP: "30m",
       KINESIS_STREAM_ARN: "arn:aws:kinesis:eu-west-1:123456789012:stream/tweets",
       AWS_REGION: "eu-west-1",
       AWS_ENDPOINT_URL_KINESIS: "http://127.0.0.1:4567",
@@ -78,6 +92,16 @@ describe("loadConfig", () => {
       credentials: { apiKey: "key", apiSecret: "secret" },
       stream: "filtered",
       rules: [{ value: "cats has:images", tag: "cats" }, { value: "dogs" }],
+      fields: {
+        "tweet.fields": ["created_at", "note_tweet"],
+        expansions: ["author_id"],
+        "user.fields": ["username"],
+        "media.fields": ["url"],
+        "place.fields": ["country"],
+        "poll.fields": ["options"],
+      },
+      takeOverConnection: false,
+      recovery: { mode: "backfill", maxPosts: 500, maxGapMs: 1_800_000 },
     });
     expect(config.kinesis).toEqual({
       target: { StreamARN: "arn:aws:kinesis:eu-west-1:123456789012:stream/tweets" },
@@ -160,6 +184,46 @@ describe("loadConfig", () => {
     expect(message).toContain(expected);
     expect(message).not.toContain(value.length > 3 ? value : "\u0000");
     expect(message).not.toContain(SECRET);
+  });
+
+  it.each([
+    ["X_RECOVERY_MAX_GAP", "90", 90_000],
+    ["X_RECOVERY_MAX_GAP", "90s", 90_000],
+    ["X_RECOVERY_MAX_GAP", "5m", 300_000],
+    ["X_RECOVERY_MAX_GAP", "2h", 7_200_000],
+  ])("reads %s=%s as %i ms", (name, value, ms) => {
+    expect(loadConfig({ ...BASE, [name]: value }).x.recovery.maxGapMs).toBe(ms);
+  });
+
+  it.each([
+    ["X_TWEET_FIELDS", "created_at,full_text", 'X_TWEET_FIELDS: "full_text" not a documented value'],
+    ["X_EXPANSIONS", "author_id,author", 'X_EXPANSIONS: "author" not a documented value'],
+    ["X_USER_FIELDS", "followers", 'X_USER_FIELDS: "followers" not a documented value'],
+    ["X_MEDIA_FIELDS", "urls", 'X_MEDIA_FIELDS: "urls" not a documented value'],
+    ["X_PLACE_FIELDS", "city", 'X_PLACE_FIELDS: "city" not a documented value'],
+    ["X_POLL_FIELDS", "votes", 'X_POLL_FIELDS: "votes" not a documented value'],
+    ["X_TWEET_FIELDS", "lang,author_id", "X_TWEET_FIELDS: expected a list that includes created_at"],
+    ["X_EXPANSIONS", "geo.place_id", "X_EXPANSIONS: expected a list that includes author_id"],
+  ])(
+    "rejects %s=%s in one line naming the variable and the value X would refuse",
+    (name, value, expected) => {
+      const message = problemWith({ ...BASE, [name]: value });
+      expect(message).toContain(expected);
+      expect(message.split("\n")).toHaveLength(1);
+      expect(message).not.toContain(SECRET);
+    },
+  );
+
+  it.each([
+    ["X_TAKE_OVER_CONNECTION", "yes", 'expected "true" or "false"'],
+    ["X_RECOVERY", "replay", 'expected "search" or "backfill" or "off"'],
+    ["X_RECOVERY_MAX_POSTS", "0", "expected an integer from 1 to 1000000 (posts)"],
+    ["X_RECOVERY_MAX_GAP", "1d", "expected a duration such as 3600, 90s, 30m or 1h"],
+    ["X_RECOVERY_MAX_GAP", "200h", "at most 7 days"],
+  ])("rejects %s=%s", (name, value, expected) => {
+    const message = problemWith({ ...BASE, [name]: value });
+    expect(message).toContain(`${name}: `);
+    expect(message).toContain(expected);
   });
 
   it.each([

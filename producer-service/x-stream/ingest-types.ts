@@ -23,7 +23,22 @@ export interface IngestObserver {
   tweetReceived(): void;
   /** A message that did not become an event (malformed line, missing author, over-long line, ...). */
   messageDropped(reason: string): void;
+  /** A post went out without its includes: with them its record would pass Kinesis' 1 MiB. */
+  includesDropped(): void;
+  /** A post fetched after a reconnect (search/recent or backfill) that the stream had not delivered. */
+  tweetRecovered(): void;
+  /** A post already delivered within the de-duplication window (recovery and stream overlap). */
+  duplicateSkipped(): void;
+  /** A gap (or part of one) not recovered: `max_gap`, `max_posts`, `rule_rejected`, `search_failed`, ... */
+  recoverySkipped(reason: RecoverySkipReason): void;
 }
+
+export type RecoverySkipReason =
+  | "max_gap"
+  | "max_posts"
+  | "rule_rejected"
+  | "search_failed"
+  | "backfill_limit";
 
 export interface BackoffOptions {
   /** Network errors: wait grows linearly by this step... (X: 250 ms) */
@@ -58,7 +73,17 @@ export interface XIngestOptions {
    * and reconnect at once (a stale connection of a crashed or overlapping process holds the slot). Default true.
    */
   takeOverConnection?: boolean;
+  /** How a reconnect's gap is filled (see recovery/). Default: search, 10,000 posts, 1 hour. */
+  recovery?: RecoveryOptions;
   backoff?: Partial<BackoffOptions>;
+}
+
+export interface RecoveryOptions {
+  mode: "search" | "backfill" | "off";
+  maxPosts: number;
+  maxGapMs: number;
+  /** How long after the reconnect a search may start: X wants end_time at least 10 s in the past. */
+  searchDelayMs?: number;
 }
 
 export interface XStreamIngest {

@@ -97,6 +97,13 @@ export class StreamReader {
               lastStreamError = undefined;
               observer.tweetReceived();
               deliveredPost = true;
+              if (parsed.includesDropped) {
+                observer.includesDropped();
+                logger.warn(
+                  { tweetId: parsed.event.id },
+                  "post sent without its includes: with them its record would pass Kinesis' 1 MiB",
+                );
+              }
               this.deps.delivered?.(parsed.event);
               if (!sink.push(parsed.event, receivedAtMs)) full = true;
               return;

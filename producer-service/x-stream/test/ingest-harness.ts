@@ -6,6 +6,7 @@ import type {
   EventSink,
   IngestObserver,
   ReconnectCause,
+  RecoverySkipReason,
   XIngestOptions,
   XStreamIngest,
 } from "../ingest-types.js";
@@ -45,6 +46,10 @@ export class RecordingObserver implements IngestObserver {
   tweets = 0;
   readonly disconnects: { cause: ReconnectCause; detail: string }[] = [];
   readonly drops: string[] = [];
+  includesDroppedCount = 0;
+  recovered = 0;
+  duplicates = 0;
+  readonly recoverySkips: RecoverySkipReason[] = [];
 
   connected(): void {
     this.connections++;
@@ -57,6 +62,18 @@ export class RecordingObserver implements IngestObserver {
   }
   messageDropped(reason: string): void {
     this.drops.push(reason);
+  }
+  includesDropped(): void {
+    this.includesDroppedCount++;
+  }
+  tweetRecovered(): void {
+    this.recovered++;
+  }
+  duplicateSkipped(): void {
+    this.duplicates++;
+  }
+  recoverySkipped(reason: RecoverySkipReason): void {
+    this.recoverySkips.push(reason);
   }
 }
 

@@ -2,30 +2,33 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { tweetEventSchema } from "../../../events/index.js";
 import { createTweetGenerator } from "../../../local/x-emulator/index.js";
+import { MAX_ENVELOPE_BYTES } from "../envelope.js";
 import { parseStreamMessage } from "../message-parser.js";
 
 const RECEIVED_AT = "2025-01-01T00:00:01.000Z";
 const author = { id: "42", name: "Ada 🐛", username: "ada" };
+const DATA = {
+  id: "1874244142503038987",
+  text: "東京は雨☔",
+  created_at: "2025-01-01T00:00:00.000Z",
+  lang: "ja",
+  author_id: "42",
+};
 const message = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
-    data: {
-      id: "1874244142503038987",
-      text: "東京は雨☔",
-      created_at: "2025-01-01T00:00:00.000Z",
-      lang: "ja",
-      author_id: "42",
-    },
+    data: DATA,
     includes: { users: [{ id: "7", name: "Other", username: "other" }, author] },
     matching_rules: [{ id: "1800000000000000000", tag: "weather" }],
     ...overrides,
   });
 
 describe("parseStreamMessage", () => {
-  it("maps an X message to the shared event, with the author from includes.users", () => {
+  it("maps an X message to the v2 envelope: the v1 fields, data as received, the author from includes.users", () => {
     expect(parseStreamMessage(message(), RECEIVED_AT)).toEqual({
       kind: "tweet",
+      includesDropped: false,
       event: {
-        v: 1,
+        v: 2,
         id: "1874244142503038987",
         text: "東京は雨☔",
         createdAt: "2025-01-01T00:00:00.000Z",
@@ -33,6 +36,9 @@ describe("parseStreamMessage", () => {
         lang: "ja",
         matchingRules: [{ id: "1800000000000000000", tag: "weather" }],
         receivedAt: RECEIVED_AT,
+        data: DATA,
+        // Only the include objects this post references: user 7 is not its author.
+        includes: { users: [author] },
       },
     });
   });
@@ -52,7 +58,50 @@ describe("parseStreamMessage", () => {
       "createdAt",
       "author",
       "receivedAt",
+      "data",
+      "includes",
     ]);
+  });
+
+  it("takes a long post's whole text from note_tweet, keeping data as received", () => {
+    const whole = `${"長い".repeat(200)}🐛 end`;
+    const data = { ...DATA, text: whole.slice(0, 280), note_tweet: { text: whole } };
+    const parsed = parseStreamMessage(message({ data }), RECEIVED_AT);
+    expect(parsed.kind === "tweet" && parsed.event.text).toBe(whole);
+    expect(parsed.kind === "tweet" && parsed.event.data).toEqual(data);
+  });
+
+  it("rebuilds a retweet's text from the original in includes, with the original and its author", () => {
+    const original = { id: "77", text: "cut", note_tweet: { text: "the whole original" }, author_id: "9" };
+    const originalAuthor = { id: "9", name: "Orig", username: "orig" };
+    const parsed = parseStreamMessage(
+      message({
+        data: { ...DATA, text: "RT @orig: cut", referenced_tweets: [{ type: "retweeted", id: "77" }] },
+        includes: {
+          users: [author, originalAuthor, { id: "8", name: "No", username: "no" }],
+          tweets: [original],
+        },
+      }),
+      RECEIVED_AT,
+    );
+    if (parsed.kind !== "tweet") throw new Error("not a tweet");
+    expect(parsed.event.text).toBe("RT @orig: the whole original");
+    expect(parsed.event.includes).toEqual({ users: [author, originalAuthor], tweets: [original] });
+  });
+
+  it("drops the includes, never the post, when they would push the record over Kinesis' 1 MiB", () => {
+    const huge = { ...author, description: "🐛".repeat(300_000) };
+    const parsed = parseStreamMessage(message({ includes: { users: [huge] } }), RECEIVED_AT);
+    if (parsed.kind !== "tweet") throw new Error("not a tweet");
+    expect(parsed.includesDropped).toBe(true);
+    expect(parsed.event.includesDropped).toBe(true);
+    expect(parsed.event.includes).toBeUndefined();
+    expect(parsed.event.author).toEqual(author);
+    expect(Buffer.byteLength(JSON.stringify(parsed.event))).toBeLessThan(MAX_ENVELOPE_BYTES);
+    // Just under the limit, they stay.
+    const large = { ...author, description: "🐛".repeat(200_000) };
+    const kept = parseStreamMessage(message({ includes: { users: [large] } }), RECEIVED_AT);
+    expect(kept.kind === "tweet" && kept.event.includes).toEqual({ users: [large] });
   });
 
   it("drops a tweet whose author is missing from includes, naming the author and the tweet", () => {
