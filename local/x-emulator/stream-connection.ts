@@ -142,7 +142,7 @@ export class StreamConnection {
       }
       for (const piece of chunkMessage(bytes, mode, this.ctx.random, this.messageIndex++)) {
         if (mode === "coalesced") pending.push(piece);
-        else if (!this.write(piece)) await this.drained();
+        else await this.writeAlone(piece);
         pendingBytes += piece.length;
       }
       if (message === undefined) {
@@ -166,6 +166,8 @@ export class StreamConnection {
     if (after === "drop") {
       // Let gzip hand over what it holds, then cut the connection.
       if (this.gzip) await new Promise<void>((resolve) => this.gzip?.flush(() => resolve()));
+      // Node's HTTP response corks the socket until the next tick: let what was written reach it first.
+      await nextTurn();
       this.res.socket?.end();
     }
   }
@@ -186,6 +188,15 @@ export class StreamConnection {
     return { bytes: Buffer.from(`${JSON.stringify(message)}\r\n`, "utf8"), message };
   }
 
+  /**
+   * Writes one piece as its own TCP write: Node's HTTP response corks the socket for the rest of the tick, so
+   * pieces written in one tick leave in one segment and reach the client as one `data` event.
+   */
+  private async writeAlone(piece: Buffer): Promise<void> {
+    if (!this.write(piece)) await this.drained();
+    await nextTurn();
+  }
+
   private drained(): Promise<void> {
     return Promise.race([new Promise<void>((resolve) => this.out.once("drain", resolve)), this.closedSignal]);
   }
@@ -197,3 +208,5 @@ export class StreamConnection {
     return room;
   }
 }
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
