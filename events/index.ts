@@ -6,6 +6,7 @@ export {
   deaggregate,
   isAggregated,
   KPL_MAGIC,
+  partitionKeyHash,
   type UserRecord,
 } from "./kpl-aggregate.js";
 export {
@@ -30,9 +31,9 @@ export {
   parseXFieldSelection,
   X_DOCUMENTED_FIELDS,
   X_FIELD_PARAMS,
+  XFieldError,
   type XFieldParam,
   type XFieldSelection,
-  XFieldError,
   xFieldsQuery,
 } from "./x-fields.js";
 export {

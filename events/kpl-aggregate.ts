@@ -31,6 +31,14 @@ export interface UserRecord {
   data: Uint8Array;
 }
 
+/**
+ * Where Kinesis puts a record with this partition key: the MD5 of its UTF-8 bytes read as an unsigned 128-bit
+ * big-endian integer, in decimal (the form `ExplicitHashKey` takes and shard hash key ranges use).
+ */
+export function partitionKeyHash(partitionKey: string): string {
+  return BigInt(`0x${createHash("md5").update(partitionKey, "utf8").digest("hex")}`).toString(10);
+}
+
 export function isAggregated(data: Uint8Array): boolean {
   return (
     data.length >= AGGREGATE_OVERHEAD_BYTES &&

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { PutRecordsRequestEntry } from "@aws-sdk/client-kinesis";
-import { AggregateBuilder } from "../../events/index.js";
+import { AggregateBuilder, partitionKeyHash, type UserRecord } from "../../events/index.js";
 import { MAX_RECORD_BYTES } from "./limits.js";
 import type { QueuedRecord, RecordQueue } from "./record-queue.js";
 
@@ -52,6 +52,20 @@ function takePlain(queues: readonly RecordQueue[], limits: BatchLimits): Batch {
   return { entries, records, ends: undefined, bytes };
 }
 
+/**
+ * Aggregates are routed by an explicit hash key, and every sub-record carries that same key in the
+ * aggregate's hash key table. The KCL (and Flink, KDA, any KCL application) de-aggregates and drops each
+ * sub-record whose effective hash (its explicit hash key, else the MD5 of its own partition key) lies outside
+ * the shard it was read from; with the aggregate's own key on every sub-record, all of them lie inside.
+ * Chosen over the KPL's per-shard aggregation (ListShards, a shard map refreshed on resharding) because it
+ * needs no shard map that can go stale while shards split or merge, no extra IAM permission, and no state:
+ * whichever shard owns the hash when Kinesis stores the aggregate is right for every sub-record. The price,
+ * as before, is that sub-records with other partition keys travel on the aggregate's shard.
+ */
+function sharing(record: QueuedRecord, explicitHashKey: string): UserRecord {
+  return { partitionKey: record.partitionKey, explicitHashKey, data: record.data };
+}
+
 function takeAggregated(
   queues: readonly RecordQueue[],
   limits: BatchLimits,
@@ -61,7 +75,9 @@ function takeAggregated(
   const records: QueuedRecord[] = [];
   const ends: number[] = [];
   let closedBytes = 0;
-  let open: { builder: AggregateBuilder; key: string; keyBytes: number; first: QueuedRecord } | undefined;
+  let open:
+    | { builder: AggregateBuilder; key: string; hashKey: string; keyBytes: number; first: QueuedRecord }
+    | undefined;
 
   const closeOpen = () => {
     if (open === undefined) return;
@@ -70,7 +86,7 @@ function takeAggregated(
       entries.push({ Data: open.first.data, PartitionKey: open.first.partitionKey });
       closedBytes += open.first.size;
     } else {
-      entries.push({ Data: open.builder.build(), PartitionKey: open.key });
+      entries.push({ Data: open.builder.build(), PartitionKey: open.key, ExplicitHashKey: open.hashKey });
       closedBytes += open.builder.size + open.keyBytes;
     }
     ends.push(records.length);
@@ -81,10 +97,11 @@ function takeAggregated(
     for (let r = queue.peek(); r !== undefined; r = queue.peek()) {
       if (r.isolate && records.length > 0) break fill;
       if (open !== undefined) {
-        const grown = open.builder.sizeWith(r) + open.keyBytes;
+        const shared = sharing(r, open.hashKey);
+        const grown = open.builder.sizeWith(shared) + open.keyBytes;
         if (grown <= MAX_RECORD_BYTES && closedBytes + grown <= limits.maxBytes) {
           queue.shift();
-          open.builder.add(r);
+          open.builder.add(shared);
           records.push(r);
           continue;
         }
@@ -93,8 +110,9 @@ function takeAggregated(
       if (entries.length >= limits.maxRecords || closedBytes + r.size > limits.maxBytes) break fill;
       queue.shift();
       const key = keyMode === "author" ? r.partitionKey : randomUUID();
-      open = { builder: new AggregateBuilder(), key, keyBytes: Buffer.byteLength(key), first: r };
-      open.builder.add(r);
+      const hashKey = partitionKeyHash(key);
+      open = { builder: new AggregateBuilder(), key, hashKey, keyBytes: Buffer.byteLength(key), first: r };
+      open.builder.add(sharing(r, hashKey));
       records.push(r);
       if (r.isolate) break fill;
     }

@@ -62,3 +62,48 @@ export async function readStream(client: KinesisClient, name: string): Promise<S
   }
   return stored;
 }
+
+/** One shard with its hash key range and the records it holds, as stored (aggregates not unpacked). */
+export interface ShardContents {
+  shardId: string;
+  startingHashKey: bigint;
+  endingHashKey: bigint;
+  records: { partitionKey: string; data: Buffer }[];
+}
+
+/** Reads every shard from the start, with the hash key range Kinesis gave it. */
+export async function readShards(client: KinesisClient, name: string): Promise<ShardContents[]> {
+  const shards = (await client.send(new ListShardsCommand({ StreamName: name }))).Shards ?? [];
+  const out: ShardContents[] = [];
+  for (const shard of shards) {
+    const shardId = shard.ShardId ?? "";
+    const contents: ShardContents = {
+      shardId,
+      startingHashKey: BigInt(shard.HashKeyRange?.StartingHashKey ?? "-1"),
+      endingHashKey: BigInt(shard.HashKeyRange?.EndingHashKey ?? "-1"),
+      records: [],
+    };
+    let iterator = (
+      await client.send(
+        new GetShardIteratorCommand({
+          StreamName: name,
+          ShardId: shardId,
+          ShardIteratorType: "TRIM_HORIZON",
+        }),
+      )
+    ).ShardIterator;
+    while (iterator !== undefined) {
+      const got = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      for (const record of got.Records ?? []) {
+        contents.records.push({
+          partitionKey: record.PartitionKey ?? "",
+          data: Buffer.from(record.Data ?? []),
+        });
+      }
+      if ((got.Records ?? []).length === 0) break;
+      iterator = got.NextShardIterator;
+    }
+    out.push(contents);
+  }
+  return out;
+}
