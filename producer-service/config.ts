@@ -241,6 +241,14 @@ function valueChecks(env: Env): string[] {
       "BUFFER_MAX_BYTES: expected at least BATCH_MAX_BYTES, so that a full batch fits in the buffer",
     );
   }
+  // The client sends every request to AWS_REGION's endpoint, whatever region the ARN names, and that endpoint
+  // refuses the stream: say so at start instead of failing every write. Region names are not secrets.
+  const arnRegion = env.KINESIS_STREAM_ARN?.split(":")[3];
+  if (arnRegion !== undefined && arnRegion !== env.AWS_REGION) {
+    problems.push(
+      `KINESIS_STREAM_ARN: the stream is in ${arnRegion} but AWS_REGION is ${env.AWS_REGION}; set AWS_REGION=${arnRegion}`,
+    );
+  }
   if (env.SPOOL_MAX_BYTES !== undefined && env.SPOOL_DIR === undefined) {
     problems.push(
       "SPOOL_MAX_BYTES: applies only with SPOOL_DIR; set SPOOL_DIR too, or unset SPOOL_MAX_BYTES",
