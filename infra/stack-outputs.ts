@@ -9,6 +9,8 @@ export interface StackOutputValues {
   readonly deadLetterQueueUrl: string;
   readonly accessKey: { readonly id: string; readonly secretAccessKey: string } | undefined;
   readonly producerRoleArn: string | undefined;
+  /** The compliance sweeper's function and token secret; undefined with COMPLIANCE=off. */
+  readonly compliance?: { readonly functionName: string; readonly tokenSecretArn: string } | undefined;
 }
 
 /**
@@ -47,6 +49,21 @@ export function addStackOutputs(stack: Construct, values: StackOutputValues): vo
     value: values.deadLetterQueueUrl,
     description: "SQS queue of malformed records and batches given up on",
   });
+  if (values.compliance !== undefined) {
+    new TerraformOutput(stack, "ComplianceFunctionName", {
+      value: values.compliance.functionName,
+      description: "Compliance sweeper Lambda (runs daily; invoke it to sweep now)",
+    });
+    new TerraformOutput(stack, "ComplianceTokenSecretArn", {
+      value: values.compliance.tokenSecretArn,
+      description: "Secret that must hold the X bearer token: the stack creates it without a value",
+    });
+    new TerraformOutput(stack, "ComplianceSetTokenCommand", {
+      value: `aws secretsmanager put-secret-value --region ${values.region} --secret-id ${values.compliance.tokenSecretArn} --secret-string $X_BEARER_TOKEN`,
+      description:
+        "The one command that gives the sweeper its token (reads it from your shell's X_BEARER_TOKEN)",
+    });
+  }
   new TerraformOutput(stack, "ProducerEnv", {
     value: `KINESIS_STREAM_NAME=${values.streamName}\nAWS_REGION=${values.region}\n`,
     description: "The producer's settings for this stack, as a `docker run --env-file` file",

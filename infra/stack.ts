@@ -1,7 +1,12 @@
+import { dirname, join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { PipelineAlarms } from "./alarms.js";
+import { ComplianceAlarms } from "./compliance-alarms.js";
+import { ComplianceSchedule } from "./compliance-schedule.js";
+import { ComplianceSecret } from "./compliance-secret.js";
+import { ComplianceSweeper } from "./compliance-sweeper.js";
 import type { InfraConfig } from "./config.js";
 import { DeadLetterQueue } from "./dead-letter-queue.js";
 import { EventStream } from "./event-stream.js";
@@ -16,6 +21,11 @@ export interface TweetstreamStackProps {
   readonly config: InfraConfig;
   /** Directory of the processor's esbuild bundle (`dist/lambda/processor` from `npm run build:processor`). */
   readonly processorBundleDir: string;
+  /**
+   * Directory of the compliance sweeper's bundle (`npm run build:compliance`). Default: `compliance` next to
+   * the processor's bundle directory, i.e. `dist/lambda/compliance`.
+   */
+  readonly complianceBundleDir?: string;
 }
 
 /** The whole pipeline in AWS: producer identity → stream → mapping → processor → table, plus DLQ and alarms. */
@@ -75,6 +85,11 @@ export class TweetstreamStack extends TerraformStack {
       topicArn: config.alarms.topicArn,
     });
 
+    const compliance =
+      config.compliance === undefined
+        ? undefined
+        : this.complianceSweeper(config, config.compliance, table, props, name);
+
     addStackOutputs(this, {
       region: config.region,
       streamName: stream.name,
@@ -83,6 +98,40 @@ export class TweetstreamStack extends TerraformStack {
       deadLetterQueueUrl: queue.url,
       accessKey: producer.accessKey,
       producerRoleArn: producer.roleArn,
+      compliance,
     });
+  }
+
+  /** The sweeper (issue 14): its token secret, function, schedule and alarms. */
+  private complianceSweeper(
+    config: InfraConfig,
+    settings: NonNullable<InfraConfig["compliance"]>,
+    table: { readonly name: string; readonly arn: string },
+    props: TweetstreamStackProps,
+    name: (suffix: string) => string,
+  ) {
+    const { secret } = new ComplianceSecret(this, "compliance-token", { name: name("x-bearer-token") });
+    const sweeper = new ComplianceSweeper(this, "compliance", {
+      functionName: name("ComplianceSweeper"),
+      bundleDir: props.complianceBundleDir ?? join(dirname(props.processorBundleDir), "compliance"),
+      table,
+      tokenSecret: secret,
+      memoryMb: settings.memoryMb,
+      timeoutSeconds: settings.timeoutSeconds,
+      dryRun: settings.dryRun,
+      logRetentionDays: config.processor.logRetentionDays,
+    });
+    new ComplianceSchedule(this, "compliance-schedule", {
+      name: name("compliance-sweep"),
+      scheduleExpression: settings.schedule,
+      functionArn: sweeper.function.arn,
+      functionName: sweeper.function.functionName,
+    });
+    new ComplianceAlarms(this, "compliance-alarms", {
+      prefix: config.stackName,
+      functionName: sweeper.function.functionName,
+      topicArn: config.alarms.topicArn,
+    });
+    return { functionName: sweeper.function.functionName, tokenSecretArn: secret.arn };
   }
 }

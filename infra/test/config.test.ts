@@ -22,6 +22,7 @@ describe("readInfraConfig", () => {
       },
       producer: { identity: "user", pgpKey: undefined },
       alarms: { topicArn: undefined, iteratorAgeSeconds: 300 },
+      compliance: { schedule: "rate(1 day)", memoryMb: 512, timeoutSeconds: 900, dryRun: false },
       stateBackend: { kind: "local" },
     });
   });
@@ -51,6 +52,11 @@ describe("readInfraConfig", () => {
       TF_STATE_BUCKET: "my-state",
       TF_STATE_KEY: "envs/demo.tfstate",
       TF_STATE_REGION: "eu-central-1",
+      COMPLIANCE: "on",
+      COMPLIANCE_SCHEDULE: "rate(12 hours)",
+      COMPLIANCE_MEMORY_MB: "1024",
+      COMPLIANCE_TIMEOUT_SECONDS: "600",
+      COMPLIANCE_DRY_RUN: "true",
     };
 
     // Act
@@ -72,6 +78,7 @@ describe("readInfraConfig", () => {
       },
       producer: { identity: "role", trustedService: "pods.eks.amazonaws.com" },
       alarms: { topicArn: "arn:aws:sns:eu-west-1:123456789012:ops", iteratorAgeSeconds: 60 },
+      compliance: { schedule: "rate(12 hours)", memoryMb: 1024, timeoutSeconds: 600, dryRun: true },
       stateBackend: { kind: "s3", bucket: "my-state", key: "envs/demo.tfstate", region: "eu-central-1" },
     });
   });

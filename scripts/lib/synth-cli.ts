@@ -2,8 +2,7 @@
 // print what the user must know, and turn a configuration error into one clear line and exit code 1.
 import { fileURLToPath } from "node:url";
 import { deployWarnings, type SynthResult, synthesizeStack } from "../../infra/app.js";
-import { InfraConfigError, readInfraConfig } from "../../infra/config.js";
-import { ProcessorBundleMissingError } from "../../infra/processor-function.js";
+import { readInfraConfig } from "../../infra/config.js";
 
 const BUNDLE_DIR = fileURLToPath(new URL("../../dist/lambda/processor", import.meta.url));
 
@@ -24,7 +23,11 @@ export function synthOrExit(options: { hcl: boolean }): SynthResult & { stackNam
     });
     return { ...result, stackName: config.stackName };
   } catch (error) {
-    if (!(error instanceof InfraConfigError || error instanceof ProcessorBundleMissingError)) throw error;
+    // A wrong setting or a Lambda bundle not built yet (ProcessorBundleMissingError, ComplianceBundleMissingError...):
+    // the message says what to do, and a stack trace would only hide it.
+    const userFacing =
+      error instanceof Error && /^(InfraConfigError|\w+BundleMissingError)$/.test(error.name);
+    if (!userFacing) throw error;
     console.error(error.message);
     process.exit(1);
   }
