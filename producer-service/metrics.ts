@@ -165,6 +165,11 @@ export function createMetrics() {
         for (const state of SPOOL_STATES) this.set({ state }, state === current ? 1 : 0);
       },
     }),
+    refusingAllRequests: new Gauge({
+      name: `${prefix}kinesis_refusing_all_requests`,
+      help: "1 while Kinesis refuses every request as invalid and accepts none (a configuration fault: region, request size); records are kept, not dropped.",
+      registers,
+    }),
     spoolRecordsLost: new Counter({
       name: `${prefix}spool_records_lost_total`,
       help: "Records lost in damaged spool bytes, which were moved aside to *.corrupt files for an operator.",
@@ -215,6 +220,7 @@ export function createMetrics() {
   for (const reason of ["max_gap", "max_posts", "rule_rejected", "search_failed", "backfill_limit"])
     metrics.recoverySkipped.inc({ reason }, 0);
   metrics.streamConnected.set(0);
+  metrics.refusingAllRequests.set(0);
   return metrics;
 }
 

@@ -29,11 +29,17 @@ export interface SettlementParts {
  * a partial success), or, for a record Kinesis itself refuses as invalid, dropped with a metric.
  */
 export class PutSettlement {
+  /** When Kinesis last accepted a record: a record refused alone after that is refused for itself. */
+  private lastAcceptedAt = 0;
+  /** Set while every request is refused as invalid and nothing accepted since: a configuration fault. */
+  private refusingAll: string | undefined;
+
   constructor(private readonly parts: SettlementParts) {}
 
   answered(batch: Batch, results: PutRecordsResultEntry[], failedCount: number): void {
     const { metrics, health, ledger, pacer } = this.parts;
     const now = Date.now();
+    if (failedCount < results.length) this.accepted(now);
     health.reportPut(true, "last PutRecords call succeeded");
     if (failedCount === 0) {
       ledger.acknowledge(batch.records, 0, batch.records.length, now);
@@ -103,13 +109,33 @@ export class PutSettlement {
     retries.schedule(records);
   }
 
+  private accepted(now: number): void {
+    this.lastAcceptedAt = now;
+    if (this.refusingAll === undefined) return;
+    this.refusingAll = undefined;
+    this.parts.metrics.refusingAllRequests.set(0);
+    this.parts.log.warn("Kinesis accepts records again after refusing every request as invalid");
+  }
+
   /**
    * Kinesis refused a request as invalid, which our own limits should make impossible. Rather than retry it
-   * forever, send its records one per call: the record refused alone is dropped, the others go through.
+   * forever, send its records one per call: a record refused alone while Kinesis accepts others is dropped,
+   * the others go through. When nothing is accepted at all (a stream ARN of another region, a request size
+   * the stream refuses), the fault is not in the records: they are kept and retried, and it is said loudly.
    */
   private isolateInvalid(records: QueuedRecord[], failure: PutFailure): void {
     const { log } = this.parts;
     const only = records.length === 1 ? records[0] : undefined;
+    if (only?.isolate && (only.isolatedAt ?? 0) >= this.lastAcceptedAt) {
+      this.refuseAll(failure);
+      this.parts.retries.schedule(records);
+      return;
+    }
+    if (this.refusingAll !== undefined) {
+      this.refuseAll(failure);
+      this.parts.retries.schedule(records);
+      return;
+    }
     if (only?.isolate) {
       this.parts.ledger.release(1, only.size);
       this.parts.spool?.settle(only);
@@ -124,7 +150,23 @@ export class PutSettlement {
       { code: failure.code, detail: failure.message, records: records.length },
       "Kinesis refused a request as invalid; resending its records one by one",
     );
-    for (const record of records) record.isolate = true;
+    const now = Date.now();
+    for (const record of records) {
+      record.isolate = true;
+      record.isolatedAt = now;
+    }
     this.parts.retries.schedule(records);
+  }
+
+  /** Every request refused, nothing accepted: keep the records, slow down, and tell a person what to check. */
+  private refuseAll(failure: PutFailure): void {
+    const { metrics, health, pacer } = this.parts;
+    const detail = `Kinesis refuses every request as invalid (${failure.code}: ${failure.message}); records are kept: check KINESIS_STREAM_ARN against AWS_REGION, and BATCH_MAX_BYTES`;
+    if (this.refusingAll === undefined)
+      this.parts.log.error({ code: failure.code, detail: failure.message }, detail);
+    this.refusingAll = detail;
+    metrics.refusingAllRequests.set(1);
+    health.reportPut(false, detail);
+    pacer.slowDown();
   }
 }

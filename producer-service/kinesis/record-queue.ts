@@ -12,6 +12,8 @@ export interface QueuedRecord {
   attempts: number;
   /** Set after Kinesis refused a request as invalid: the record is then sent on its own to find the culprit. */
   isolate: boolean;
+  /** When it was set apart (epoch ms): refused alone after Kinesis accepted others since then, it is at fault. */
+  isolatedAt?: number;
   /** Set on a record read back from the spool: it stays on disk until its whole batch is settled. */
   readonly fromSpool?: { readonly batch: LoadedBatch; readonly index: number };
 }
