@@ -15,12 +15,12 @@ export function fitsItemLimit(item: TweetItem): boolean {
 }
 
 /**
- * Sets `Raw` to the envelope as JSON when the item stays within 400 KB with it; otherwise to the envelope
+ * Sets `Raw` to the envelope's JSON (`json`) when the item stays within 400 KB with it; otherwise to the envelope
  * without its includes (`RawOmitted: "includes"`); otherwise leaves Raw out (`RawOmitted: "envelope"`). The post's
  * own attributes are never given up for Raw.
  */
-export function fitRaw(item: TweetItem, event: TweetEventV2): void {
-  item.Raw = JSON.stringify(event);
+export function fitRaw(item: TweetItem, event: TweetEventV2, json: string): void {
+  item.Raw = json;
   if (fitsItemLimit(item)) return;
   if (event.includes !== undefined) {
     item.Raw = JSON.stringify({ ...event, includes: undefined });

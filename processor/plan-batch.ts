@@ -6,6 +6,9 @@ import { checkItemLimits } from "./item-limits.js";
 import type { WriteRequest } from "./ports.js";
 import { type ItemKey, itemKey, type TweetItem, toTweetItem } from "./tweet-item.js";
 
+// The bytes were decoded once already (strictly) to parse them: they are valid UTF-8.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
 /** One request to carry out and every Kinesis record (by sequence number) that depends on it. */
 export interface PlannedWrite {
   request: WriteRequest;
@@ -60,7 +63,7 @@ export function planBatch(records: readonly KinesisStreamRecord[], processedAt: 
         letter(deadLetterReason(user.result.error));
         continue;
       }
-      const item = toTweetItem(user.result.value, processedAt);
+      const item = toTweetItem(user.result.value, processedAt, () => utf8.decode(user.data));
       const broken = checkItemLimits(item);
       if (broken) {
         letter(deadLetterReason(broken));

@@ -79,6 +79,17 @@ describe("processBatch with envelope v2 and edited posts", () => {
     expect(fake.logLines.at(-1)).toMatchObject({ written: 2, earlierVersionsDeleted: 0, failedRecords: 2 });
   });
 
+  it("stores the record's JSON as Raw byte for byte, as it came off the stream", async () => {
+    const fake = fakePorts();
+    // Keys in an order of the producer's choosing, an unknown field and spacing: kept as received.
+    const { data, ...envelope } = tweetV2(1);
+    const json = `{"data": ${JSON.stringify(data)}, "future":{"a":[1]}, ${JSON.stringify(envelope).slice(1)}`;
+
+    await processBatch(kinesisEvent([Buffer.from(json)]).Records, fake.ports);
+
+    expect(fake.written()[0]?.Raw).toBe(json);
+  });
+
   it("counts and logs items written with Raw cut to stay within 400 KB", async () => {
     const fake = fakePorts();
     const huge = { tweets: [{ id: "9", text: "x".repeat(400 * 1024) }] };
