@@ -1,8 +1,11 @@
 import pino from "pino";
 import { LOCAL_CREDENTIALS } from "./pipeline/aws-resources.js";
-import { LocalConfigError, loadLocalConfig } from "./pipeline/local-config.js";
-import { startLocalPipeline } from "./pipeline/pipeline.js";
+import { watchComplianceDemoRequests } from "./pipeline/compliance-demo-trigger.js";
+import { type LocalConfig, LocalConfigError, loadLocalConfig } from "./pipeline/local-config.js";
+import { findWholeLongPost } from "./pipeline/long-post.js";
+import { type LocalPipeline, startLocalPipeline } from "./pipeline/pipeline.js";
 import { formatProgress, readProgress } from "./pipeline/progress.js";
+import { RICH_MIX } from "./x-emulator/index.js";
 
 /** `npm start`: the whole pipeline on this machine, with no accounts. Ctrl-C stops everything. */
 async function main(): Promise<void> {
@@ -10,7 +13,8 @@ async function main(): Promise<void> {
   // Component logs go to stderr at warn level so the progress lines on stdout stay readable.
   const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" }, pino.destination(2));
   const startedAt = Date.now();
-  const pipeline = await startLocalPipeline(config, { logger });
+  // Long posts, retweets, quotes and replies, as X sends them.
+  const pipeline = await startLocalPipeline(config, { logger, xEmulator: { generator: { mix: RICH_MIX } } });
   const { names, endpoints } = pipeline;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out("tweetstream local pipeline is running (Ctrl-C to stop)");
@@ -28,7 +32,10 @@ async function main(): Promise<void> {
     `  try          aws dynamodb scan --table-name ${names.table} --max-items 3 --endpoint-url ${endpoints.dynamodb}`,
   );
 
+  const outages = scheduleOutages(config, pipeline, out);
+
   let firstItemAt: number | undefined;
+  let longPostShown = false;
   let reporting = false;
   const timer = setInterval(async () => {
     if (reporting) return;
@@ -40,6 +47,15 @@ async function main(): Promise<void> {
         out(`first item in the table ${((firstItemAt - startedAt) / 1000).toFixed(1)} s after start`);
       }
       out(`[${new Date().toISOString()}] ${formatProgress(progress)}`);
+      if (!longPostShown && progress.itemsInTable > 0) {
+        const sample = await findWholeLongPost(pipeline);
+        if (sample) {
+          longPostShown = true;
+          out(
+            `a long post is whole in the table: ${sample.key}, Message ${sample.messageLength} characters (X's text stopped at ${sample.xTextLength}; the rest came in note_tweet)`,
+          );
+        }
+      }
     } catch (err) {
       logger.warn({ err }, "progress read failed");
     } finally {
@@ -53,12 +69,33 @@ async function main(): Promise<void> {
     stopping = true;
     out(`${signal}: stopping (producer flushes, then the mapping drains)...`);
     clearInterval(timer);
+    clearInterval(outages);
     await pipeline.close();
     out("stopped");
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+  // Press c (or set LOCAL_COMPLIANCE_DEMO_SECONDS): a post is deleted on the emulated X and a sweep removes it.
+  watchComplianceDemoRequests(pipeline, out, process.env);
+}
+
+/** LOCAL_X_OUTAGE_EVERY_MS: cut the emulator's network now and then, so recovery can be watched at work. */
+function scheduleOutages(config: LocalConfig, pipeline: LocalPipeline, out: (line: string) => void) {
+  const { xOutage } = config;
+  const x = pipeline.x;
+  if (xOutage === undefined || x === undefined) return undefined;
+  return setInterval(() => {
+    const seconds = (xOutage.durationMs / 1000).toFixed(1);
+    out(
+      `[${new Date().toISOString()}] X network outage for ${seconds} s: posts keep being published, none streamed`,
+    );
+    const before = x.published;
+    x.faults.networkOutage({ durationMs: xOutage.durationMs });
+    setTimeout(() => {
+      out(`[${new Date().toISOString()}] X network back: ${x.published - before} posts to recover`);
+    }, xOutage.durationMs).unref();
+  }, xOutage.everyMs);
 }
 
 main().catch((err: unknown) => {

@@ -19,6 +19,9 @@ export interface LocalConfig {
    */
   mapping: MappingSettings;
   functionTimeoutSeconds: number;
+  /** A network outage between the emulator and the producer every `everyMs`, `durationMs` long, to watch
+   * recovery fill the gap (LOCAL_X_OUTAGE_EVERY_MS, LOCAL_X_OUTAGE_MS). Unset: no outage. */
+  xOutage?: { everyMs: number; durationMs: number };
   /** Set when the user brings real X credentials: the emulator is then not started. */
   realX: { bearerToken: string; baseUrl: string; rules: string | undefined } | undefined;
 }
@@ -58,6 +61,16 @@ function stackSettings(env: NodeJS.ProcessEnv) {
   }
 }
 
+function xOutage(env: NodeJS.ProcessEnv): Pick<LocalConfig, "xOutage"> {
+  const everyMs = int(env, "LOCAL_X_OUTAGE_EVERY_MS", 0, 0, 86_400_000);
+  const durationMs = int(env, "LOCAL_X_OUTAGE_MS", 8000, 100, 300_000);
+  if (everyMs === 0) return {};
+  if (durationMs >= everyMs) {
+    throw new LocalConfigError("LOCAL_X_OUTAGE_MS: must be shorter than LOCAL_X_OUTAGE_EVERY_MS");
+  }
+  return { xOutage: { everyMs, durationMs } };
+}
+
 export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
   const bearerToken = env.X_BEARER_TOKEN;
   return {
@@ -77,6 +90,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     progressIntervalMs: int(env, "LOCAL_PROGRESS_INTERVAL_MS", 5000, 100, 3_600_000),
     kinesisEngine: kinesisEngine(env),
     ...stackSettings(env),
+    ...xOutage(env),
     realX: bearerToken
       ? { bearerToken, baseUrl: env.X_API_BASE_URL || "https://api.x.com", rules: env.X_STREAM_RULES }
       : undefined,

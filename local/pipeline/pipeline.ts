@@ -10,7 +10,7 @@ import type { RunningEmulator } from "../emulators/listen.js";
 import type { KinesisHandler } from "../esm-runner/invoke-handler.js";
 import { EventSourceMappingRunner } from "../esm-runner/runner.js";
 import { type SqsEmulator, startSqsEmulator } from "../sqs-emulator/index.js";
-import { startXEmulator, type XEmulator } from "../x-emulator/index.js";
+import { startXEmulator, type XEmulator, type XEmulatorOptions } from "../x-emulator/index.js";
 import {
   createEventTable,
   createStream,
@@ -24,6 +24,8 @@ import type { LocalConfig } from "./local-config.js";
 export interface PipelineOptions {
   /** Extra producer settings (e.g. AGGREGATION=on), as environment variables. */
   producerEnv?: Record<string, string>;
+  /** What the X emulator publishes (e.g. `generator: { mix: RICH_MIX }`: long posts, retweets, ...). */
+  xEmulator?: Pick<XEmulatorOptions, "generator" | "lingerMs" | "historySize">;
   /** Lets a test put faults around the real handler; the pipeline itself always uses the real one. */
   wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
   /** Event source mapping settings over the stack's (config.mapping); tests use small, fast ones. */
@@ -89,6 +91,7 @@ export async function startLocalPipeline(
           port: ports.x,
           tweetsPerSecond: config.tweetsPerSecond,
           recordSent: false,
+          ...options.xEmulator,
         });
     if (x) closers.push(() => x.close());
 

@@ -4,6 +4,10 @@ import type { LocalPipeline } from "./pipeline.js";
 
 export interface Progress {
   tweetsReceived: number;
+  /** Posts the stream missed, fetched after a reconnect (search/recent or backfill). */
+  recovered: number;
+  /** Posts seen twice (recovered and streamed, or backfilled) and put once. */
+  duplicatesSkipped: number;
   recordsPut: number;
   itemsInTable: number;
   deadLetters: number;
@@ -28,18 +32,30 @@ async function counterValue(pipeline: LocalPipeline, name: string): Promise<numb
   return (data?.values ?? []).reduce((sum, v) => sum + v.value, 0);
 }
 
+// The producer's counters on the progress line (tweetstream_producer_<name>_total).
+const COUNTERS = {
+  tweetsReceived: "tweets_received",
+  recovered: "tweets_recovered",
+  duplicatesSkipped: "duplicates_skipped",
+  recordsPut: "records_put",
+} as const;
+
 /** Reads every figure from its source: the producer's metrics, the table itself, the queue itself. */
 export async function readProgress(pipeline: LocalPipeline): Promise<Progress> {
-  const [tweetsReceived, recordsPut, itemsInTable, deadLetters, mappingFailures] = await Promise.all([
-    counterValue(pipeline, "tweetstream_producer_tweets_received_total"),
-    counterValue(pipeline, "tweetstream_producer_records_put_total"),
+  const counters = Promise.all(
+    Object.entries(COUNTERS).map(async ([key, name]) => {
+      const value = await counterValue(pipeline, `tweetstream_producer_${name}_total`);
+      return [key, value] as const;
+    }),
+  );
+  const [counted, itemsInTable, deadLetters, mappingFailures] = await Promise.all([
+    counters,
     countItems(pipeline.dynamo, pipeline.names.table),
     queueDepth(pipeline, pipeline.names.queue),
     queueDepth(pipeline, pipeline.names.mappingFailures),
   ]);
   return {
-    tweetsReceived,
-    recordsPut,
+    ...(Object.fromEntries(counted) as Record<keyof typeof COUNTERS, number>),
     itemsInTable,
     deadLetters,
     mappingFailures,
@@ -49,7 +65,8 @@ export async function readProgress(pipeline: LocalPipeline): Promise<Progress> {
 
 export function formatProgress(p: Progress): string {
   return (
-    `tweets received ${p.tweetsReceived} | records put ${p.recordsPut} | items in table ${p.itemsInTable}` +
+    `tweets received ${p.tweetsReceived} | recovered ${p.recovered} | duplicates skipped ${p.duplicatesSkipped}` +
+    ` | records put ${p.recordsPut} | items in table ${p.itemsInTable}` +
     ` | dead letters ${p.deadLetters} | mapping failures ${p.mappingFailures} | consumer lag ${p.consumerLagMs} ms`
   );
 }
