@@ -6,8 +6,9 @@ import type { ScanPosition } from "./ports.js";
  * from X usernames (letters, digits and `_`), so a partition key starting with `#` is never a post's. The
  * scan skips it, the local item count leaves it out, and nothing in it is ever a sweep's target.
  */
-export const RESERVED_PARTITION = "#compliance";
-export const isReservedPartition = (username: string): boolean => username.startsWith("#");
+export const RESERVED_PREFIX = "#";
+export const RESERVED_PARTITION = `${RESERVED_PREFIX}compliance`;
+export const isReservedPartition = (username: string): boolean => username.startsWith(RESERVED_PREFIX);
 
 /** A job of the current round: not yet submitted, or submitted (uploaded) and waiting for its results. */
 const jobState = z.object({

@@ -1,5 +1,6 @@
 import pino from "pino";
 import { LOCAL_CREDENTIALS } from "./pipeline/aws-resources.js";
+import { watchComplianceDemoRequests } from "./pipeline/compliance-demo-trigger.js";
 import { type LocalConfig, LocalConfigError, loadLocalConfig } from "./pipeline/local-config.js";
 import { findWholeLongPost } from "./pipeline/long-post.js";
 import { type LocalPipeline, startLocalPipeline } from "./pipeline/pipeline.js";
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+  // Press c (or set LOCAL_COMPLIANCE_DEMO_SECONDS): a post is deleted on the emulated X and a sweep removes it.
+  watchComplianceDemoRequests(pipeline, out, process.env);
 }
 
 /** LOCAL_X_OUTAGE_EVERY_MS: cut the emulator's network now and then, so recovery can be watched at work. */

@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client
 import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from "@aws-sdk/client-kinesis";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { RESERVED_PREFIX } from "../../compliance/checkpoint.js";
 
 /** Emulators accept any key; fixed local credentials keep real ones from being sent anywhere. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
@@ -51,13 +52,23 @@ export async function createEventTable(dynamo: DynamoDBClient, tableName: string
   );
 }
 
-/** Counts items with a paginated COUNT scan: dynalite, like DynamoDB, does not keep ItemCount live. */
+/**
+ * Counts stored posts with a paginated COUNT scan (dynalite, like DynamoDB, does not keep ItemCount live),
+ * leaving out the compliance sweeper's reserved partition (its checkpoint is not a post).
+ */
 export async function countItems(dynamo: DynamoDBClient, tableName: string): Promise<number> {
   let count = 0;
   let start: Record<string, never> | undefined;
   do {
     const page = await dynamo.send(
-      new ScanCommand({ TableName: tableName, Select: "COUNT", ExclusiveStartKey: start }),
+      new ScanCommand({
+        TableName: tableName,
+        Select: "COUNT",
+        ExclusiveStartKey: start,
+        FilterExpression: "NOT begins_with(#u, :reserved)",
+        ExpressionAttributeNames: { "#u": "Username" },
+        ExpressionAttributeValues: { ":reserved": { S: RESERVED_PREFIX } },
+      }),
     );
     count += page.Count ?? 0;
     start = page.LastEvaluatedKey as Record<string, never> | undefined;

@@ -1,0 +1,52 @@
+import { PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDynalite } from "../emulators/dynalite.js";
+import type { RunningEmulator } from "../emulators/listen.js";
+import { countItems, createEventTable, localDynamoClient } from "../pipeline/aws-resources.js";
+import { formatComplianceDemo, runComplianceDemo } from "../pipeline/compliance-demo.js";
+import { startXEmulator, type XEmulator } from "../x-emulator/index.js";
+
+const TABLE = "tweetstream-EventData";
+let dynalite: RunningEmulator;
+let x: XEmulator;
+let dynamo: ReturnType<typeof localDynamoClient>;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  x = await startXEmulator({ compliance: { processingMs: 20 } });
+  dynamo = localDynamoClient(dynalite.endpoint, "us-east-1");
+  await createEventTable(dynamo, TABLE);
+  for (const [id, username] of [
+    ["101", "alice"],
+    ["102", "bob"],
+    ["103", "carol"],
+  ] as const) {
+    await dynamo.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { Username: { S: username }, Id: { S: id }, AuthorId: { S: `9${id}` } },
+      }),
+    );
+  }
+});
+
+afterAll(async () => {
+  dynamo?.destroy();
+  await Promise.all([x?.close(), dynalite?.close()]);
+});
+
+describe("the npm start compliance demo", () => {
+  it("deletes one stored post on the emulated X and a real sweep removes exactly that item", async () => {
+    const result = await runComplianceDemo({ x, dynamo, table: TABLE, xUrl: x.url });
+
+    expect(result.post).toBeDefined();
+    expect(result.stillStored).toBe(false);
+    expect(result.summary).toMatchObject({ postsChecked: 3, itemsDeleted: 1, errors: 0 });
+    expect(formatComplianceDemo(result)).toContain(`post ${result.post?.id} by @${result.post?.username}`);
+    expect(formatComplianceDemo(result)).toContain("gone from the table");
+    // The checkpoint item stays in the table, but the progress line's count is of posts only.
+    const raw = await dynamo.send(new ScanCommand({ TableName: TABLE, Select: "COUNT" }));
+    expect(raw.Count).toBe(3);
+    expect(await countItems(dynamo, TABLE)).toBe(2);
+  });
+});
