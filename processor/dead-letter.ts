@@ -1,8 +1,11 @@
 import type { DecodeErrorKind } from "../events/index.js";
 import type { ItemLimitKind } from "./item-limits.js";
 
-/** Why a record can never be written: a decode error of the contract, or a DynamoDB limit it breaks. */
-export type DeadLetterKind = DecodeErrorKind | ItemLimitKind;
+/**
+ * Why a record can never be written: a decode error of the contract, a DynamoDB limit it breaks, or an item
+ * DynamoDB itself refused (`dynamodb-rejected`, with DynamoDB's message).
+ */
+export type DeadLetterKind = DecodeErrorKind | ItemLimitKind | "dynamodb-rejected";
 
 /** Where a Kinesis record came from: enough to find it again in the stream. */
 export interface RecordOrigin {

@@ -4,10 +4,11 @@ import {
   type WriteRequest as WireWriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "./backoff.js";
+import { bisectRejected } from "./bisect-rejected.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { toAttributeValues } from "./item-attributes.js";
 import { type ItemWriter, requestKey, type WriteRequest, type WriteResult } from "./ports.js";
-import { describeError, isRetryableWriteError } from "./sdk-errors.js";
+import { describeError, isRequestRejection, isRetryableWriteError } from "./sdk-errors.js";
 import { itemKey } from "./tweet-item.js";
 
 /** BatchWriteItem's limit. */
@@ -26,7 +27,8 @@ export interface DynamoDbWriterOptions {
 /**
  * The DynamoDB adapter: BatchWriteItem in chunks of 25, `concurrency` chunks at a time. Each chunk retries
  * its UnprocessedItems and retryable errors with full-jitter backoff until written, out of attempts, or
- * the deadline; in-flight calls are aborted at the deadline. Puts are idempotent (same key, same item).
+ * the deadline; in-flight calls are aborted at the deadline. Puts are idempotent (same key, same item). A call
+ * DynamoDB refuses as invalid is split until the one request it refuses is found (`rejected`); the rest is written.
  */
 export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -77,6 +79,10 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
           break;
         }
         reason = describeError(err);
+        if (isRequestRejection(err)) {
+          const isolated = await bisectRejected(pending, reason, (part) => writeChunk(part, deadline));
+          return { ...isolated, retries: retries + isolated.retries };
+        }
         if (!isRetryableWriteError(err)) break;
       }
       if (attempt >= options.maxAttempts) {
@@ -91,7 +97,7 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
       await sleep(delay);
       retries += 1;
     }
-    return { unwritten: pending.map((request) => ({ request, reason })), retries };
+    return { unwritten: pending.map((request) => ({ request, reason })), rejected: [], retries };
   }
 
   return async (items, { deadline }) => {
@@ -103,6 +109,7 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
     );
     return {
       unwritten: results.flatMap((r) => r.unwritten),
+      rejected: results.flatMap((r) => r.rejected),
       retries: results.reduce((sum, r) => sum + r.retries, 0),
     };
   };

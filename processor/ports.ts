@@ -19,6 +19,11 @@ export const requestKey = (request: WriteRequest): ItemKey =>
 export interface WriteResult {
   /** Requests not carried out, each with the last reason. Everything else was written or deleted. */
   unwritten: { request: WriteRequest; reason: string }[];
+  /**
+   * Requests DynamoDB refuses on their own (a ValidationException for a call holding only them): no retry can
+   * write them, so the core dead-letters their records. Everything else in their calls was written.
+   */
+  rejected: { request: WriteRequest; reason: string }[];
   /** Extra attempts spent on throttling, server errors and UnprocessedItems. */
   retries: number;
 }

@@ -11,6 +11,7 @@ import {
   type WriteRequest,
   type WriteResult,
 } from "./ports.js";
+import { deadLetterRejected } from "./rejected-letters.js";
 import { itemKey } from "./tweet-item.js";
 
 /** Dead letters logged one by one per batch; a batch of garbage must not flood the logs (the queue has all). */
@@ -77,7 +78,7 @@ export async function processBatch(
     guard(
       logger,
       () => (requests.length === 0 ? noWrites() : ports.writeItems(requests, { deadline })),
-      (reason) => ({ unwritten: requests.map((request) => ({ request, reason })), retries: 0 }),
+      (reason) => ({ unwritten: requests.map((request) => ({ request, reason })), rejected: [], retries: 0 }),
     ),
     guard(
       logger,
@@ -96,7 +97,14 @@ export async function processBatch(
       for (const owner of ownersByKey.get(itemKey(requestKey(request))) ?? []) failed.add(owner);
     }
   }
-  for (const { letter } of dead.failed) failed.add(letter.origin.sequenceNumber);
+  // Requests DynamoDB refused on their own: their records go to the queue instead (after the writes found them).
+  const rejected = await deadLetterRejected(written.rejected, {
+    ...ports,
+    writes: plan.writes,
+    records,
+    deadline,
+  });
+  for (const { letter } of [...dead.failed, ...rejected.failed]) failed.add(letter.origin.sequenceNumber);
 
   if (written.unwritten.length > 0) {
     logger.warn(
@@ -104,9 +112,12 @@ export async function processBatch(
       "items not written: their records are reported for retry",
     );
   }
-  if (dead.failed.length > 0) {
+  if (dead.failed.length + rejected.failed.length > 0) {
     logger.error(
-      { failed: dead.failed.length, firstReason: dead.failed[0]?.reason },
+      {
+        failed: dead.failed.length + rejected.failed.length,
+        firstReason: (dead.failed[0] ?? rejected.failed[0])?.reason,
+      },
       "dead-letter queue refused records: they are reported for retry",
     );
   }
@@ -123,19 +134,23 @@ export async function processBatch(
   }
 
   const puts = countPuts(requests);
-  const unwrittenPuts = countPuts(written.unwritten.map((unwritten) => unwritten.request));
+  const unwrittenPuts = countPuts(
+    [...written.unwritten, ...written.rejected].map((failed) => failed.request),
+  );
   logger.info(
     {
       records: records.length,
       userRecords: plan.userRecords,
       written: puts - unwrittenPuts,
-      earlierVersionsDeleted: requests.length - puts - (written.unwritten.length - unwrittenPuts),
+      earlierVersionsDeleted:
+        requests.length - puts - (written.unwritten.length + written.rejected.length - unwrittenPuts),
+      rejectedByDynamoDb: written.rejected.length,
       deduplicated: plan.deduplicated,
       superseded: plan.superseded,
       rawIncludesOmitted: plan.rawIncludesOmitted,
       rawOmitted: plan.rawOmitted,
-      deadLettered: plan.deadLetters.length - dead.failed.length,
-      deadLetterPayloadOmitted: dead.payloadOmitted,
+      deadLettered: plan.deadLetters.length - dead.failed.length + rejected.sent,
+      deadLetterPayloadOmitted: dead.payloadOmitted + rejected.payloadOmitted,
       failedRecords: batchItemFailures.length,
       writeRetries: written.retries,
       durationMs: clock.now() - started,
@@ -161,5 +176,5 @@ async function guard<T>(
 
 const countPuts = (requests: readonly WriteRequest[]) =>
   requests.filter((request) => "put" in request).length;
-const noWrites = async (): Promise<WriteResult> => ({ unwritten: [], retries: 0 });
+const noWrites = async (): Promise<WriteResult> => ({ unwritten: [], rejected: [], retries: 0 });
 const noLetters = async (): Promise<DeadLetterResult> => ({ failed: [], payloadOmitted: 0 });

@@ -25,6 +25,15 @@ export function isRetryableWriteError(err: unknown): boolean {
   return status === undefined || status >= 500;
 }
 
+/**
+ * Whether DynamoDB refused the call for what it carries (ValidationException: an attribute or key it does not
+ * accept) rather than for where it went (missing table, access denied, which fixing the setup cures). Only such
+ * a call is worth splitting to find the one request DynamoDB refuses.
+ */
+export function isRequestRejection(err: unknown): boolean {
+  return (err as SdkErrorShape).name === "ValidationException";
+}
+
 export function describeError(err: unknown): string {
   const e = err as SdkErrorShape;
   const status = e.$metadata?.httpStatusCode;

@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lambdaContext } from "../../local/esm-runner/stream-record.js";
-import { type ProcessorEnvironment, startProcessorEnvironment } from "./support/environment.js";
+import { describeOnEngines } from "./support/dynamo-engines.js";
+import { type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import {
   aggregated,
   kinesisEvent,
@@ -13,22 +14,9 @@ import {
 
 let env: ProcessorEnvironment;
 let nextTweet = 0;
-// Lambda's default safety margin is 1,000 ms: 1,500 ms remaining leaves the writers 500 ms.
+// The default 1,000 ms safety margin, capped at a quarter of 1,500 ms remaining, leaves the writers 1,125 ms.
 const SHORT_INVOCATION_MS = 1500;
 const context = (ms = 60_000) => lambdaContext("processor", ms, "us-east-1");
-
-beforeAll(async () => {
-  env = await startProcessorEnvironment();
-});
-
-afterEach(() => {
-  env.proxy.setPlan(() => ({ kind: "forward" }));
-  env.sqs.setFailing(false);
-});
-
-afterAll(async () => {
-  await env?.close();
-});
 
 /** `count` fresh tweets (no test shares a key with another) as plain records. */
 function freshBatch(count: number) {
@@ -51,183 +39,180 @@ async function expectEveryRecordWrittenOrReported(
   expect(outcome).toEqual(tweets.map(() => true));
 }
 
-describe("handler under DynamoDB faults (fault proxy in front of dynalite)", () => {
-  it("retries UnprocessedItems until every item is written", async () => {
-    const { tweets, event } = freshBatch(60);
-    const refused = new Set(tweets.filter((_, i) => i % 2 === 1).map((t) => t.id));
-    env.proxy.setPlan((call) => ({
-      kind: "unprocess",
-      refuse: (item) => call <= 3 && refused.has(item.Id?.S ?? ""),
-    }));
-
-    const response = await env.handler(event, context());
-
-    expect(response.batchItemFailures).toEqual([]);
-    const written = await writtenIds();
-    expect(tweets.every((t) => written.has(t.id))).toBe(true);
-    expect(env.proxy.batchWriteCalls()).toBeGreaterThan(3);
+describeOnEngines("handler", (engine) => {
+  useProcessorEnvironment(engine, (started) => {
+    env = started;
   });
 
-  it("never counts an UnprocessedItems entry it cannot recognise as written", async () => {
-    const { tweets, event } = freshBatch(20);
-    const refused = new Set(tweets.filter((_, i) => i % 4 === 0).map((t) => t.id));
-    env.proxy.setPlan((call) => ({
-      kind: "unprocess",
-      disguise: true,
-      refuse: (item) => call === 1 && refused.has(item.Id?.S ?? ""),
-    }));
-
-    const response = await env.handler(event, context());
-
-    expect(response.batchItemFailures).toEqual([]);
-    const written = await writtenIds();
-    expect(tweets.filter((t) => !written.has(t.id))).toEqual([]);
-    expect(env.proxy.batchWriteCalls()).toBeGreaterThan(1);
-  });
-
-  it("retries throttling (ProvisionedThroughputExceededException) with backoff", async () => {
-    const { tweets, event } = freshBatch(30);
-    env.proxy.setPlan((call) => (call <= 3 ? { kind: "throttle" } : { kind: "forward" }));
-
-    const response = await env.handler(event, context());
-
-    expect(response.batchItemFailures).toEqual([]);
-    await expectEveryRecordWrittenOrReported(tweets, []);
-    expect(env.proxy.batchWriteCalls()).toBeGreaterThanOrEqual(5);
-  });
-
-  it("reports throttled records when the deadline comes, and returns before Lambda's timeout", async () => {
-    const { tweets, event } = freshBatch(30);
-    env.proxy.setPlan(() => ({ kind: "throttle" }));
-
-    const started = Date.now();
-    const response = await env.handler(event, context(SHORT_INVOCATION_MS));
-
-    expect(Date.now() - started).toBeLessThan(SHORT_INVOCATION_MS);
-    expect(response.batchItemFailures).toEqual(tweets.map((_, n) => ({ itemIdentifier: sequenceNumber(n) })));
-    await expectEveryRecordWrittenOrReported(tweets, response.batchItemFailures);
-  });
-
-  it("aborts a write that hangs past the deadline and reports only its records", async () => {
-    const { tweets, event } = freshBatch(50);
-    env.proxy.setPlan((call) => (call === 1 ? { kind: "forward" } : { kind: "hang" }));
-
-    const started = Date.now();
-    const response = await env.handler(event, context(SHORT_INVOCATION_MS));
-
-    expect(Date.now() - started).toBeLessThan(SHORT_INVOCATION_MS);
-    expect(response.batchItemFailures).toHaveLength(25);
-    await expectEveryRecordWrittenOrReported(tweets, response.batchItemFailures);
-  });
-
-  it("reports an aggregate when one of its user records cannot be written, and every copy's record", async () => {
-    const [a, b, c] = [tweet(nextTweet++), tweet(nextTweet++), tweet(nextTweet++)];
-    // Record 0 carries b, record 1 aggregates a and b, record 2 carries c: b is refused for good.
-    const event = kinesisEvent([plain(b), aggregated([a, b]), plain(c)]);
-    env.proxy.setPlan(() => ({ kind: "unprocess", refuse: (item) => item.Id?.S === b.id }));
-
-    const response = await env.handler(event, context(SHORT_INVOCATION_MS));
-
-    expect(response.batchItemFailures).toEqual([
-      { itemIdentifier: sequenceNumber(0) },
-      { itemIdentifier: sequenceNumber(1) },
-    ]);
-    const written = await writtenIds();
-    expect([a, b, c].map((t) => written.has(t.id))).toEqual([true, false, true]);
-  });
-
-  it("writes a batch when less time remains than the safety margin (900 ms, default 1,000 ms margin)", async () => {
-    // Before: the deadline was 100 ms in the past, nothing was written and all 25 records were reported.
-    const { tweets, event } = freshBatch(25);
-
-    const response = await env.handler(event, context(900));
-
-    expect(response.batchItemFailures).toEqual([]);
-    await expectEveryRecordWrittenOrReported(tweets, []);
-  });
-
-  it("fails a call DynamoDB rejects as invalid at once, without retrying", async () => {
-    const { tweets, event } = freshBatch(30);
-    env.proxy.setPlan(() => ({ kind: "reject" }));
-
-    const response = await env.handler(event, context());
-
-    expect(response.batchItemFailures).toHaveLength(30);
-    expect(env.proxy.batchWriteCalls()).toBe(2);
-    await expectEveryRecordWrittenOrReported(tweets, response.batchItemFailures);
-  });
-});
-
-describe("handler when the dead-letter queue is down", () => {
-  const bad = malformedPayloads();
-
-  function batchWithMalformed() {
-    const { tweets, event } = freshBatch(4);
-    replaceData(event, 1, bad["not-json"]);
-    replaceData(event, 3, bad.schema);
-    return { good: [tweets[0], tweets[2]] as { id: string }[], event };
-  }
-
-  it.each(["server-error", "connection-reset", "entry-failures"] as const)(
-    "reports the malformed records when the queue fails (%s), and still writes the good ones",
-    async (fault) => {
-      const { good, event } = batchWithMalformed();
-      const before = env.deadLetters().length;
-      env.sqs.setFailing(fault);
+  describe("under DynamoDB faults (fault proxy in front of the engine)", () => {
+    it("retries UnprocessedItems until every item is written", async () => {
+      const { tweets, event } = freshBatch(60);
+      const refused = new Set(tweets.filter((_, i) => i % 2 === 1).map((t) => t.id));
+      env.proxy.setPlan((call) => ({
+        kind: "unprocess",
+        refuse: (item) => call <= 3 && refused.has(item.Id?.S ?? ""),
+      }));
 
       const response = await env.handler(event, context());
 
-      expect(response.batchItemFailures).toEqual([
-        { itemIdentifier: sequenceNumber(1) },
-        { itemIdentifier: sequenceNumber(3) },
-      ]);
-      expect(env.deadLetters().length).toBe(before);
+      expect(response.batchItemFailures).toEqual([]);
       const written = await writtenIds();
-      expect(good.every((t) => written.has(t.id))).toBe(true);
-    },
-  );
+      expect(tweets.every((t) => written.has(t.id))).toBe(true);
+      expect(env.proxy.batchWriteCalls()).toBeGreaterThan(3);
+    });
 
-  it("dead-letters them once the queue is back (the retry of the reported records)", async () => {
-    const { event } = batchWithMalformed();
-    env.sqs.setFailing("server-error");
-    const failed = await env.handler(event, context());
-    env.sqs.setFailing(false);
-    const before = env.deadLetters().length;
+    it("never counts an UnprocessedItems entry it cannot recognise as written", async () => {
+      const { tweets, event } = freshBatch(20);
+      const refused = new Set(tweets.filter((_, i) => i % 4 === 0).map((t) => t.id));
+      env.proxy.setPlan((call) => ({
+        kind: "unprocess",
+        disguise: true,
+        refuse: (item) => call === 1 && refused.has(item.Id?.S ?? ""),
+      }));
 
-    const retried = await env.handler(event, context());
+      const response = await env.handler(event, context());
 
-    expect(failed.batchItemFailures).toHaveLength(2);
-    expect(retried.batchItemFailures).toEqual([]);
-    expect(
-      env
-        .deadLetters()
-        .slice(before)
-        .map((l) => l.sequenceNumber),
-    ).toEqual([sequenceNumber(1), sequenceNumber(3)]);
+      expect(response.batchItemFailures).toEqual([]);
+      const written = await writtenIds();
+      expect(tweets.filter((t) => !written.has(t.id))).toEqual([]);
+      expect(env.proxy.batchWriteCalls()).toBeGreaterThan(1);
+    });
+
+    it("retries throttling (ProvisionedThroughputExceededException) with backoff", async () => {
+      const { tweets, event } = freshBatch(30);
+      env.proxy.setPlan((call) => (call <= 3 ? { kind: "throttle" } : { kind: "forward" }));
+
+      const response = await env.handler(event, context());
+
+      expect(response.batchItemFailures).toEqual([]);
+      await expectEveryRecordWrittenOrReported(tweets, []);
+      expect(env.proxy.batchWriteCalls()).toBeGreaterThanOrEqual(5);
+    });
+
+    it("reports throttled records when the deadline comes, and returns before Lambda's timeout", async () => {
+      const { tweets, event } = freshBatch(30);
+      env.proxy.setPlan(() => ({ kind: "throttle" }));
+
+      const started = Date.now();
+      const response = await env.handler(event, context(SHORT_INVOCATION_MS));
+
+      expect(Date.now() - started).toBeLessThan(SHORT_INVOCATION_MS);
+      expect(response.batchItemFailures).toEqual(
+        tweets.map((_, n) => ({ itemIdentifier: sequenceNumber(n) })),
+      );
+      await expectEveryRecordWrittenOrReported(tweets, response.batchItemFailures);
+    });
+
+    it("aborts a write that hangs past the deadline and reports only its records", async () => {
+      const { tweets, event } = freshBatch(50);
+      env.proxy.setPlan((call) => (call === 1 ? { kind: "forward" } : { kind: "hang" }));
+
+      const started = Date.now();
+      const response = await env.handler(event, context(SHORT_INVOCATION_MS));
+
+      expect(Date.now() - started).toBeLessThan(SHORT_INVOCATION_MS);
+      expect(response.batchItemFailures).toHaveLength(25);
+      await expectEveryRecordWrittenOrReported(tweets, response.batchItemFailures);
+    });
+
+    it("reports an aggregate when one of its user records cannot be written, and every copy's record", async () => {
+      const [a, b, c] = [tweet(nextTweet++), tweet(nextTweet++), tweet(nextTweet++)];
+      // Record 0 carries b, record 1 aggregates a and b, record 2 carries c: b is refused for good.
+      const event = kinesisEvent([plain(b), aggregated([a, b]), plain(c)]);
+      env.proxy.setPlan(() => ({ kind: "unprocess", refuse: (item) => item.Id?.S === b.id }));
+
+      const response = await env.handler(event, context(SHORT_INVOCATION_MS));
+
+      expect(response.batchItemFailures).toEqual([
+        { itemIdentifier: sequenceNumber(0) },
+        { itemIdentifier: sequenceNumber(1) },
+      ]);
+      const written = await writtenIds();
+      expect([a, b, c].map((t) => written.has(t.id))).toEqual([true, false, true]);
+    });
+
+    it("writes a batch when less time remains than the safety margin (900 ms, default 1,000 ms margin)", async () => {
+      // Before: the deadline was 100 ms in the past, nothing was written and all 25 records were reported.
+      const { tweets, event } = freshBatch(25);
+
+      const response = await env.handler(event, context(900));
+
+      expect(response.batchItemFailures).toEqual([]);
+      await expectEveryRecordWrittenOrReported(tweets, []);
+    });
   });
-});
 
-describe("handler with dead letters SQS's character set must accept", () => {
-  it("dead-letters a non-JSON record holding U+FFFF, and a record whose partition key holds it", async () => {
-    // Before: V8's parse error quoted the record (U+FFFF and tweet text) into the reason, JSON.stringify kept
-    // U+FFFF, SQS refused the body (InvalidMessageContents) and both records were reported on every retry.
-    const { event } = freshBatch(3);
-    const notJson = Buffer.from("\uFFFF secret tweet text", "utf8");
-    replaceData(event, 0, notJson.toString("base64"));
-    replaceData(event, 1, malformedPayloads().schema);
-    (event.Records[1] as (typeof event.Records)[number]).kinesis.partitionKey = "pk-\uFFFF";
-    const before = env.deadLetters().length;
+  describe("when the dead-letter queue is down", () => {
+    const bad = malformedPayloads();
 
-    const response = await env.handler(event, context());
+    function batchWithMalformed() {
+      const { tweets, event } = freshBatch(4);
+      replaceData(event, 1, bad["not-json"]);
+      replaceData(event, 3, bad.schema);
+      return { good: [tweets[0], tweets[2]] as { id: string }[], event };
+    }
 
-    expect(response.batchItemFailures).toEqual([]);
-    const letters = env.deadLetters().slice(before);
-    expect(letters.map((l) => [l.sequenceNumber, l.reason.kind])).toEqual([
-      [sequenceNumber(0), "not-json"],
-      [sequenceNumber(1), "schema"],
-    ]);
-    expect(Buffer.from(letters[0]?.payload ?? "", "base64")).toEqual(notJson);
-    expect(letters[0]?.reason.message).not.toMatch(/secret|\uFFFF/);
-    expect(letters[1]?.partitionKey).toBe("pk-\uFFFF");
+    it.each(["server-error", "connection-reset", "entry-failures"] as const)(
+      "reports the malformed records when the queue fails (%s), and still writes the good ones",
+      async (fault) => {
+        const { good, event } = batchWithMalformed();
+        const before = env.deadLetters().length;
+        env.sqs.setFailing(fault);
+
+        const response = await env.handler(event, context());
+
+        expect(response.batchItemFailures).toEqual([
+          { itemIdentifier: sequenceNumber(1) },
+          { itemIdentifier: sequenceNumber(3) },
+        ]);
+        expect(env.deadLetters().length).toBe(before);
+        const written = await writtenIds();
+        expect(good.every((t) => written.has(t.id))).toBe(true);
+      },
+    );
+
+    it("dead-letters them once the queue is back (the retry of the reported records)", async () => {
+      const { event } = batchWithMalformed();
+      env.sqs.setFailing("server-error");
+      const failed = await env.handler(event, context());
+      env.sqs.setFailing(false);
+      const before = env.deadLetters().length;
+
+      const retried = await env.handler(event, context());
+
+      expect(failed.batchItemFailures).toHaveLength(2);
+      expect(retried.batchItemFailures).toEqual([]);
+      expect(
+        env
+          .deadLetters()
+          .slice(before)
+          .map((l) => l.sequenceNumber),
+      ).toEqual([sequenceNumber(1), sequenceNumber(3)]);
+    });
+  });
+
+  describe("with dead letters SQS's character set must accept", () => {
+    it("dead-letters a non-JSON record holding U+FFFF, and a record whose partition key holds it", async () => {
+      // Before: V8's parse error quoted the record (U+FFFF and tweet text) into the reason, JSON.stringify kept
+      // U+FFFF, SQS refused the body (InvalidMessageContents) and both records were reported on every retry.
+      const { event } = freshBatch(3);
+      const notJson = Buffer.from("\uFFFF secret tweet text", "utf8");
+      replaceData(event, 0, notJson.toString("base64"));
+      replaceData(event, 1, malformedPayloads().schema);
+      (event.Records[1] as (typeof event.Records)[number]).kinesis.partitionKey = "pk-\uFFFF";
+      const before = env.deadLetters().length;
+
+      const response = await env.handler(event, context());
+
+      expect(response.batchItemFailures).toEqual([]);
+      const letters = env.deadLetters().slice(before);
+      expect(letters.map((l) => [l.sequenceNumber, l.reason.kind])).toEqual([
+        [sequenceNumber(0), "not-json"],
+        [sequenceNumber(1), "schema"],
+      ]);
+      expect(Buffer.from(letters[0]?.payload ?? "", "base64")).toEqual(notJson);
+      expect(letters[0]?.reason.message).not.toMatch(/secret|\uFFFF/);
+      expect(letters[1]?.partitionKey).toBe("pk-\uFFFF");
+    });
   });
 });

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { lambdaContext } from "../../local/esm-runner/stream-record.js";
+import { describeOnEngines } from "./support/dynamo-engines.js";
 import { type ProcessorEnvironment, startProcessorEnvironment } from "./support/environment.js";
 import {
   aggregated,
@@ -16,14 +17,14 @@ import {
 let env: ProcessorEnvironment;
 const context = () => lambdaContext("processor", 60_000, "us-east-1");
 
-beforeAll(async () => {
-  env = await startProcessorEnvironment();
-});
-afterAll(async () => {
-  await env?.close();
-});
+describeOnEngines("handler on redelivered and all-bad batches", (engine) => {
+  beforeAll(async () => {
+    env = await startProcessorEnvironment({ engine });
+  }, 120_000);
+  afterAll(async () => {
+    await env?.close();
+  });
 
-describe("handler on redelivered and all-bad batches", () => {
   it("dead-letters a batch of only malformed records, writes nothing, reports no failure", async () => {
     // Prepare
     const bad = malformedPayloads();

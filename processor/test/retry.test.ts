@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BACKOFF, fullJitterDelay } from "../backoff.js";
 import { mapWithConcurrency } from "../concurrency.js";
-import { isRetryableWriteError } from "../sdk-errors.js";
+import { isRequestRejection, isRetryableWriteError } from "../sdk-errors.js";
 
 describe("fullJitterDelay", () => {
   it("stays in [0, min(cap, base * 2^(attempt-1)))", () => {
@@ -46,6 +46,18 @@ describe("isRetryableWriteError", () => {
     ["AbortError", undefined, false],
   ])("%s (HTTP %s) retryable: %s", (name, status, retryable) => {
     expect(isRetryableWriteError(sdkError(name, status))).toBe(retryable);
+  });
+});
+
+describe("isRequestRejection", () => {
+  it.each([
+    ["ValidationException", true],
+    ["ResourceNotFoundException", false],
+    ["AccessDeniedException", false],
+    ["ProvisionedThroughputExceededException", false],
+    ["InternalServerError", false],
+  ])("%s: split the call to find the refused request: %s", (name, split) => {
+    expect(isRequestRejection(Object.assign(new Error(name), { name }))).toBe(split);
   });
 });
 

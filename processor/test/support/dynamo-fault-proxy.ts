@@ -11,8 +11,11 @@ export type BatchWriteFault =
    * with `disguise`, the handed-back copies carry a key the client never sent.
    */
   | { kind: "unprocess"; refuse: (item: WireItem) => boolean; disguise?: boolean }
-  /** Answer 400 ValidationException: a call that can never succeed. */
-  | { kind: "reject" }
+  /**
+   * Answer 400 ValidationException, as DynamoDB does for a call carrying an item it refuses: every call, or
+   * with `when`, only calls that carry a put `when` picks out (the others are forwarded).
+   */
+  | { kind: "reject"; when?: (item: WireItem) => boolean }
   /** Never answer (until the client gives up or the proxy closes). */
   | { kind: "hang" };
 
@@ -51,8 +54,11 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
         return;
       case "throttle":
         return sendError(res, "ProvisionedThroughputExceededException", "injected throttling");
-      case "reject":
+      case "reject": {
+        const when = fault.when;
+        if (when && !putsOf(body).some((put) => when(put.PutRequest.Item))) return forward(req, body, res);
         return sendError(res, "ValidationException", "injected validation error");
+      }
       case "unprocess": {
         const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, PutEntry[]> };
         const [table, puts] = Object.entries(input.RequestItems)[0] ?? ["", []];
@@ -123,6 +129,12 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
         server.close(() => resolve());
       }),
   };
+}
+
+/** The puts of a BatchWriteItem request body (deletes left out). */
+function putsOf(body: Buffer): PutEntry[] {
+  const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, PutEntry[]> };
+  return (Object.values(input.RequestItems)[0] ?? []).filter((entry) => entry.PutRequest !== undefined);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -1,13 +1,12 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
-import { vi } from "vitest";
-import { startDynalite } from "../../../local/emulators/dynalite.js";
-import type { RunningEmulator } from "../../../local/emulators/listen.js";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 import { createEventTable } from "../../../local/pipeline/aws-resources.js";
 import { type SqsEmulator, startSqsEmulator } from "../../../local/sqs-emulator/index.js";
 import type { DeadLetterMessage } from "../../dead-letter.js";
 import type { TweetItem } from "../../tweet-item.js";
+import { DYNALITE, type DynamoEngine } from "./dynamo-engines.js";
 import { type DynamoFaultProxy, startDynamoFaultProxy } from "./dynamo-fault-proxy.js";
 
 export const TABLE = "tweetstream-EventData";
@@ -20,25 +19,47 @@ export interface ProcessorEnvironment {
   handler: Handler;
   proxy: DynamoFaultProxy;
   sqs: SqsEmulator;
-  /** Every item in the table, read directly from dynalite (not through the fault proxy). */
+  /** Every item in the table, read directly from the engine (not through the fault proxy). */
   items(): Promise<TweetItem[]>;
   deadLetters(): DeadLetterMessage[];
   close(): Promise<void>;
 }
 
 /**
- * dynalite (behind the fault proxy) and the SQS emulator on loopback, and the real handler module (or the
+ * The hooks of a describe block whose tests share one environment on `engine`: started before them (a JVM for
+ * DynamoDB Local takes seconds), faults of the proxy and the queue cleared after each, closed after all.
+ */
+export function useProcessorEnvironment(
+  engine: DynamoEngine,
+  started: (env: ProcessorEnvironment) => void,
+): void {
+  let env: ProcessorEnvironment | undefined;
+  beforeAll(async () => {
+    env = await startProcessorEnvironment({ engine });
+    started(env);
+  }, 120_000);
+  afterEach(() => {
+    env?.proxy.setPlan(() => ({ kind: "forward" }));
+    env?.sqs.setFailing(false);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+}
+
+/**
+ * A DynamoDB engine (dynalite unless `engine` says otherwise) behind the fault proxy and the SQS emulator on loopback, and the real handler module (or the
  * module `load` imports, such as the bundle) loaded fresh with its configuration in environment variables,
  * exactly as Lambda would run it.
  */
 export async function startProcessorEnvironment(
-  options: { env?: Record<string, string>; load?: () => Promise<unknown> } = {},
+  options: { env?: Record<string, string>; load?: () => Promise<unknown>; engine?: DynamoEngine } = {},
 ): Promise<ProcessorEnvironment> {
-  const dynalite: RunningEmulator = await startDynalite();
-  const proxy = await startDynamoFaultProxy(dynalite.endpoint);
+  const dynamo = await (options.engine ?? DYNALITE).start();
+  const proxy = await startDynamoFaultProxy(dynamo.endpoint);
   const sqs = await startSqsEmulator({ queues: ["processor-dlq"] });
   const direct = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: dynalite.endpoint, region: REGION, credentials: CREDENTIALS }),
+    new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS }),
   );
   await createEventTable(direct, TABLE);
 
@@ -76,7 +97,7 @@ export async function startProcessorEnvironment(
     async close() {
       vi.unstubAllEnvs();
       direct.destroy();
-      await Promise.all([proxy.close(), sqs.close(), dynalite.close()]);
+      await Promise.all([proxy.close(), sqs.close(), dynamo.close()]);
     },
   };
 }

@@ -12,6 +12,8 @@ export function fakePorts(
   options: {
     /** Fails the requests whose key (a put's item, a delete's key) this returns true for. */
     failKeys?: (key: ItemKey) => boolean;
+    /** Answers as DynamoDB refusing these requests on their own (`rejected`, with a ValidationException). */
+    rejectKeys?: (key: ItemKey) => boolean;
     failLetters?: (letter: DeadLetter) => boolean;
     remainingTimeMs?: number;
   } = {},
@@ -27,6 +29,9 @@ export function fakePorts(
     const failed = requests.filter((request) => options.failKeys?.(requestKey(request)) ?? false);
     return {
       unwritten: failed.map((request) => ({ request, reason: `refused ${itemKey(requestKey(request))}` })),
+      rejected: requests
+        .filter((request) => options.rejectKeys?.(requestKey(request)) ?? false)
+        .map((request) => ({ request, reason: "ValidationException (HTTP 400): Empty attribute name" })),
       retries: 0,
     };
   };

