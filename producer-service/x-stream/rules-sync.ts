@@ -8,7 +8,7 @@ export interface StreamRuleInput {
   tag?: string;
 }
 
-interface ServerRule extends StreamRuleInput {
+export interface ServerRule extends StreamRuleInput {
   id: string;
 }
 
@@ -51,7 +51,8 @@ export async function syncRules(client: XClient, desired: StreamRuleInput[], log
   );
 }
 
-async function listRules(client: XClient): Promise<ServerRule[]> {
+/** The filtered stream's rules as X holds them (recovery searches each one). */
+export async function listRules(client: XClient): Promise<ServerRule[]> {
   const response = await client.api.get<{ data?: ServerRule[] }>(RULES, undefined, {
     prefix: client.v2,
     timeout: REQUEST_TIMEOUT_MS,

@@ -9,10 +9,12 @@ import {
   X_BACKOFF,
   type XIngestFatalError,
 } from "./reconnect-policy.js";
-import { syncRules } from "./rules-sync.js";
+import { DEFAULT_RECOVERY, GapRecovery } from "./recovery/gap-recovery.js";
+import { listRules, syncRules } from "./rules-sync.js";
+import { sleep } from "./sleep.js";
 import { openStream } from "./stream-connection.js";
 import { StreamReader } from "./stream-reader.js";
-import { connectXClient, type XClient } from "./x-client.js";
+import { connectXClient, REQUEST_TIMEOUT_MS, type XClient } from "./x-client.js";
 
 const STREAM_PATHS = { filtered: "tweets/search/stream", sample: "tweets/sample/stream" } as const;
 /** X sends a keep-alive every 20 s; 30 s of silence means the connection is gone. */
@@ -33,16 +35,28 @@ export function createXStreamIngest(
 ): XStreamIngest {
   const log = logger.child({ component: "x-ingest" });
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-  const backoff = new Backoff({ ...X_BACKOFF, ...options.backoff });
+  const backoffOptions = { ...X_BACKOFF, ...options.backoff };
+  const backoff = new Backoff(backoffOptions);
   const streamQuery = xFieldsQuery(options.fields ?? DEFAULT_X_FIELDS);
-  const reader = new StreamReader({
+  const stopController = new AbortController();
+  const recovery = new GapRecovery({
+    options: options.recovery ?? DEFAULT_RECOVERY,
+    stream: options.stream,
+    fieldsQuery: streamQuery,
+    backoff: backoffOptions,
     sink,
     observer,
     logger: log,
+    stopSignal: stopController.signal,
+  });
+  const reader = new StreamReader({
+    sink: recovery.streamSink(),
+    observer,
+    logger: log,
     stallTimeoutMs,
+    delivered: (event) => recovery.delivered(event),
     ...(options.healthyAfterMs === undefined ? {} : { healthyAfterMs: options.healthyAfterMs }),
   });
-  const stopController = new AbortController();
   /** The last attempt came right after closing stale connections: if X still refuses, back off instead. */
   let justTookOver = false;
   let connected = false;
@@ -73,6 +87,7 @@ export function createXStreamIngest(
     }
     const { cause, detail, retryAtMs } = failure;
     observer.disconnected(cause, detail);
+    recovery.disconnected();
     if (failure.tooManyConnections && (await takeOverConnection(detail))) return true;
     justTookOver = false;
     const delayMs = backoff.next(cause, retryAtMs);
@@ -112,16 +127,26 @@ export function createXStreamIngest(
     const path = STREAM_PATHS[options.stream];
     while (!stopController.signal.aborted) {
       const connection = await retrying(`connecting to ${path}`, () =>
-        openStream(client, path, streamQuery, {
-          stopSignal: stopController.signal,
-          connectTimeoutMs: Math.max(stallTimeoutMs, MIN_CONNECT_TIMEOUT_MS),
-        }),
+        openStream(
+          client,
+          path,
+          { ...streamQuery, ...recovery.connectQuery() },
+          {
+            stopSignal: stopController.signal,
+            connectTimeoutMs: Math.max(stallTimeoutMs, MIN_CONNECT_TIMEOUT_MS),
+          },
+        ),
       );
       if (!connection) return;
       justTookOver = false;
       connected = true;
       observer.connected();
       log.info({ stream: options.stream }, "connected to the X stream");
+      recovery.connected({
+        listRules: () => listRules(client),
+        search: (query) =>
+          client.api.get("tweets/search/recent", query, { prefix: client.v2, timeout: REQUEST_TIMEOUT_MS }),
+      });
       const outcome = await reader.read(connection);
       connected = false;
       if (!outcome) return;
@@ -165,6 +190,7 @@ export function createXStreamIngest(
       stopController.abort();
       reader.stop();
       await running;
+      await recovery.idle();
       connected = false;
     },
     get connected() {
@@ -172,20 +198,4 @@ export function createXStreamIngest(
     },
     fatal,
   };
-}
-
-/** Waits `ms`; false if `signal` aborted first. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -40,6 +40,47 @@ describe("X ingest and the connection slot", () => {
   });
 });
 
+describe("X ingest takes over its own stale connection", () => {
+  /** The stream stalls, we give up on it, and X keeps its slot a minute as for any client that vanished. */
+  async function dropWithLingeringSlot(): Promise<void> {
+    emulator = emulator as XEmulator;
+    emulator.publish(3);
+    await waitUntil(() => harness?.sink.events.length === 3);
+    emulator.faults.lingerAfterDrop(60_000);
+    emulator.faults.stall();
+  }
+  const STALL = { stallTimeoutMs: 300 };
+
+  it("on 429 TooManyConnections: closes it with the Connections API, then reconnects at once", async () => {
+    emulator = await startXEmulator();
+    harness = startIngest(emulator, {
+      ...STALL,
+      backoff: { rateLimitInitialMs: 60_000, rateLimitMaxMs: 60_000 },
+    });
+    await dropWithLingeringSlot();
+    await emulator.waitForConnections(2);
+    emulator.publish(2);
+    await waitUntil(() => harness?.sink.events.length === 5);
+    const kills = emulator.requests.filter((r) => r.method === "DELETE");
+    expect(kills.map((r) => r.path)).toEqual(["/2/connections/sample_stream"]);
+    expect(harness.observer.disconnects.map((d) => d.cause)).toEqual(["stall", "rate-limit"]);
+    expect(harness.logs.join("")).toContain("closed this app's other connections with the Connections API");
+  });
+
+  it("with X_TAKE_OVER_CONNECTION=false: waits out the backoff instead", async () => {
+    emulator = await startXEmulator();
+    harness = startIngest(emulator, {
+      ...STALL,
+      takeOverConnection: false,
+      backoff: { rateLimitInitialMs: 60_000, rateLimitMaxMs: 60_000 },
+    });
+    await dropWithLingeringSlot();
+    await waitUntil(() => retryDelays().includes(60_000));
+    expect(emulator.requests.some((r) => r.method === "DELETE")).toBe(false);
+    expect(emulator.connectionCount).toBe(1);
+  });
+});
+
 describe("X ingest stops for good on a request X will never accept", () => {
   it("400 on connect (a field X does not document), with X's message", async () => {
     emulator = await startXEmulator();

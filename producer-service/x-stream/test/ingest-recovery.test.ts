@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_X_FIELDS, type TweetEventV2, wholeText, xFieldsQuery } from "../../../events/index.js";
+import { RICH_MIX, startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
+import type { RecoveryOptions } from "../ingest-types.js";
+import { type Harness, startIngest, waitUntil } from "./ingest-harness.js";
+
+let emulator: XEmulator;
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.ingest.stop();
+  harness = undefined;
+  await emulator.close();
+});
+
+const RECOVERY: RecoveryOptions = { mode: "search", maxPosts: 10_000, maxGapMs: 3_600_000 };
+// Search refuses `sample:` (a stream-only operator): that rule's gap cannot be recovered.
+const RULES = [{ value: "cats sample:50", tag: "sampled" }, { value: "dogs" }];
+/** search/recent's end_time must be 10 s in the past: a search recovery finishes some 11 s after the reconnect. */
+const RECOVERY_WAIT_MS = 40_000;
+
+/** Posts are created at the real time, as on X, so that search's time window means something. */
+const startEmulator = (seed: number) =>
+  startXEmulator({ seed, generator: { clock: () => Date.now(), mix: RICH_MIX } });
+
+type XTweetLike = Parameters<typeof wholeText>[0];
+const ids = (events: readonly { id: string }[]) => events.map((e) => e.id);
+const logLines = () => (harness?.logs ?? []).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/** Streams `before` posts, cuts the network while `during` more are published, then streams `after` more. */
+async function outage(before: number, during: number, after: number) {
+  await emulator.waitForConnections(1);
+  const streamed = emulator.publish(before);
+  await waitUntil(() => harness?.sink.events.length === before);
+  emulator.faults.networkOutage({ durationMs: 1_000 });
+  const missed = emulator.publish(during);
+  await emulator.waitForConnections(2, 20_000);
+  const live = emulator.publish(after);
+  return { streamed, missed, live };
+}
+
+describe("recovery with search/recent after a reconnect", () => {
+  it("recovers what an outage kept from the stream, once each, marked recovered, skipping a rule search refuses", async () => {
+    emulator = await startEmulator(31);
+    harness = startIngest(emulator, { stream: "filtered", rules: RULES, recovery: RECOVERY });
+    const { streamed, missed, live } = await outage(40, 80, 20);
+    const [refused, searchable] = emulator.rules();
+    const ruleOf = (id: string) => emulator.rules()[Number(BigInt(id) % 2n)];
+    const recoverable = missed.filter((p) => ruleOf(p.tweet.id)?.id === searchable?.id);
+    const expected = streamed.length + live.length + recoverable.length;
+    await waitUntil(() => harness?.sink.events.length === expected, RECOVERY_WAIT_MS);
+    await waitUntil(() => (harness?.observer.recoverySkips.length ?? 0) > 0);
+
+    const events = harness.sink.events as TweetEventV2[];
+    expect(new Set(ids(events)).size).toBe(events.length);
+    const recovered = events.filter((e) => e.recovered);
+    expect(ids(recovered).sort()).toEqual(recoverable.map((p) => p.tweet.id).sort());
+    expect(harness.observer.recovered).toBe(recoverable.length);
+    for (const event of recovered) {
+      const post = recoverable.find((p) => p.tweet.id === event.id)?.tweet;
+      expect(event.matchingRules).toEqual([{ id: searchable?.id }]);
+      expect(event.data.id).toBe(post?.id);
+      if (post?.referenced_tweets?.[0]?.type !== "retweeted")
+        expect(event.text).toBe(wholeText(post as unknown as XTweetLike));
+    }
+    expect(recovered.some((e) => e.data.note_tweet !== undefined)).toBe(true);
+
+    // The search asked as the stream does: since the newest post delivered, up to the reconnect, 100 a page.
+    const searches = emulator.requests.filter((r) => r.path === "/2/tweets/search/recent");
+    const fieldsOnly = (query: Record<string, string>) =>
+      Object.fromEntries(Object.entries(query).filter(([k]) => k.includes(".") || k === "expansions"));
+    for (const search of searches) {
+      expect(search.query.since_id).toBe(streamed.at(-1)?.tweet.id);
+      expect(search.query.max_results).toBe("100");
+      expect(fieldsOnly(search.query)).toEqual(xFieldsQuery(DEFAULT_X_FIELDS));
+    }
+    expect(searches.filter((s) => s.query.query === "dogs").length).toBeGreaterThan(0);
+    expect(harness.observer.recoverySkips).toEqual(["rule_rejected"]);
+    const refusal = logLines().find((l) => l.rule === refused?.value);
+    expect(String(refusal?.reason)).toContain("Reference to invalid operator 'sample'");
+  }, 60_000);
+
+  it("bounds a gap by X_RECOVERY_MAX_POSTS (the newest first) with a loud line", async () => {
+    emulator = await startEmulator(32);
+    harness = startIngest(emulator, {
+      stream: "filtered",
+      rules: [{ value: "dogs" }],
+      recovery: { ...RECOVERY, maxPosts: 25 },
+    });
+    const { missed } = await outage(10, 60, 5);
+    await waitUntil(() => harness?.observer.recoverySkips.length === 1, RECOVERY_WAIT_MS);
+    // The 25 newest posts before the reconnect's second: the missed ones, and any live post streamed within
+    // that second (already delivered: skipped as a duplicate).
+    const recovered = harness.sink.events.filter((e) => (e as TweetEventV2).recovered);
+    expect(recovered.length + harness.observer.duplicates).toBe(25);
+    expect(ids(recovered)).toEqual(
+      missed
+        .slice(-recovered.length)
+        .map((p) => p.tweet.id)
+        .reverse(),
+    );
+    expect(harness.observer.recoverySkips).toEqual(["max_posts"]);
+    expect(logLines().find((l) => String(l.msg).startsWith("RECOVERY INCOMPLETE"))).toMatchObject({
+      maxPosts: 25,
+      postsRead: 25,
+    });
+  }, 60_000);
+
+  it("skips a gap longer than X_RECOVERY_MAX_GAP, saying how long it was", async () => {
+    emulator = await startEmulator(33);
+    harness = startIngest(emulator, {
+      stream: "filtered",
+      rules: [{ value: "dogs" }],
+      recovery: { ...RECOVERY, maxGapMs: 500 },
+    });
+    await outage(5, 10, 5);
+    await waitUntil(() => harness?.observer.recoverySkips.length === 1);
+    expect(harness.observer.recoverySkips).toEqual(["max_gap"]);
+    const line = logLines().find((l) => String(l.msg).startsWith("RECOVERY SKIPPED"));
+    expect(line?.gapMs).toBeGreaterThan(500);
+    expect(emulator.requests.some((r) => r.path === "/2/tweets/search/recent")).toBe(false);
+  });
+});
+
+describe("recovery with backfill_minutes", () => {
+  it("reconnects asking for the gap in whole minutes; re-sent posts are skipped as duplicates", async () => {
+    emulator = await startEmulator(34);
+    harness = startIngest(emulator, {
+      stream: "filtered",
+      rules: [{ value: "dogs" }],
+      recovery: { ...RECOVERY, mode: "backfill" },
+    });
+    const { streamed, missed, live } = await outage(30, 40, 10);
+    const all = [...streamed, ...missed, ...live].map((p) => p.tweet.id);
+    await waitUntil(() => harness?.sink.events.length === all.length);
+    expect(ids(harness.sink.events).sort()).toEqual([...all].sort());
+    // X does not de-duplicate backfill: the 30 posts streamed before the outage came again.
+    expect(harness.observer.duplicates).toBe(streamed.length);
+    const streams = emulator.requests.filter((r) => r.path === "/2/tweets/search/stream");
+    expect(streams.map((r) => r.query.backfill_minutes)).toEqual([undefined, "1"]);
+  });
+});
+
+describe("sample stream", () => {
+  it("has no recovery: nothing to search with, said once", async () => {
+    emulator = await startEmulator(35);
+    harness = startIngest(emulator, { recovery: RECOVERY });
+    const { streamed, live } = await outage(5, 5, 5);
+    await waitUntil(() => harness?.sink.events.length === streamed.length + live.length);
+    expect(harness.logs.join("")).toContain("X_RECOVERY=search does not apply to the sample stream");
+    expect(emulator.requests.some((r) => r.path === "/2/tweets/search/recent")).toBe(false);
+  });
+});
