@@ -200,4 +200,32 @@ describe("runSweep (the core, against in-memory ports)", () => {
     expect(summary).toMatchObject({ errors: 1, resumeNext: true, itemsDeleted: 0 });
     expect(ids()).toEqual(["1"]);
   });
+
+  it("scrubs every item of an author whose geo X scrubbed, and deletes none", async () => {
+    const { sweep, ids, table } = rig(
+      [post("1", "alice", "100", true), post("2", "alice", "100", true), post("3", "bob", "200", true)],
+      (type) => (type === "users" ? [resultLine("100", "scrub_geo")] : []),
+    );
+
+    const summary = await sweep();
+
+    expect(ids()).toEqual(["1", "2", "3"]);
+    expect([...table.items.values()].map((i) => i.Geo)).toEqual([false, false, true]);
+    expect(summary).toMatchObject({ geoScrubbed: 2, itemsDeleted: 0 });
+  });
+
+  it("starts a new pass, saying so, when its checkpoint cannot be read", async () => {
+    const { sweep, ids, table, logger } = rig([post("1", "alice", "100")], (type) =>
+      type === "tweets" ? [resultLine("1", "deleted")] : [],
+    );
+    table.state.set("checkpoint#sweep", "{not json");
+
+    const summary = await sweep();
+
+    expect(ids()).toEqual([]);
+    expect(summary.passCompleted).toBe(true);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: "error", fields: { problem: "not JSON" } }),
+    );
+  });
 });
