@@ -6,6 +6,8 @@ export interface PipelineAlarmsProps {
   readonly prefix: string;
   readonly functionName: string;
   readonly queueName: string;
+  /** The mapping's on-failure destination (`<stack>-mapping-failures`). */
+  readonly mappingFailureQueueName: string;
   readonly streamName: string;
   /** Alarm when the processor runs this many seconds behind the newest record. */
   readonly iteratorAgeSeconds: number;
@@ -14,7 +16,7 @@ export interface PipelineAlarmsProps {
 }
 
 /**
- * The five signs that tweets are not flowing. Each treats missing data as fine: these metrics are only
+ * The six signs that tweets are not flowing. Each treats missing data as fine: these metrics are only
  * published while something happens (no invocations means no errors, an empty queue may publish nothing).
  */
 export class PipelineAlarms extends Construct {
@@ -62,12 +64,26 @@ export class PipelineAlarms extends Construct {
         ...common,
         alarmName: `${props.prefix}-dlq-messages`,
         alarmDescription:
-          "Messages are waiting in the dead-letter queue: malformed records, or batches given up on.",
+          "Messages are waiting in the processor's dead-letter queue: records that can never be written.",
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: props.queueName },
         statistic: "Maximum",
         // Any: every message there is a tweet that did not reach the table.
+        threshold: 1,
+        period: 300,
+        evaluationPeriods: 1,
+      }),
+      new CloudwatchMetricAlarm(this, "mapping-failures", {
+        ...common,
+        alarmName: `${props.prefix}-mapping-failures`,
+        alarmDescription:
+          "The event source mapping gave up on batches (retries exhausted or records too old): their position is in the mapping-failures queue, re-read them from the stream while it retains them.",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: props.mappingFailureQueueName },
+        statistic: "Maximum",
+        // Any: each message stands for a range of records that did not reach the table.
         threshold: 1,
         period: 300,
         evaluationPeriods: 1,

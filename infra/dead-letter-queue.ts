@@ -3,15 +3,16 @@ import { Construct } from "constructs";
 import { requireHttps } from "./queue-policy.js";
 
 export interface DeadLetterQueueProps {
-  /** The stack passes `<stack>-processor-dlq`. */
+  /** The stack makes two: `<stack>-processor-dlq` and `<stack>-mapping-failures`. */
   readonly name: string;
   /** How long a message waits to be looked at; 14 days, SQS's maximum, leaves room for a long weekend. */
   readonly messageRetentionSeconds?: number;
 }
 
 /**
- * Where nothing is lost quietly: the processor sends malformed records here (their raw payload and the reason),
- * and the event source mapping sends the position (shard, sequence numbers) of batches it gave up on.
+ * Where nothing is lost quietly. Each queue holds one message shape: `<stack>-processor-dlq` the processor's dead
+ * letters (a record's raw payload and the reason), `<stack>-mapping-failures` the event source mapping's
+ * on-failure records (the shard and sequence-number range of a batch it gave up on, in Lambda's format).
  */
 export class DeadLetterQueue extends Construct {
   readonly queue: SqsQueue;

@@ -20,6 +20,8 @@ export interface ProcessorFunctionProps {
   readonly stream: { readonly arn: string };
   readonly table: { readonly name: string; readonly arn: string };
   readonly deadLetterQueue: { readonly url: string; readonly arn: string };
+  /** The event source mapping's on-failure destination: Lambda sends to it with this function's role. */
+  readonly mappingFailureQueue: { readonly arn: string };
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   /** The processor's DEADLINE_SAFETY_MARGIN_MS: time kept back from each invocation to answer before the timeout. */
@@ -76,8 +78,14 @@ export class ProcessorFunction extends Construct {
       // No kinesis:ListStreams: it is not in Lambda's documented permissions for Kinesis mappings, and it would
       // be the one grant on "*". No dynamodb:PutItem: the processor writes only with BatchWriteItem.
       { sid: "WriteEventTable", actions: ["dynamodb:BatchWriteItem"], resources: [props.table.arn] },
-      // SendMessageBatch is authorized as sqs:SendMessage; the mapping's on-failure destination uses this role too.
+      // SendMessageBatch is authorized as sqs:SendMessage.
       { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [props.deadLetterQueue.arn] },
+      // Lambda sends the mapping's on-failure records with the function's role, to their own queue.
+      {
+        sid: "SendMappingFailures",
+        actions: ["sqs:SendMessage"],
+        resources: [props.mappingFailureQueue.arn],
+      },
       // The function's own log streams only (the original granted logs:* on every resource).
       {
         sid: "WriteOwnLogs",

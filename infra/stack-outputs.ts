@@ -7,6 +7,7 @@ export interface StackOutputValues {
   readonly tableName: string;
   readonly functionName: string;
   readonly deadLetterQueueUrl: string;
+  readonly mappingFailureQueueUrl: string;
   readonly accessKey: { readonly id: string; readonly secretAccessKey: string } | undefined;
   readonly producerRoleArn: string | undefined;
   /** The compliance sweeper's function and token secret; undefined with COMPLIANCE=off. */
@@ -47,7 +48,13 @@ export function addStackOutputs(stack: Construct, values: StackOutputValues): vo
   new TerraformOutput(stack, "FunctionName", { value: values.functionName, description: "Processor Lambda" });
   new TerraformOutput(stack, "DeadLetterQueueUrl", {
     value: values.deadLetterQueueUrl,
-    description: "SQS queue of malformed records and batches given up on",
+    description:
+      "SQS queue of the processor's dead letters: records that can never be written, with the reason",
+  });
+  new TerraformOutput(stack, "MappingFailureQueueUrl", {
+    value: values.mappingFailureQueueUrl,
+    description:
+      "SQS queue of the mapping's on-failure records: where in the stream the batches it gave up on are",
   });
   if (values.compliance !== undefined) {
     new TerraformOutput(stack, "ComplianceFunctionName", {

@@ -53,6 +53,10 @@ export class TweetstreamStack extends TerraformStack {
       deletionProtection: config.table.deletionProtection,
     });
     const { queue } = new DeadLetterQueue(this, "dead-letters", { name: name("processor-dlq") });
+    // The mapping's on-failure records get their own queue: one message shape per queue.
+    const { queue: mappingFailures } = new DeadLetterQueue(this, "mapping-failures", {
+      name: name("mapping-failures"),
+    });
 
     const processor = new ProcessorFunction(this, "processor", {
       functionName: name("DDBEventProcessor"),
@@ -60,12 +64,13 @@ export class TweetstreamStack extends TerraformStack {
       stream,
       table,
       deadLetterQueue: queue,
+      mappingFailureQueue: mappingFailures,
       ...config.processor,
     });
     new StreamEventSource(this, "event-source", {
       streamArn: stream.arn,
       functionArn: processor.function.arn,
-      deadLetterQueueArn: queue.arn,
+      onFailureQueueArn: mappingFailures.arn,
       ...config.mapping,
       dependsOn: [processor.rolePolicy],
     });
@@ -80,6 +85,7 @@ export class TweetstreamStack extends TerraformStack {
       prefix: config.stackName,
       functionName: processor.function.functionName,
       queueName: queue.name,
+      mappingFailureQueueName: mappingFailures.name,
       streamName: stream.name,
       iteratorAgeSeconds: config.alarms.iteratorAgeSeconds,
       topicArn: config.alarms.topicArn,
@@ -96,6 +102,7 @@ export class TweetstreamStack extends TerraformStack {
       tableName: table.name,
       functionName: processor.function.functionName,
       deadLetterQueueUrl: queue.url,
+      mappingFailureQueueUrl: mappingFailures.url,
       accessKey: producer.accessKey,
       producerRoleArn: producer.roleArn,
       compliance,

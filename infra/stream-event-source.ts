@@ -6,8 +6,11 @@ import { BISECT_BATCH_ON_FUNCTION_ERROR } from "./mapping-settings.js";
 export interface StreamEventSourceProps {
   readonly streamArn: string;
   readonly functionArn: string;
-  /** On-failure destination: receives the shard and sequence-number range of each batch given up on. */
-  readonly deadLetterQueueArn: string;
+  /**
+   * On-failure destination (`<stack>-mapping-failures`): receives the shard and sequence-number range of each
+   * batch given up on. The function's role must be allowed to send to it (processor-function.ts).
+   */
+  readonly onFailureQueueArn: string;
   /** Records per invocation (1 to 10,000); see ESM_BATCH_SIZE in config.ts for the default's reasoning. */
   readonly batchSize: number;
   /** Seconds to gather records before invoking (0 to 300). */
@@ -45,7 +48,7 @@ export class StreamEventSource extends Construct {
       bisectBatchOnFunctionError: BISECT_BATCH_ON_FUNCTION_ERROR,
       maximumRetryAttempts: props.maxRetryAttempts,
       maximumRecordAgeInSeconds: props.maxRecordAgeSeconds,
-      destinationConfig: { onFailure: { destinationArn: props.deadLetterQueueArn } },
+      destinationConfig: { onFailure: { destinationArn: props.onFailureQueueArn } },
       dependsOn: props.dependsOn,
     });
   }

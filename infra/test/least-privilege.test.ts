@@ -6,7 +6,7 @@ import {
   privilegeViolations,
   type Statement,
 } from "./iam-walk.js";
-import { refTo, synthesize, type TerraformJson } from "./synth.js";
+import { refTo, refToNamed, synthesize, type TerraformJson } from "./synth.js";
 
 // Actions IAM cannot scope to a resource, which alone may use "*". The stack needs none: kinesis:ListStreams
 // (unscopable) is not in Lambda's documented permissions for Kinesis mappings, so it was dropped.
@@ -61,7 +61,11 @@ describe("least privilege", () => {
       "kinesis:ListShards": [stream],
       "kinesis:SubscribeToShard": [`${stream}/consumer/*`],
       "dynamodb:BatchWriteItem": [refTo(tf, "aws_dynamodb_table", "arn")],
-      "sqs:SendMessage": [refTo(tf, "aws_sqs_queue", "arn")],
+      // Its dead letters, and the mapping's on-failure records (Lambda sends them with the function's role).
+      "sqs:SendMessage": [
+        refToNamed(tf, "aws_sqs_queue", "tweetstream-processor-dlq", "arn"),
+        refToNamed(tf, "aws_sqs_queue", "tweetstream-mapping-failures", "arn"),
+      ],
       "logs:CreateLogStream": [`${refTo(tf, "aws_cloudwatch_log_group", "arn")}:*`],
       "logs:PutLogEvents": [`${refTo(tf, "aws_cloudwatch_log_group", "arn")}:*`],
     });

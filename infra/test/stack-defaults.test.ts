@@ -1,6 +1,17 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { onlyResource, refTo, resourcesOf, SYNTH_OUTDIR, synthesize, type TerraformJson } from "./synth.js";
+import {
+  onlyResource,
+  refTo,
+  refToNamed,
+  resourcesOf,
+  SYNTH_OUTDIR,
+  synthesize,
+  type TerraformJson,
+} from "./synth.js";
+
+const DLQ = "tweetstream-processor-dlq";
+const MAPPING_FAILURES = "tweetstream-mapping-failures";
 
 describe("the stack with default settings", () => {
   let tf: TerraformJson;
@@ -15,8 +26,8 @@ describe("the stack with default settings", () => {
     expect(counts).toEqual({
       aws_kinesis_stream: 1,
       aws_dynamodb_table: 1,
-      aws_sqs_queue: 1,
-      aws_sqs_queue_policy: 1,
+      aws_sqs_queue: 2,
+      aws_sqs_queue_policy: 2,
       aws_cloudwatch_log_group: 1,
       aws_iam_role: 1,
       aws_iam_role_policy: 1,
@@ -25,7 +36,7 @@ describe("the stack with default settings", () => {
       aws_iam_user: 1,
       aws_iam_user_policy: 1,
       aws_iam_access_key: 1,
-      aws_cloudwatch_metric_alarm: 5,
+      aws_cloudwatch_metric_alarm: 6,
     });
   });
 
@@ -81,12 +92,16 @@ describe("the stack with default settings", () => {
     expect(table).not.toHaveProperty("ttl");
   });
 
-  it("makes an encrypted dead-letter queue that keeps messages 14 days", () => {
-    expect(onlyResource(tf, "aws_sqs_queue")).toMatchObject({
-      name: "tweetstream-processor-dlq",
-      sqs_managed_sse_enabled: true,
-      message_retention_seconds: 1_209_600,
-    });
+  it("makes two encrypted queues that keep messages 14 days: dead letters, and the mapping's failures", () => {
+    expect(resourcesOf(tf, "aws_sqs_queue")).toEqual(
+      [DLQ, MAPPING_FAILURES].map((name) =>
+        expect.objectContaining({
+          name,
+          sqs_managed_sse_enabled: true,
+          message_retention_seconds: 1_209_600,
+        }),
+      ),
+    );
   });
 
   it("deploys the processor bundle as a Node 24 arm64 function wired to the table and the queue", () => {
@@ -102,7 +117,7 @@ describe("the stack with default settings", () => {
       environment: {
         variables: {
           TABLE_NAME: refTo(tf, "aws_dynamodb_table", "name"),
-          DLQ_URL: refTo(tf, "aws_sqs_queue", "url"),
+          DLQ_URL: refToNamed(tf, "aws_sqs_queue", DLQ, "url"),
           NODE_OPTIONS: "--enable-source-maps",
         },
       },
@@ -134,7 +149,9 @@ describe("the stack with default settings", () => {
       bisect_batch_on_function_error: true,
       maximum_retry_attempts: 10,
       maximum_record_age_in_seconds: 21_600,
-      destination_config: { on_failure: { destination_arn: refTo(tf, "aws_sqs_queue", "arn") } },
+      destination_config: {
+        on_failure: { destination_arn: refToNamed(tf, "aws_sqs_queue", MAPPING_FAILURES, "arn") },
+      },
       // Lambda checks the role can read the stream and send to the queue when the mapping is created.
       depends_on: [`aws_iam_role_policy.${Object.keys(tf.resource.aws_iam_role_policy ?? {})[0]}`],
     });
@@ -167,7 +184,13 @@ describe("the stack with default settings", () => {
       "tweetstream-dlq-messages": expect.objectContaining({
         namespace: "AWS/SQS",
         metric_name: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: refTo(tf, "aws_sqs_queue", "name") },
+        dimensions: { QueueName: refToNamed(tf, "aws_sqs_queue", DLQ, "name") },
+      }),
+      "tweetstream-mapping-failures": expect.objectContaining({
+        namespace: "AWS/SQS",
+        metric_name: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: refToNamed(tf, "aws_sqs_queue", MAPPING_FAILURES, "name") },
+        threshold: 1,
       }),
       "tweetstream-stream-write-throttled": expect.objectContaining({
         namespace: "AWS/Kinesis",
@@ -201,7 +224,10 @@ describe("the stack with default settings", () => {
       Region: expect.objectContaining({ value: "us-east-1" }),
       TableName: expect.objectContaining({ value: refTo(tf, "aws_dynamodb_table", "name") }),
       FunctionName: expect.objectContaining({ value: refTo(tf, "aws_lambda_function", "function_name") }),
-      DeadLetterQueueUrl: expect.objectContaining({ value: refTo(tf, "aws_sqs_queue", "url") }),
+      DeadLetterQueueUrl: expect.objectContaining({ value: refToNamed(tf, "aws_sqs_queue", DLQ, "url") }),
+      MappingFailureQueueUrl: expect.objectContaining({
+        value: refToNamed(tf, "aws_sqs_queue", MAPPING_FAILURES, "url"),
+      }),
       ProducerEnv: expect.objectContaining({
         value: `KINESIS_STREAM_NAME=${refTo(tf, "aws_kinesis_stream", "name")}\nAWS_REGION=us-east-1\n`,
       }),

@@ -53,3 +53,10 @@ export function refTo(tf: TerraformJson, type: string, attribute: string): strin
   if (ids.length !== 1) throw new Error(`expected exactly one ${type}, found ${ids.length}`);
   return `\${${type}.${ids[0]}.${attribute}}`;
 }
+
+/** The Terraform reference to an attribute of the resource of `type` whose `name` is `name`. */
+export function refToNamed(tf: TerraformJson, type: string, name: string, attribute: string): string {
+  const [id] = Object.entries(tf.resource[type] ?? {}).find(([, block]) => block.name === name) ?? [];
+  if (id === undefined) throw new Error(`no ${type} named ${name}`);
+  return `\${${type}.${id}.${attribute}}`;
+}
