@@ -129,13 +129,14 @@ export class SpoolLink {
 
   /** In full state with nothing on disk, records that wait go to memory as room allows: they are the oldest. */
   takeWaiting(maxBytes: number): QueuedRecord[] {
-    const taken: QueuedRecord[] = [];
+    let count = 0;
     let bytes = 0;
-    while (this.waiting.length > 0 && bytes + (this.waiting[0] as QueuedRecord).size <= maxBytes) {
-      const record = this.waiting.shift() as QueuedRecord;
+    for (const record of this.waiting) {
+      if (bytes + record.size > maxBytes) break;
       bytes += record.size;
-      taken.push(record);
+      count++;
     }
+    const taken = this.waiting.splice(0, count);
     this.waitingByteCount -= bytes;
     if (taken.length > 0) this.apply(this.drainedEvent());
     return taken;
