@@ -69,6 +69,8 @@ export function rawEnvelope(post: StoredPost): string {
 export async function startComplianceEnvironment(
   env: Record<string, string> = {},
   emulatorOptions: Parameters<typeof startXEmulator>[0] = {},
+  /** The module to load as the handler: the source by default, or the built bundle. */
+  load: () => Promise<unknown> = () => import("../../handler.js"),
 ): Promise<ComplianceEnvironment> {
   const dynalite: RunningEmulator = await startDynalite();
   const x = await startXEmulator({ compliance: { processingMs: 50 }, ...emulatorOptions });
@@ -93,7 +95,7 @@ export async function startComplianceEnvironment(
   };
   for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
   vi.resetModules();
-  const { handler } = (await import("../../handler.js")) as { handler: Handler };
+  const { handler } = (await load()) as { handler: Handler };
 
   const scanAll = async () => {
     const all: Record<string, AttributeValue>[] = [];
