@@ -1,30 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { lambdaContext } from "../../local/esm-runner/stream-record.js";
 import type { TweetItem } from "../tweet-item.js";
-import { type ProcessorEnvironment, startProcessorEnvironment } from "./support/environment.js";
+import { describeOnEngines } from "./support/dynamo-engines.js";
+import { type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import { aggregated, kinesisEvent, plain, tweet } from "./support/records.js";
 import { retweetIncludes, tweetV2, V1_ATTRIBUTES } from "./support/v2-records.js";
 
-let env: ProcessorEnvironment;
 const context = () => lambdaContext("processor", 60_000, "us-east-1");
-
-beforeAll(async () => {
-  env = await startProcessorEnvironment();
-});
-
-afterAll(async () => {
-  await env?.close();
-});
-
-async function itemsById(): Promise<Map<string, TweetItem>> {
-  return new Map((await env.items()).map((item) => [item.Id, item]));
-}
 
 /** Post `n` as a version of an edited post whose versions are `history` (post numbers, oldest first). */
 const version = (n: number, history: readonly number[]) =>
   tweetV2(n, { data: { edit_history_tweet_ids: history.map((h) => tweet(h).id) } });
 
-describe("handler with envelope v1 and v2 records, against dynalite", () => {
+describeOnEngines("handler with envelope v1 and v2 records", (engine) => {
+  let env: ProcessorEnvironment;
+  useProcessorEnvironment(engine, (started) => {
+    env = started;
+  });
+  const itemsById = async (): Promise<Map<string, TweetItem>> =>
+    new Map((await env.items()).map((item) => [item.Id, item]));
+
   it("writes a batch mixing v1 and v2 records, plain and aggregated: v2 items carry the new attributes", async () => {
     // Prepare: a long post, a retweet of it, a plain v2 post, and v1 records from a producer not yet upgraded.
     const long = `${"長い投稿 🚀 #aws ".repeat(40)}end`;
@@ -37,11 +32,14 @@ describe("handler with envelope v1 and v2 records, against dynalite", () => {
       includes: retweetIncludes(original),
       data: { referenced_tweets: [{ type: "retweeted", id: original.id }] },
     });
-    const event = kinesisEvent([
-      plain(tweet(3)),
-      plain(original),
-      aggregated([retweet, tweet(4), tweetV2(5)]),
-    ]);
+    // A geotagged post whose data also holds what a DynamoDB map could not: an empty key.
+    const placed = tweetV2(5, {
+      data: {
+        geo: { place_id: "p1", coordinates: { type: "Point", coordinates: [-122.4194, 37.7749] } },
+        "": 0,
+      },
+    });
+    const event = kinesisEvent([plain(tweet(3)), plain(original), aggregated([retweet, tweet(4), placed])]);
 
     // Act
     const response = await env.handler(event, context());
@@ -59,7 +57,8 @@ describe("handler with envelope v1 and v2 records, against dynalite", () => {
       EditHistoryTweetIds: [retweet.id],
       ConversationId: retweet.id,
     });
-    for (const v2 of [original, retweet, tweetV2(5)]) {
+    expect(items.get(placed.id)?.Geo).toEqual({ PlaceId: "p1", Coordinates: [-122.4194, 37.7749] });
+    for (const v2 of [original, retweet, placed]) {
       const raw = items.get(v2.id)?.Raw;
       // Read back as a string: stored as S, not as a map.
       expect(typeof raw).toBe("string");
