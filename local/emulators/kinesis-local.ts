@@ -90,11 +90,13 @@ export async function startKinesisLocal({
     }),
   );
   const endpoint = `http://${host}:${plainPort}`;
+  // It shuts down gracefully on SIGTERM, but not always promptly with connections open: SIGKILL after 2 s.
   const close = async () => {
-    if (exited === undefined) {
-      child.kill("SIGTERM");
-      await exit;
-    }
+    if (exited !== undefined) return;
+    child.kill("SIGTERM");
+    const killer = setTimeout(() => child.kill("SIGKILL"), 2_000);
+    await exit;
+    clearTimeout(killer);
   };
   const deadline = Date.now() + startTimeoutMs;
   while (!(await answers(endpoint))) {
