@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { decodeEvent } from "../../events/index.js";
 import { type DeadLetter, deadLetterReason, toDeadLetterBody } from "../dead-letter.js";
 import { MAX_BATCH_ENTRIES, packBatches } from "../sqs-batches.js";
 
@@ -129,5 +130,32 @@ describe("deadLetterReason", () => {
 
     expect(reason.message).toBe(`${"m".repeat(1000)}… (5000 characters)`);
     expect(reason.path).toBe(`${"p".repeat(1000)}… (1500 characters)`);
+  });
+});
+
+describe("decode reasons (what a dead letter and its log line say)", () => {
+  const valid = {
+    v: 1,
+    id: "1",
+    text: "t",
+    createdAt: "2026-11-25T12:00:00.000Z",
+    author: { id: "1", username: "u", name: "n" },
+    receivedAt: "2026-11-25T12:00:00.000Z",
+  };
+
+  it.each([
+    ["v", { v: "SECRET" }],
+    ["id", { id: "SECRET" }],
+    ["createdAt", { createdAt: "SECRET" }],
+    ["author", { author: "SECRET" }],
+    ["data.id", { v: 2, data: { id: "SECRET", text: "SECRET" } }],
+    ["not-json", "SECRET \uFFFF"],
+  ])("name the field and the kind of problem, never the value (%s)", (_, bad) => {
+    const text = typeof bad === "string" ? bad : JSON.stringify({ ...valid, ...bad });
+
+    const decoded = decodeEvent(Buffer.from(text, "utf8"));
+
+    expect(decoded.ok).toBe(false);
+    expect(decoded.ok ? "" : decoded.error.message).not.toMatch(/SECRET|\uFFFF/);
   });
 });
