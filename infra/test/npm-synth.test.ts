@@ -42,11 +42,22 @@ describe("the npm scripts", () => {
       const file = join(STACK_DIR, "cdk.tf.json");
       expect(statSync(file).mtimeMs).toBeGreaterThanOrEqual(started - 1000);
       const tf = JSON.parse(readFileSync(file, "utf8"));
-      const fn = Object.values(tf.resource.aws_lambda_function)[0] as {
+      const functions = Object.values(tf.resource.aws_lambda_function) as {
         filename: string;
         function_name: string;
+      }[];
+      const named = (name: string) => {
+        const found = functions.find((f) => f.function_name === name);
+        if (found === undefined) throw new Error(`no function ${name} in ${file}`);
+        return found;
       };
-      expect(fn.function_name).toBe("tweetstream-DDBEventProcessor");
+      const fn = named("tweetstream-DDBEventProcessor");
+      // The compliance sweeper (on by default) has its own bundle, built and zipped the same way.
+      const sweeper = named("tweetstream-ComplianceSweeper");
+      expect(
+        statSync(join(ROOT, "dist", "lambda", "compliance", "index.mjs")).mtimeMs,
+      ).toBeGreaterThanOrEqual(started - 1000);
+      expect(readFileSync(join(STACK_DIR, sweeper.filename)).subarray(0, 2).toString()).toBe("PK");
       // The real bundle was built and zipped next to the JSON, where Terraform will look for it.
       expect(statSync(join(ROOT, "dist", "lambda", "processor", "index.mjs")).mtimeMs).toBeGreaterThanOrEqual(
         started - 1000,
