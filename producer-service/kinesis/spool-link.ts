@@ -164,7 +164,9 @@ export class SpoolLink {
   }
 
   private drainedEvent(): SpoolEvent {
-    return { kind: "drained", waiting: this.waiting.length, spoolRecords: this.spool.recordCount };
+    // A batch being appended has left `waiting` but not reached the spool's count: it still waits.
+    const waiting = this.waiting.length + (this.appending === undefined ? 0 : 1);
+    return { kind: "drained", waiting, spoolRecords: this.spool.recordCount };
   }
 
   private async appendWaiting(): Promise<void> {

@@ -21,7 +21,7 @@ export async function startSpooledWriter(
     logger,
     bufferMaxBytes: MiB,
     maxBytes: MiB,
-    requestTimeoutMs: 2_000,
+    requestTimeoutMs: 10_000, // long: a loaded machine must not turn slow answers into resends
   });
   return { ...started, spool, lines };
 }
