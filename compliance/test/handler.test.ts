@@ -113,10 +113,11 @@ describe("compliance handler against dynalite and the X emulator", () => {
       COMPLIANCE_MAX_IDS_PER_JOB: "4",
       COMPLIANCE_SCAN_SEGMENTS: "1",
     });
-    x.compliance.processingMs = 20_000;
+    x.compliance.processingMs = 120_000;
 
-    // 500 ms safety margin of a 3 s invocation: the sweep stops while the first round's jobs are in progress.
-    const first = await sweep(3_000);
+    // 500 ms safety margin of an 8 s invocation (room for a loaded machine to create both jobs): the sweep
+    // stops while the first round's jobs are still in progress.
+    const first = await sweep(8_000);
     expect(first).toMatchObject({ resumeNext: true, jobsPending: 2, jobsCreated: 2, itemsDeleted: 0 });
     expect((await items()).size).toBe(POSTS.length);
 
