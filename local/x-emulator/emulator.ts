@@ -6,7 +6,7 @@ import type { ConnectionRecord } from "./connection-registry.js";
 import type { XEmulatorFaults } from "./faults.js";
 import { sendJson } from "./http-helpers.js";
 import { NetworkSwitch } from "./network-switch.js";
-import { PostHistory } from "./post-history.js";
+import { DEFAULT_HISTORY_SIZE, PostHistory } from "./post-history.js";
 import { createRandom } from "./prng.js";
 import { createRateGenerator } from "./rate-generator.js";
 import { type RecordedRequest, route } from "./routes.js";
@@ -44,7 +44,7 @@ export interface XEmulatorOptions {
   gzip?: boolean;
   /** Rate-driven generation pauses while this many items wait for a connection. Default 100,000. */
   maxQueued?: number;
-  /** Published posts kept for search and backfill; past it the oldest are forgotten. Default 100,000. */
+  /** Published posts kept for search and backfill; past it the oldest are forgotten. Default 20,000. */
   historySize?: number;
   /** How long a connection the client dropped keeps counting against `maxConnections`. Default 0. */
   lingerMs?: number;
@@ -98,7 +98,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     clock: Date.now,
     ...options.generator,
   });
-  const history = new PostHistory(options.historySize ?? 100_000);
+  const history = new PostHistory(options.historySize ?? DEFAULT_HISTORY_SIZE);
   const network = new NetworkSwitch();
   const ruleSet = new RuleSet();
   const maxQueued = options.maxQueued ?? 100_000;

@@ -42,8 +42,13 @@ export function composeLongText(random: Random, corpus: LanguageCorpus, authors:
   // Back off to just under the cut, then straddle it.
   while (weightedLength(text) > MAX_WEIGHTED_LENGTH - 3) text = [...text].slice(0, -1).join("");
   text += random.pick(ACROSS_THE_CUT) + random.pick(ACROSS_THE_CUT);
-  while (codePointLength(text) < target) text += corpus.separator + nextPiece(random, corpus, authors);
-  return [...text].slice(0, target).join("");
+  let length = codePointLength(text);
+  while (length < target) {
+    const piece = corpus.separator + nextPiece(random, corpus, authors);
+    text += piece;
+    length += codePointLength(piece);
+  }
+  return length === target ? text : [...text].slice(0, target).join("");
 }
 
 function nextPiece(random: Random, corpus: LanguageCorpus, authors: readonly XUser[]): string {

@@ -7,6 +7,10 @@ export interface PublishedPost {
   publishedAtMs: number;
 }
 
+/** About 5 KB a post in RICH_MIX (long posts, entities): some 100 MB of heap at most. At `npm start`'s 50
+ * posts/s that is the last 6.7 minutes, far more than an outage the local pipeline recovers. */
+export const DEFAULT_HISTORY_SIZE = 20_000;
+
 /**
  * Every post the emulator published, streamed or not (X keeps them; search and backfill read them), bounded:
  * past `capacity` the oldest are forgotten and counted in `evicted`.
@@ -15,7 +19,7 @@ export class PostHistory {
   private entries: PublishedPost[] = [];
   evicted = 0;
 
-  constructor(readonly capacity = 100_000) {}
+  constructor(readonly capacity = DEFAULT_HISTORY_SIZE) {}
 
   get length(): number {
     return this.entries.length;

@@ -69,7 +69,7 @@ export function quoteOf(
 ): GeneratedTweet {
   const link = `https://t.co/${alphanumeric(random, 10)}`;
   const target = `https://x.com/${quoted.author.username}/status/${quoted.tweet.id}`;
-  const text = `${fit(body, codePointLength(link) + 1)} ${link}`;
+  const text = `${fitWithin(body, codePointLength(link) + 1)} ${link}`;
   const shaped = withBody(post, text, users, new Map([[link, target]]));
   const tweet: XTweet = { ...shaped.tweet, referenced_tweets: [{ type: "quoted", id: quoted.tweet.id }] };
   return { ...shaped, tweet, referenced: [quoted] };
@@ -83,7 +83,7 @@ export function replyTo(
   users: readonly XUser[],
 ): GeneratedTweet {
   const handle = `@${parent.author.username} `;
-  const shaped = withBody(post, handle + fit(body, handle.length), users);
+  const shaped = withBody(post, handle + fitWithin(body, handle.length), users);
   const tweet: XTweet = {
     ...shaped.tweet,
     conversation_id: parent.tweet.conversation_id,
@@ -94,7 +94,7 @@ export function replyTo(
 }
 
 /** The body cut so that it and `reserved` more code points stay within a long post's limit. */
-function fit(body: string, reserved: number): string {
+function fitWithin(body: string, reserved: number): string {
   const room = MAX_LONG_POST_CODE_POINTS - reserved;
   return codePointLength(body) <= room ? body : [...body].slice(0, room).join("");
 }

@@ -91,6 +91,11 @@ export function createTweetGenerator(options: TweetGeneratorOptions = {}): Tweet
       clockMs = now > clockMs ? now : clockMs;
     } else clockMs += BigInt(random.int(0, 40));
     sequence = clockMs === lastMs ? sequence + 1n : BigInt(random.int(0, 15));
+    if (sequence > 0xfffn) {
+      // The 12-bit sequence is spent for this millisecond: move to the next, as X's id service does.
+      clockMs += 1n;
+      sequence = 0n;
+    }
     lastMs = clockMs;
     const id = ((clockMs - TWITTER_EPOCH_MS) << 22n) | (1n << 12n) | (sequence & 0xfffn);
     return { id: id.toString(), createdAt: new Date(Number(clockMs)).toISOString() };

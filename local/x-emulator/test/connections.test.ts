@@ -51,7 +51,7 @@ describe("one connection we own: TooManyConnections, lingering, the Connections 
     (await open()).close();
     await waitUntil(() => x.openConnections === 0);
     expect((await open()).status).toBe(200);
-    streams.splice(0).forEach((s) => s.close());
+    for (const s of streams.splice(0)) s.close();
     await waitUntil(() => x.openConnections === 0);
     x.faults.lingerAfterDrop(150);
     (await open()).close();

@@ -1,12 +1,16 @@
 import type { XEmulator } from "../index.js";
 
+/** What tests read of X's JSON answers: any shape, checked by the test's own expectations. */
+// biome-ignore lint/suspicious/noExplicitAny: an answer's shape is what each test asserts
+type XJson = any;
+
 /** A JSON call to the emulator with its bearer token, as any X client makes it. */
 export async function callX(
   x: XEmulator,
   method: string,
   pathAndQuery: string,
   body?: unknown,
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: XJson; headers: Headers }> {
   const res = await fetch(`${x.url}${pathAndQuery}`, {
     method,
     headers: {
