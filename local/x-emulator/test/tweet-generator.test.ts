@@ -26,6 +26,15 @@ describe("tweet generator", () => {
     }
   });
 
+  it("with a clock, creates posts at its time; 5,000 in one millisecond still get increasing ids", () => {
+    const now = Date.UTC(2026, 10, 30, 5, 0, 0);
+    const generator = createTweetGenerator({ seed: 6, clock: () => now });
+    const ids = Array.from({ length: 5000 }, () => BigInt(generator.next().tweet.id));
+    for (let i = 1; i < ids.length; i++) expect((ids[i] as bigint) > (ids[i - 1] as bigint)).toBe(true);
+    expect(Number(((ids[0] as bigint) >> 22n) + 1288834974657n)).toBe(now);
+    expect(Number(((ids.at(-1) as bigint) >> 22n) + 1288834974657n)).toBe(now + 1);
+  });
+
   it("stays within X's 280 weighted characters and reaches near the limit", () => {
     const lengths = sample(2).map((t) => weightedLength(t.tweet.text));
     expect(Math.max(...lengths)).toBeLessThanOrEqual(280);
