@@ -66,7 +66,6 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
       }
       if (progress === "stop" || clock.now() + options.pollIntervalMs >= deps.deadline) {
         summary.resumeNext = true;
-        summary.jobsPending = TYPES.filter((t) => round[t].jobId !== undefined && !round[t].applied).length;
         break;
       }
       await clock.sleep(options.pollIntervalMs);
@@ -83,6 +82,9 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
       logger.error({ error: describe(saveError) }, "compliance checkpoint not saved");
     });
   }
+  // Jobs submitted but not applied, however the sweep stopped: the next run polls them.
+  const open = cp.round;
+  if (open) summary.jobsPending = TYPES.filter((t) => open[t].jobId !== undefined && !open[t].applied).length;
   summary.durationMs = clock.now() - startedAt;
   return summary;
 }

@@ -132,5 +132,5 @@ describe("compliance handler against dynalite and the X emulator", () => {
         .filter((j) => j.type === "tweets")
         .map((j) => j.uploadedIds),
     ).toEqual([4, 3]);
-  });
+  }, 90_000);
 });
