@@ -74,7 +74,7 @@ export default fp(
   { name: "kinesis-writer", dependencies: ["metrics"] },
 );
 
-async function openSpool(options: { dir: string; maxBytes: number }, log: Logger): Promise<Spool> {
+export async function openSpool(options: { dir: string; maxBytes: number }, log: Logger): Promise<Spool> {
   const spool = await Spool.open(options);
   const { tornTailBytes, quarantined, cursorProblem } = spool.recovery;
   const { records, bytes } = spool.stats();

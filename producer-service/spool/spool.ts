@@ -246,7 +246,7 @@ export class Spool {
   /**
    * Tries again to store the read position an `ack` could not save. Resolves true once it is on disk.
    */
-  savePosition(): Promise<boolean> {
+  async savePosition(): Promise<boolean> {
     this.assertOpen();
     return this.serial(async () => {
       if (!this.positionUnsaved) return true;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithTools } from "../../test-support/system-tools.js";
-import { Spool } from "../spool/index.js";
+import { openSpool } from "../plugins/kinesis-writer.js";
 import { eventually } from "./support/app-harness.js";
 import { type Fault, type FaultKinesis, startFaultKinesis } from "./support/fault-kinesis.js";
 import { deliveredIds, startSpooledWriter } from "./support/spooled-writer.js";
 import { mountTmpfs, rootTmpfs, type Tmpfs } from "./support/tmpfs.js";
 import { tweetEvents } from "./support/tweets.js";
-import { metricValue, pushAll } from "./support/writer-harness.js";
+import { capturingLogger, metricValue, pushAll } from "./support/writer-harness.js";
 
 const MiB = 1024 * 1024;
 let fault: Fault = { kind: "ok" };
@@ -32,10 +32,15 @@ describeWithTools([rootTmpfs], "the spool on a full disk (a real small tmpfs)", 
     const disk = await tmpfs(3 * MiB);
 
     // Act
-    const spool = await Spool.open({ dir: `${disk.dir}/spool`, maxBytes: 1024 * MiB });
+    const { logger, lines } = capturingLogger();
+    const spool = await openSpool({ dir: `${disk.dir}/spool`, maxBytes: 1024 * MiB }, logger);
     await spool.close();
 
     // Assess
+    const warning = lines.find((l) =>
+      String(l.msg).startsWith("spool: SPOOL_MAX_BYTES is more than the volume"),
+    );
+    expect(warning).toMatchObject({ requestedMaxBytes: 1024 * MiB, maxBytes: spool.capacity.maxBytes });
     expect(spool.capacity.capped).toBe(true);
     expect(spool.capacity.requestedMaxBytes).toBe(1024 * MiB);
     expect(spool.capacity.maxBytes).toBeLessThan(3 * MiB);
