@@ -25,7 +25,7 @@ export interface PipelineOptions {
   /** Extra producer settings (e.g. AGGREGATION=on), as environment variables. */
   producerEnv?: Record<string, string>;
   /** What the X emulator publishes (e.g. `generator: { mix: RICH_MIX }`: long posts, retweets, ...). */
-  xEmulator?: Pick<XEmulatorOptions, "generator" | "lingerMs" | "historySize">;
+  xEmulator?: Pick<XEmulatorOptions, "generator" | "lingerMs" | "historySize" | "recordSent">;
   /** Lets a test put faults around the real handler; the pipeline itself always uses the real one. */
   wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
   /** Event source mapping settings over the stack's (config.mapping); tests use small, fast ones. */
