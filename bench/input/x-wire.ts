@@ -1,5 +1,7 @@
+import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../events/index.js";
+import { parseProjection, renderPost } from "../../local/x-emulator/index.js";
 import { createRandom } from "../../local/x-emulator/prng.js";
-import { createTweetGenerator } from "../../local/x-emulator/tweet-generator.js";
+import { createTweetGenerator, type PostMix } from "../../local/x-emulator/tweet-generator.js";
 import type { GeneratedTweet, XStreamMessage } from "../../local/x-emulator/x-types.js";
 
 /** Rules the bench pretends to have set: every message names one, as a filtered stream does. */
@@ -10,30 +12,30 @@ const RULES = [
 ];
 const CRLF = "\r\n";
 
+/** The producer's request (events/x-fields.ts), read by the emulator's own parser of X's query parameters. */
+const PROJECTION = (() => {
+  const projection = parseProjection(new URLSearchParams(xFieldsQuery(DEFAULT_X_FIELDS)));
+  if ("title" in projection)
+    throw new Error(`the emulator refuses the producer's fields: ${projection.detail}`);
+  return projection;
+})();
+
 /**
- * One stream message exactly as X sends it for the producer's request (tweet.fields=created_at,lang,author_id,
- * expansions=author_id): the same field order the emulator writes, then `\r\n`.
+ * One stream message exactly as X sends it for the producer's request (DEFAULT_X_FIELDS): rendered by the
+ * emulator's projection, in the emulator's field order, then `\r\n`.
  */
-export function renderMessage({ tweet, author }: GeneratedTweet, index: number): string {
+export function renderMessage(post: GeneratedTweet, index: number): string {
   const rule = RULES[index % RULES.length] as (typeof RULES)[number];
-  const message: XStreamMessage = {
-    data: {
-      edit_history_tweet_ids: tweet.edit_history_tweet_ids,
-      id: tweet.id,
-      created_at: tweet.created_at,
-      lang: tweet.lang,
-      author_id: tweet.author_id,
-      text: tweet.text,
-    },
-    includes: { users: [{ id: author.id, name: author.name, username: author.username }] },
-    matching_rules: [rule],
-  };
+  const message: XStreamMessage = { ...renderPost(post, PROJECTION), matching_rules: [rule] };
   return JSON.stringify(message) + CRLF;
 }
 
-/** `count` consecutive messages of the seeded generator, as the bytes of one stream response body. */
-export function renderStream(count: number, seed = 1): Buffer {
-  const generator = createTweetGenerator({ seed });
+/**
+ * `count` consecutive messages of the seeded generator, as the bytes of one stream response body. `mix`
+ * (default: plain posts, as before long posts existed) picks the share of long posts, retweets, quotes...
+ */
+export function renderStream(count: number, seed = 1, mix?: PostMix): Buffer {
+  const generator = createTweetGenerator({ seed, ...(mix ? { mix } : {}) });
   const parts: string[] = [];
   for (let i = 0; i < count; i++) parts.push(renderMessage(generator.next(), i));
   return Buffer.from(parts.join(""), "utf8");

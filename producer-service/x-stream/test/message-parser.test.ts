@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { tweetEventSchema } from "../../../events/index.js";
-import { createTweetGenerator } from "../../../local/x-emulator/index.js";
+import { DEFAULT_X_FIELDS, tweetEventSchema, xFieldsQuery } from "../../../events/index.js";
+import {
+  createTweetGenerator,
+  parseProjection,
+  RICH_MIX,
+  renderPost,
+} from "../../../local/x-emulator/index.js";
 import { MAX_ENVELOPE_BYTES } from "../envelope.js";
 import { parseStreamMessage } from "../message-parser.js";
 
@@ -214,6 +219,51 @@ describe("parseStreamMessage", () => {
         if (parsed.kind === "tweet") expect(tweetEventSchema.safeParse(parsed.event).error).toBeUndefined();
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("property: every post the emulator renders for the producer's request becomes a valid v2 event with its whole text", () => {
+    const projection = parseProjection(new URLSearchParams(xFieldsQuery(DEFAULT_X_FIELDS)));
+    if ("title" in projection) throw new Error(projection.detail);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 }), (seed) => {
+        const generator = createTweetGenerator({ seed, mix: RICH_MIX });
+        for (let i = 0; i < 8; i++) {
+          const post = generator.next();
+          const line = JSON.stringify({ ...renderPost(post, projection), matching_rules: [{ id: "1" }] });
+          const parsed = parseStreamMessage(line, RECEIVED_AT);
+          if (parsed.kind !== "tweet") throw new Error(`not a tweet: ${JSON.stringify(parsed)}`);
+          expect(tweetEventSchema.parse(parsed.event)).toEqual(parsed.event);
+          const { tweet } = post;
+          if (tweet.referenced_tweets?.[0]?.type !== "retweeted")
+            expect(parsed.event.text).toBe(tweet.note_tweet?.text ?? tweet.text);
+          else expect(parsed.event.text).toMatch(/^RT @[A-Za-z0-9_]+: /);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("property: includes of any shape never throw, and never yield an event the schema refuses", () => {
+    const anything = fc.oneof(fc.jsonValue(), fc.array(fc.jsonValue()), fc.constant([null]));
+    fc.assert(
+      fc.property(
+        fc.record({ users: anything, tweets: anything, media: anything, places: anything, polls: anything }),
+        (extra) => {
+          const includes = {
+            ...extra,
+            users: Array.isArray(extra.users) ? [author, ...extra.users] : extra.users,
+          };
+          const data = {
+            ...DATA,
+            referenced_tweets: [{ type: "retweeted", id: "5" }],
+            attachments: { media_keys: ["k"] },
+          };
+          const parsed = parseStreamMessage(message({ data, includes }), RECEIVED_AT);
+          if (parsed.kind === "tweet") expect(tweetEventSchema.safeParse(parsed.event).error).toBeUndefined();
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
