@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Emulator-backed tests open real sockets; two workers match the 2-core machines.
     maxWorkers: 2,
+    // Lists, after the summary, the tests skipped for a missing system program and how to enable each.
+    globalSetup: ["test-support/skipped-tools-report.ts"],
   },
 });

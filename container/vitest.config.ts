@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 20 * 60_000,
     fileParallelism: false,
+    // Names any missing program (buildah, debootstrap, root) and how to get it, before anything is built.
+    globalSetup: ["container/test/require-tools.ts"],
   },
 });

@@ -2,7 +2,10 @@
 // declare it here. With the tool present they run. Without it they are skipped and listed with the command
 // that enables them, except under CI=true, where a missing tool fails the run: CI can never skip them silently.
 import { spawnSync } from "node:child_process";
-import { describe, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
 import { findProviderMirror } from "./terraform-mirror.js";
 
 export interface SystemTool {
@@ -36,6 +39,7 @@ const PROBES: Record<string, Probe> = {
 
 /** Tools found by looking at the disk rather than by running a command. */
 const LOOKUPS: Record<string, { find: () => boolean; enable: string }> = {
+  root: { find: () => process.getuid?.() === 0, enable: "run it as root (sudo)" },
   "terraform-aws-provider": {
     find: () => findProviderMirror() !== undefined,
     enable:
@@ -84,5 +88,27 @@ export function describeWithTools(tools: SystemTool[], title: string, body: () =
     return;
   }
   console.warn(`[skipped: needs ${needs}] ${title}`);
+  recordSkip(title, missing);
   describe.skip(title, body);
+}
+
+/** Set by test-support/skipped-tools-report.ts (Vitest globalSetup): where workers record what they skipped. */
+export const SKIP_LOG_VARIABLE = "TWEETSTREAM_SKIPPED_TOOLS_DIR";
+
+export interface SkipRecord {
+  readonly file: string;
+  readonly title: string;
+  readonly missing: readonly { name: string; enable: string }[];
+}
+
+function recordSkip(title: string, missing: readonly SystemTool[]): void {
+  const dir = process.env[SKIP_LOG_VARIABLE];
+  if (dir === undefined) return;
+  const testPath = expect.getState().testPath ?? "";
+  const record: SkipRecord = {
+    file: relative(process.cwd(), testPath) || "(unknown file)",
+    title,
+    missing: missing.map(({ name, enable }) => ({ name, enable })),
+  };
+  writeFileSync(join(dir, `${randomUUID()}.json`), JSON.stringify(record));
 }

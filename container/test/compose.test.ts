@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ConfigError, loadConfig } from "../../producer-service/config.js";
+import { describeWithTools, systemTool } from "../../test-support/system-tools.js";
 
 const repoRoot = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -35,12 +36,18 @@ function composeConfig(...args: string[]) {
   return result;
 }
 
-const resolved = composeConfig();
-const services = (parse(resolved.stdout ?? "") as { services: Record<string, ComposeService> }).services;
-const producer = services.producer ?? {};
 const dockerfile = readFileSync(`${repoRoot}/Dockerfile`, "utf8");
+let resolved: ReturnType<typeof composeConfig>;
+let services: Record<string, ComposeService> = {};
+let producer: ComposeService = {};
 
-describe("docker-compose.yml", () => {
+describeWithTools([systemTool("docker-compose")], "docker-compose.yml", () => {
+  beforeAll(() => {
+    resolved = composeConfig();
+    services = (parse(resolved.stdout ?? "") as { services: Record<string, ComposeService> }).services;
+    producer = services.producer ?? {};
+  });
+
   it("passes docker-compose config without any variable set", () => {
     expect(resolved.stderr).toBe("");
     expect(resolved.status).toBe(0);

@@ -1,16 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { describeWithTools, systemTool } from "../../test-support/system-tools.js";
 
 const dir = new URL("..", import.meta.url).pathname;
 
-/** Runs promtool from this folder; a missing promtool fails the test (apt package `prometheus`). */
+/** Runs promtool from this folder (apt package `prometheus`). */
 function promtool(...args: string[]) {
   const result = spawnSync("promtool", args, { cwd: dir, encoding: "utf8", timeout: 20_000 });
   if (result.error) throw new Error(`promtool ${args.join(" ")}: ${result.error.message}`);
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-describe("alert rules", () => {
+describeWithTools([systemTool("promtool")], "alert rules", () => {
   it("pass promtool check rules", () => {
     const { status, output } = promtool("check", "rules", "prometheus/alerts.yml");
     expect(output).toContain("SUCCESS: 8 rules found");

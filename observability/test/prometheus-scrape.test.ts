@@ -1,9 +1,10 @@
 // A real Prometheus (Debian's binary) scrapes the real producer, which reads the X API emulator and writes
 // to kinesalite; the alert rules are loaded and the dashboard's queries are run against what it scraped.
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildApp, type ProducerApp } from "../../producer-service/app.js";
 import { loadConfig } from "../../producer-service/config.js";
+import { describeWithTools, systemTool } from "../../test-support/system-tools.js";
 import { metricNamesIn, missingProducerMetrics, PRODUCER_METRICS } from "../producer-metrics.js";
 import { asPromQL, dashboardQueries, loadDashboard } from "./dashboard-queries.js";
 import { type ProducerBackends, startProducerBackends } from "./producer-backends.js";
@@ -31,26 +32,26 @@ async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boole
 
 const scalar = async (promql: string) => Number((await prometheus.query(promql))[0]?.value[1] ?? Number.NaN);
 
-beforeAll(async () => {
-  backends = await startProducerBackends();
-  const config = loadConfig({ ...backends.env, HOST: "127.0.0.1" });
-  producer = buildApp(config, { kinesisClient: backends.kinesis });
-  await producer.listen({ host: config.server.host, port: config.server.port });
-  backends.x.setRate(TWEETS_PER_SECOND);
-  prometheus = await startPrometheus({
-    job: JOB,
-    targets: [`127.0.0.1:${backends.port}`],
-    ruleFiles: [alertsFile],
+describeWithTools([systemTool("prometheus")], "Prometheus scraping the running producer", () => {
+  beforeAll(async () => {
+    backends = await startProducerBackends();
+    const config = loadConfig({ ...backends.env, HOST: "127.0.0.1" });
+    producer = buildApp(config, { kinesisClient: backends.kinesis });
+    await producer.listen({ host: config.server.host, port: config.server.port });
+    backends.x.setRate(TWEETS_PER_SECOND);
+    prometheus = await startPrometheus({
+      job: JOB,
+      targets: [`127.0.0.1:${backends.port}`],
+      ruleFiles: [alertsFile],
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await producer?.close();
+    await backends?.close();
   });
-}, 30_000);
 
-afterAll(async () => {
-  await prometheus?.stop();
-  await producer?.close();
-  await backends?.close();
-});
-
-describe("Prometheus scraping the running producer", () => {
   it("sees the target up, ready, and records put at about the emulator's rate", async () => {
     // Prometheus's target discovery publishes its first update after about 5 s.
     const up = await eventually(
