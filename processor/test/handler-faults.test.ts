@@ -11,6 +11,7 @@ import {
   sequenceNumber,
   tweet,
 } from "./support/records.js";
+import { tweetV2 } from "./support/v2-records.js";
 
 let env: ProcessorEnvironment;
 let nextTweet = 0;
@@ -59,6 +60,24 @@ describeOnEngines("handler", (engine) => {
       const written = await writtenIds();
       expect(tweets.every((t) => written.has(t.id))).toBe(true);
       expect(env.proxy.batchWriteCalls()).toBeGreaterThan(3);
+    });
+
+    it("retries UnprocessedItems in a call that also deletes an edited post's earlier version", async () => {
+      // The proxy used to read every entry as a put and failed on the delete.
+      // An edit gets a new, higher id: the older version first.
+      const olderN = nextTweet++;
+      const newer = nextTweet++;
+      const older = tweet(olderN, { author: tweet(newer).author });
+      const edited = tweetV2(newer, { data: { edit_history_tweet_ids: [older.id, tweet(newer).id] } });
+      await env.handler(kinesisEvent([plain(older)]), context());
+      env.proxy.setPlan((call) => ({ kind: "unprocess", refuse: () => call === 1 }));
+
+      const response = await env.handler(kinesisEvent([plain(edited)]), context());
+
+      expect(response.batchItemFailures).toEqual([]);
+      const written = await writtenIds();
+      expect([written.has(older.id), written.has(edited.id)]).toEqual([false, true]);
+      expect(env.proxy.batchWriteCalls()).toBe(2);
     });
 
     it("never counts an UnprocessedItems entry it cannot recognise as written", async () => {

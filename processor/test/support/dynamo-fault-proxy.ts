@@ -21,7 +21,11 @@ export type BatchWriteFault =
 
 /** An item in DynamoDB's wire format, e.g. `{ Id: { S: "1" } }`. */
 export type WireItem = Record<string, { S?: string }>;
+/** One entry of a BatchWriteItem request: a put, or (an earlier version of an edited post) a delete. */
 type PutEntry = { PutRequest: { Item: WireItem } };
+/** One entry of a BatchWriteItem request: a put, or (an earlier version of an edited post) a delete. */
+type BatchEntry = PutEntry | { DeleteRequest: { Key: WireItem } };
+const isPut = (entry: BatchEntry): entry is PutEntry => "PutRequest" in entry;
 
 export interface DynamoFaultProxy {
   endpoint: string;
@@ -60,10 +64,13 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
         return sendError(res, "ValidationException", "injected validation error");
       }
       case "unprocess": {
-        const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, PutEntry[]> };
-        const [table, puts] = Object.entries(input.RequestItems)[0] ?? ["", []];
-        const written = puts.filter((put) => !fault.refuse(put.PutRequest.Item));
-        const unprocessed = puts.filter((put) => fault.refuse(put.PutRequest.Item));
+        const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, BatchEntry[]> };
+        const [table, entries] = Object.entries(input.RequestItems)[0] ?? ["", []];
+        // Deletes are always carried out: `refuse` picks puts.
+        const refused = (entry: BatchEntry): entry is PutEntry =>
+          isPut(entry) && fault.refuse(entry.PutRequest.Item);
+        const written = entries.filter((entry) => !refused(entry));
+        const unprocessed = entries.filter(refused);
         if (written.length > 0) {
           const partial = Buffer.from(JSON.stringify({ ...input, RequestItems: { [table]: written } }));
           const status = await forwardAndWait(req, partial);
@@ -133,8 +140,8 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
 
 /** The puts of a BatchWriteItem request body (deletes left out). */
 function putsOf(body: Buffer): PutEntry[] {
-  const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, PutEntry[]> };
-  return (Object.values(input.RequestItems)[0] ?? []).filter((entry) => entry.PutRequest !== undefined);
+  const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, BatchEntry[]> };
+  return (Object.values(input.RequestItems)[0] ?? []).filter(isPut);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
