@@ -66,12 +66,12 @@ async function metric(app: ProducerApp, name: string): Promise<number> {
 
 describe("a full spool", () => {
   it("is said loudly (log, gauge, /readyz 503), pauses reading X instead of dropping, and keeps what it stored", async () => {
-    // Prepare: Kinesis fails; 1 MiB of buffer and 1 MiB of spool hold far fewer than 8,000 tweets.
+    // Prepare: Kinesis fails; 1 MiB of buffer and 1 MiB of spool hold far fewer than 10,000 tweets (about 700 bytes each).
     const { app, x, kinesis, fault, logs } = await start();
     await x.waitForConnections(1);
 
     // Act
-    x.publish(8_000);
+    x.publish(10_000);
     await eventually(
       async () => (await metric(app, "tweetstream_producer_spool_full")) === 1,
       20_000,
@@ -79,10 +79,12 @@ describe("a full spool", () => {
     );
     const readyz = await app.inject({ method: "GET", url: "/readyz" });
     const state = await metric(app, 'tweetstream_producer_spool_state{state="full"}');
+    // Unpaused, the reader would take all 10,000 (published at once) in well under this window.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     const receivedWhileFull = await metric(app, "tweetstream_producer_tweets_received_total");
     fault.current = { kind: "ok" };
     await eventually(
-      async () => (await metric(app, "tweetstream_producer_records_put_total")) === 8_000,
+      async () => (await metric(app, "tweetstream_producer_records_put_total")) === 10_000,
       30_000,
       "every tweet delivered",
     );
@@ -97,13 +99,13 @@ describe("a full spool", () => {
     expect(readyz.statusCode).toBe(503);
     expect(readyz.json().reasons).toContain("spool full (SPOOL_MAX_BYTES reached): reading from X is paused");
     expect(state).toBe(1);
-    expect(receivedWhileFull).toBeLessThan(8_000);
+    expect(receivedWhileFull).toBeLessThan(10_000);
     expect(logs.some((l) => String(l.msg).startsWith("SPOOL FULL"))).toBe(true);
     // Nothing dropped: every tweet is delivered once, intact.
     const delivery = checkDelivery(x.sent, kinesis.stored);
     expect(delivery.corrupted).toEqual([]);
     expect(delivery.duplicates).toBe(0);
-    expect(delivery.delivered.size).toBe(8_000);
+    expect(delivery.delivered.size).toBe(10_000);
     expect(await metric(app, 'tweetstream_producer_records_dropped_total{reason="spool_full"}')).toBe(0);
     expect(await metric(app, "tweetstream_producer_spool_full")).toBe(0);
     expect(readyAfter.json().checks.spool).toEqual({ ok: true, detail: "accepting records" });
