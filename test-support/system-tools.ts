@@ -92,6 +92,29 @@ export function describeWithTools(tools: SystemTool[], title: string, body: () =
   describe.skip(title, body);
 }
 
+/** `it` for one test that needs `tools`, inside a block that does not: the same rules as describeWithTools. */
+export function itWithTools(
+  tools: SystemTool[],
+  title: string,
+  fn: () => Promise<void> | void,
+  timeoutMs?: number,
+): void {
+  const missing = tools.filter((tool) => !tool.present);
+  if (missing.length === 0) {
+    it(title, fn, timeoutMs);
+    return;
+  }
+  const needs = missing.map((tool) => `${tool.name} (${tool.enable})`).join(", ");
+  if (toolsRequired()) {
+    it(`${title}: needs ${needs}`, () => {
+      throw new Error(`CI=true and this machine lacks ${needs}: this test may not be skipped in CI`);
+    });
+    return;
+  }
+  recordSkip(title, missing);
+  it.skip(title, fn);
+}
+
 /** Set by test-support/skipped-tools-report.ts (Vitest globalSetup): where workers record what they skipped. */
 export const SKIP_LOG_VARIABLE = "TWEETSTREAM_SKIPPED_TOOLS_DIR";
 

@@ -4,6 +4,7 @@ import { startKinesalite } from "../../local/emulators/kinesalite.js";
 import { startXEmulator, type XEmulator } from "../../local/x-emulator/index.js";
 // The metric families the dashboard and alert rules are written against.
 import { missingProducerMetrics } from "../../observability/producer-metrics.js";
+import { itWithTools, systemTool } from "../../test-support/system-tools.js";
 import { eventually, testApp, testConfig } from "./support/app-harness.js";
 import { createStream } from "./support/kinesis-stream.js";
 import { kinesisClient } from "./support/writer-harness.js";
@@ -123,19 +124,23 @@ describe("producer app", () => {
     expect(response.body).toContain(`tweetstream_producer_buffer_max_bytes ${8 * 1024 * 1024}`);
   });
 
-  it("serves /metrics that promtool accepts, from a listening server", async () => {
-    // Prepare
-    const app = await start();
-    const address = await app.listen({ port: 0, host: "127.0.0.1" });
-    await emulator.waitForConnections(1);
+  itWithTools(
+    [systemTool("promtool")],
+    "serves /metrics that promtool accepts, from a listening server",
+    async () => {
+      // Prepare
+      const app = await start();
+      const address = await app.listen({ port: 0, host: "127.0.0.1" });
+      await emulator.waitForConnections(1);
 
-    // Act
-    const text = await (await fetch(`${address}/metrics`)).text();
-    const result = await promtoolCheckMetrics(text);
+      // Act
+      const text = await (await fetch(`${address}/metrics`)).text();
+      const result = await promtoolCheckMetrics(text);
 
-    // Assess
-    expect(result).toEqual({ code: 0, output: "" });
-  });
+      // Assess
+      expect(result).toEqual({ code: 0, output: "" });
+    },
+  );
 });
 
 function promtoolCheckMetrics(text: string): Promise<{ code: number | null; output: string }> {
