@@ -46,6 +46,7 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
         reason = `deadline reached${reason ? ` after ${reason}` : " before the write"}`;
         break;
       }
+      const deadlineSignal = AbortSignal.timeout(remaining);
       try {
         const out = await options.client.send(
           new BatchWriteItemCommand({
@@ -53,7 +54,7 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
               [options.tableName]: pending.map(toWireRequest),
             },
           }),
-          { abortSignal: AbortSignal.timeout(remaining) },
+          { abortSignal: deadlineSignal },
         );
         const unprocessed = out.UnprocessedItems?.[options.tableName] ?? [];
         // UnprocessedItems come back as copies in the wire format: find our own requests again by key.
@@ -74,7 +75,9 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
           reason = `UnprocessedItems (${pending.length} items)`;
         }
       } catch (err) {
-        if ((err as Error).name === "AbortError" || (err as Error).name === "TimeoutError") {
+        // Our own signal says whether the deadline ended the call: the SDK also names a reset connection
+        // (ECONNRESET on a kept-alive socket) "TimeoutError", and that one is worth another attempt.
+        if (deadlineSignal.aborted) {
           reason = "deadline reached during the write";
           break;
         }
