@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import type { RunningEmulator } from "../../local/emulators/listen.js";
+import { describeOnEngines } from "../../processor/test/support/dynamo-engines.js";
 import {
   type ComplianceEnvironment,
   type StoredPost,
@@ -23,8 +25,8 @@ afterEach(async () => {
   env = undefined;
 });
 
-async function prepared(variables: Record<string, string> = {}) {
-  env = await startComplianceEnvironment(variables);
+async function prepared(engine: RunningEmulator, variables: Record<string, string> = {}) {
+  env = await startComplianceEnvironment(variables, {}, undefined, engine);
   await env.store(POSTS);
   env.x.compliance.deletePost("11");
   env.x.compliance.setAccountState("1002", "suspended");
@@ -33,9 +35,19 @@ async function prepared(variables: Record<string, string> = {}) {
   return env;
 }
 
-describe("compliance handler against dynalite and the X emulator", () => {
+// Against dynalite always, and against AWS's DynamoDB Local where Java is present (the processor's helper).
+describeOnEngines("compliance handler against the X emulator", ({ start }) => {
+  // One engine per file (a JVM start is slow), a table per test.
+  let engine: RunningEmulator;
+  beforeAll(async () => {
+    engine = await start();
+  }, 120_000);
+  afterAll(async () => {
+    await engine?.close();
+  });
+
   it("removes deleted posts and every item of suspended and protected authors, scrubs geo, keeps the rest", async () => {
-    const { sweep, items, reservedItems, x } = await prepared();
+    const { sweep, items, reservedItems, x } = await prepared(engine);
 
     const summary = await sweep();
 
@@ -71,7 +83,7 @@ describe("compliance handler against dynalite and the X emulator", () => {
   });
 
   it("a dry run reports the same and changes nothing", async () => {
-    const { sweep, items } = await prepared({ COMPLIANCE_DRY_RUN: "true" });
+    const { sweep, items } = await prepared(engine, { COMPLIANCE_DRY_RUN: "true" });
 
     const summary = await sweep();
 
@@ -83,7 +95,7 @@ describe("compliance handler against dynalite and the X emulator", () => {
   it.each(["failed", "expired"] as const)(
     "a %s job deletes nothing, and the next sweep submits it again",
     async (how) => {
-      const { sweep, items, x } = await prepared();
+      const { sweep, items, x } = await prepared(engine);
       if (how === "failed") x.compliance.failNextJob();
       else x.compliance.expireNextJob();
 
@@ -99,7 +111,7 @@ describe("compliance handler against dynalite and the X emulator", () => {
   );
 
   it("skips and counts a malformed result line, and applies the others", async () => {
-    const { sweep, items, x } = await prepared();
+    const { sweep, items, x } = await prepared(engine);
     x.compliance.injectMalformedLine();
 
     const summary = await sweep();
@@ -109,7 +121,7 @@ describe("compliance handler against dynalite and the X emulator", () => {
   });
 
   it("stops at its deadline while jobs run, saves where it stood, and the next run finishes without new jobs", async () => {
-    const { sweep, items, x } = await prepared({
+    const { sweep, items, x } = await prepared(engine, {
       COMPLIANCE_MAX_IDS_PER_JOB: "4",
       COMPLIANCE_SCAN_SEGMENTS: "1",
     });

@@ -15,7 +15,7 @@ import { startXEmulator, type XEmulator } from "../../../local/x-emulator/index.
 import { RESERVED_PARTITION } from "../../checkpoint.js";
 import type { SweepSummary } from "../../summary.js";
 
-export const TABLE = "tweetstream-EventData";
+let tables = 0;
 const REGION = "us-east-1";
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
@@ -71,8 +71,12 @@ export async function startComplianceEnvironment(
   emulatorOptions: Parameters<typeof startXEmulator>[0] = {},
   /** The module to load as the handler: the source by default, or the built bundle. */
   load: () => Promise<unknown> = () => import("../../handler.js"),
+  /** A DynamoDB engine already running (kept open on close), e.g. one DynamoDB Local per file; default: a new dynalite. */
+  shared?: RunningEmulator,
 ): Promise<ComplianceEnvironment> {
-  const dynalite: RunningEmulator = await startDynalite();
+  const dynalite: RunningEmulator = shared ?? (await startDynalite());
+  // A table of its own on a shared engine.
+  const TABLE = `tweetstream-EventData-${++tables}`;
   const x = await startXEmulator({ compliance: { processingMs: 50 }, ...emulatorOptions });
   const dynamo = new DynamoDBClient({
     endpoint: dynalite.endpoint,
@@ -146,7 +150,7 @@ export async function startComplianceEnvironment(
     async close() {
       vi.unstubAllEnvs();
       dynamo.destroy();
-      await Promise.all([x.close(), dynalite.close()]);
+      await Promise.all([x.close(), shared ? undefined : dynalite.close()]);
     },
   };
 }
