@@ -30,8 +30,8 @@ export function watchComplianceDemoRequests(
       running = false;
     }
   };
-  const seconds = Number(env.LOCAL_COMPLIANCE_DEMO_SECONDS ?? 0);
-  if (Number.isInteger(seconds) && seconds > 0) setInterval(run, seconds * 1000).unref();
+  const seconds = demoInterval(env);
+  if (seconds > 0) setInterval(run, seconds * 1000).unref();
   if (process.stdin.isTTY) {
     out("  compliance   press c: a stored post is deleted on the emulated X, then one sweep removes it");
     process.stdin.setRawMode(true);
@@ -42,4 +42,14 @@ export function watchComplianceDemoRequests(
       if (k === "\u0003") process.kill(process.pid, "SIGINT");
     });
   }
+}
+
+/** LOCAL_COMPLIANCE_DEMO_SECONDS: whole seconds from 1 to 86,400, or unset/0 for never; anything else is refused. */
+export function demoInterval(env: NodeJS.ProcessEnv): number {
+  const raw = env.LOCAL_COMPLIANCE_DEMO_SECONDS?.trim() ?? "";
+  if (raw === "") return 0;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400)
+    throw new Error(`LOCAL_COMPLIANCE_DEMO_SECONDS: expected whole seconds from 0 to 86400 (got "${raw}")`);
+  return seconds;
 }

@@ -4,6 +4,7 @@ import { startDynalite } from "../emulators/dynalite.js";
 import type { RunningEmulator } from "../emulators/listen.js";
 import { countItems, createEventTable, localDynamoClient } from "../pipeline/aws-resources.js";
 import { formatComplianceDemo, runComplianceDemo } from "../pipeline/compliance-demo.js";
+import { demoInterval } from "../pipeline/compliance-demo-trigger.js";
 import { startXEmulator, type XEmulator } from "../x-emulator/index.js";
 
 const TABLE = "tweetstream-EventData";
@@ -48,5 +49,13 @@ describe("the npm start compliance demo", () => {
     const raw = await dynamo.send(new ScanCommand({ TableName: TABLE, Select: "COUNT" }));
     expect(raw.Count).toBe(3);
     expect(await countItems(dynamo, TABLE)).toBe(2);
+  });
+
+  it("reads LOCAL_COMPLIANCE_DEMO_SECONDS, refusing what is not whole seconds", () => {
+    expect(demoInterval({})).toBe(0);
+    expect(demoInterval({ LOCAL_COMPLIANCE_DEMO_SECONDS: "30" })).toBe(30);
+    expect(() => demoInterval({ LOCAL_COMPLIANCE_DEMO_SECONDS: "1.5" })).toThrow(
+      'LOCAL_COMPLIANCE_DEMO_SECONDS: expected whole seconds from 0 to 86400 (got "1.5")',
+    );
   });
 });
