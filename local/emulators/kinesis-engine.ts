@@ -12,7 +12,8 @@ export function isKinesisEngine(name: string): name is KinesisEngine {
 
 export function startKinesisEngine(
   engine: KinesisEngine,
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; startTimeoutMs?: number } = {},
 ): Promise<RunningEmulator> {
+  // kinesalite starts in-process at once: the start timeout only matters to kinesis-local.
   return engine === "kinesis-local" ? startKinesisLocal(options) : startKinesalite(options);
 }

@@ -13,7 +13,7 @@ const MAIN = require.resolve("kinesis-local/main.js");
 export interface KinesisLocalOptions {
   port?: number;
   host?: string;
-  /** How long to wait for its first answer; it loads an 8 MB script first (about 1.5 s on a quiet core). */
+  /** How long to wait for its first answer: it loads an 8 MB script first (2 s on a quiet core, 10 s and more on a loaded one). */
   startTimeoutMs?: number;
 }
 
@@ -50,7 +50,7 @@ async function answers(endpoint: string): Promise<boolean> {
 export async function startKinesisLocal({
   port = 0,
   host = "127.0.0.1",
-  startTimeoutMs = 30_000,
+  startTimeoutMs = 60_000,
 }: KinesisLocalOptions = {}): Promise<RunningEmulator> {
   const plainPort = port === 0 ? await freePort(host) : port;
   const tlsPort = await freePort(host);

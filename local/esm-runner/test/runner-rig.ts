@@ -29,10 +29,11 @@ export function kinesisClient(endpoint: string): KinesisClient {
 export function useKinesisEngine(engine: KinesisEngine): () => KinesisClient {
   let running: RunningEmulator | undefined;
   let client: KinesisClient | undefined;
+  // Generous: kinesis-local takes 2 s to start on a quiet core, and these machines are shared.
   beforeAll(async () => {
-    running = await startKinesisEngine(engine);
+    running = await startKinesisEngine(engine, { startTimeoutMs: 60_000 });
     client = kinesisClient(running.endpoint);
-  });
+  }, 90_000);
   afterAll(async () => {
     client?.destroy();
     await running?.close();

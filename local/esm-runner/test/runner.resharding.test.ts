@@ -115,4 +115,38 @@ describe("EventSourceMappingRunner across resharding (kinesis-local)", () => {
     recorder.expectKeyOrderKept();
     expect(runner.stats.shardsFinished).toBe(2);
   }, 90_000);
+
+  it("lists the shards again periodically when the listing after a shard's end failed", async () => {
+    const stream = "split-listing-fails";
+    await createActiveStream(kinesis(), stream, 1);
+    const recorder = orderRecorder();
+    const { runner } = testRunner(kinesis(), stream, recorder.handler, { shardDiscoveryIntervalMs: 300 });
+    await runner.start();
+    // ListShards fails from now until told otherwise: the listing made when the parent ends is lost.
+    let listShardsFails = true;
+    let refusedListings = 0;
+    kinesis().middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "ListShardsCommand" && listShardsFails) {
+          refusedListings++;
+          throw new Error("injected ListShards failure");
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "failListShards" },
+    );
+    try {
+      await putRecords(kinesis(), stream, 0, 50, keyOf);
+      await split(stream, "shardId-000000000000");
+      await putRecords(kinesis(), stream, 50, 100, keyOf);
+      await until(() => runner.stats.shardsFinished === 1 && refusedListings >= 2, 30_000, "parent ended");
+      listShardsFails = false;
+      await until(() => recorder.seen.size === 100, 60_000, "100 records after the listing recovered");
+    } finally {
+      kinesis().middlewareStack.remove("failListShards");
+      await runner.stop();
+    }
+
+    recorder.expectKeyOrderKept();
+  }, 90_000);
 });

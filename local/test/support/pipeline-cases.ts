@@ -17,11 +17,15 @@ import {
 // The pipeline's end-to-end cases, each run on both Kinesis engines by thin test files (one pipeline per file:
 // the processor reads its endpoints once, at cold start, as in Lambda).
 
+/** Generous: kinesis-local alone takes 2 s to start on a quiet core, and these machines are shared. */
+const START_TIMEOUT_MS = 90_000;
+const CASE_TIMEOUT_MS = 120_000;
+
 function withPipeline(engine: KinesisEngine, options: Partial<PipelineOptions> = {}): () => LocalPipeline {
   let pipeline: LocalPipeline | undefined;
   beforeAll(async () => {
     pipeline = await startE2ePipeline(engine, options);
-  });
+  }, START_TIMEOUT_MS);
   afterAll(() => pipeline?.close());
   return () => {
     if (!pipeline) throw new Error("pipeline not started");
@@ -37,28 +41,36 @@ function emulatorOf(pipeline: LocalPipeline) {
 export function plainCase(engine: KinesisEngine): void {
   describe(`the local pipeline on ${engine}`, () => {
     const pipeline = withPipeline(engine);
-    it("emulator → producer → Kinesis → runner → processor → dynalite: N tweets in, exactly N items out", async () => {
-      const published = emulatorOf(pipeline()).publish(1_000);
-      await waitForItems(pipeline(), published.length);
+    it(
+      "emulator → producer → Kinesis → runner → processor → dynalite: N tweets in, exactly N items out",
+      async () => {
+        const published = emulatorOf(pipeline()).publish(1_000);
+        await waitForItems(pipeline(), published.length);
 
-      expectExactlyTheTweets(await scanItems(pipeline()), published);
-      expectQueuesEmpty(pipeline());
-    });
+        expectExactlyTheTweets(await scanItems(pipeline()), published);
+        expectQueuesEmpty(pipeline());
+      },
+      CASE_TIMEOUT_MS,
+    );
   });
 }
 
 export function aggregatedCase(engine: KinesisEngine): void {
   describe(`the local pipeline on ${engine}, KPL aggregation on`, () => {
     const pipeline = withPipeline(engine, { producerEnv: { AGGREGATION: "on", BATCH_LINGER_MS: "50" } });
-    it("N tweets in is still exactly N items out, in fewer Kinesis records", async () => {
-      const published = emulatorOf(pipeline()).publish(1_000);
-      await waitForItems(pipeline(), published.length);
+    it(
+      "N tweets in is still exactly N items out, in fewer Kinesis records",
+      async () => {
+        const published = emulatorOf(pipeline()).publish(1_000);
+        await waitForItems(pipeline(), published.length);
 
-      expectExactlyTheTweets(await scanItems(pipeline()), published);
-      // Aggregation packs many tweets per Kinesis record: the mapping sees far fewer records than tweets.
-      expect(pipeline().runner.stats.records).toBeLessThan(published.length / 10);
-      expectQueuesEmpty(pipeline());
-    });
+        expectExactlyTheTweets(await scanItems(pipeline()), published);
+        // Aggregation packs many tweets per Kinesis record: the mapping sees far fewer records than tweets.
+        expect(pipeline().runner.stats.records).toBeLessThan(published.length / 10);
+        expectQueuesEmpty(pipeline());
+      },
+      CASE_TIMEOUT_MS,
+    );
   });
 }
 
@@ -99,16 +111,20 @@ export function faultsCase(engine: KinesisEngine): void {
       mapping: { batchSize: 50, batchingWindowMs: 100, maxRetryAttempts: 3, retryDelayMs: 5 },
       wrapHandler: (handler) => flaky(handler, faults),
     });
-    it("retries still deliver every tweet exactly once to the table", async () => {
-      const published = emulatorOf(pipeline()).publish(500);
-      await waitForItems(pipeline(), published.length);
+    it(
+      "retries still deliver every tweet exactly once to the table",
+      async () => {
+        const published = emulatorOf(pipeline()).publish(500);
+        await waitForItems(pipeline(), published.length);
 
-      expectExactlyTheTweets(await scanItems(pipeline()), published);
-      expect(faults.crashes).toBeGreaterThan(0);
-      expect(faults.reported).toBeGreaterThan(0);
-      expect(pipeline().runner.stats.retries).toBeGreaterThan(0);
-      expect(pipeline().runner.stats.discarded).toBe(0);
-    });
+        expectExactlyTheTweets(await scanItems(pipeline()), published);
+        expect(faults.crashes).toBeGreaterThan(0);
+        expect(faults.reported).toBeGreaterThan(0);
+        expect(pipeline().runner.stats.retries).toBeGreaterThan(0);
+        expect(pipeline().runner.stats.discarded).toBe(0);
+      },
+      CASE_TIMEOUT_MS,
+    );
   });
 }
 
@@ -128,36 +144,40 @@ export function separateQueuesCase(engine: KinesisEngine): void {
         return handler(event, context);
       },
     });
-    it("go to their own queues", async () => {
-      const p = pipeline();
-      const kinesis = localKinesisClient(p.endpoints.kinesis, "us-east-1");
-      await kinesis.send(
-        new PutRecordsCommand({
-          StreamName: p.names.stream,
-          Records: [
-            { PartitionKey: "not-json", Data: Buffer.from("this is not an event") },
-            { PartitionKey: "crashes-the-function", Data: Buffer.from("{}") },
-          ],
-        }),
-      );
-      kinesis.destroy();
-      await until(
-        () => p.sqs.messages(p.names.queue).length + p.sqs.messages(p.names.mappingFailures).length >= 2,
-      );
+    it(
+      "go to their own queues",
+      async () => {
+        const p = pipeline();
+        const kinesis = localKinesisClient(p.endpoints.kinesis, "us-east-1");
+        await kinesis.send(
+          new PutRecordsCommand({
+            StreamName: p.names.stream,
+            Records: [
+              { PartitionKey: "not-json", Data: Buffer.from("this is not an event") },
+              { PartitionKey: "crashes-the-function", Data: Buffer.from("{}") },
+            ],
+          }),
+        );
+        kinesis.destroy();
+        await until(
+          () => p.sqs.messages(p.names.queue).length + p.sqs.messages(p.names.mappingFailures).length >= 2,
+        );
 
-      const [deadLetter, ...moreDeadLetters] = p.sqs.messages(p.names.queue).map((m) => JSON.parse(m.body));
-      const [failure, ...moreFailures] = p.sqs
-        .messages(p.names.mappingFailures)
-        .map((m) => JSON.parse(m.body));
-      expect([moreDeadLetters, moreFailures]).toEqual([[], []]);
-      expect(deadLetter).not.toHaveProperty("requestContext");
-      expect(deadLetter).not.toHaveProperty("KinesisBatchInfo");
-      expect(failure).toMatchObject({
-        requestContext: { condition: "RetryAttemptsExhausted", approximateInvokeCount: 2 },
-        responseContext: { functionError: "Unhandled" },
-        KinesisBatchInfo: { batchSize: 1 },
-      });
-    });
+        const [deadLetter, ...moreDeadLetters] = p.sqs.messages(p.names.queue).map((m) => JSON.parse(m.body));
+        const [failure, ...moreFailures] = p.sqs
+          .messages(p.names.mappingFailures)
+          .map((m) => JSON.parse(m.body));
+        expect([moreDeadLetters, moreFailures]).toEqual([[], []]);
+        expect(deadLetter).not.toHaveProperty("requestContext");
+        expect(deadLetter).not.toHaveProperty("KinesisBatchInfo");
+        expect(failure).toMatchObject({
+          requestContext: { condition: "RetryAttemptsExhausted", approximateInvokeCount: 2 },
+          responseContext: { functionError: "Unhandled" },
+          KinesisBatchInfo: { batchSize: 1 },
+        });
+      },
+      CASE_TIMEOUT_MS,
+    );
   });
 }
 
