@@ -24,13 +24,14 @@ export async function spillAtShutdown(
       if (record.fromSpool === undefined) left.push(record);
     }
   }
-  const stored = left.length === 0 ? 0 : await spool.appendNow(left);
-  if (stored < left.length) metrics.recordsDropped.inc({ reason: "spool_full" }, left.length - stored);
+  // Records still waiting for the spool (a batch the disk refused during the grace time) go first.
+  const { offered, stored } = await spool.appendNow(left);
+  if (stored < offered) metrics.recordsDropped.inc({ reason: "spool_full" }, offered - stored);
   const resent = await spool.releaseLoaded();
   if (resent > 0) ledger.countPossibleDuplicates(resent);
-  if (left.length > 0 || resent > 0) {
+  if (offered > 0 || resent > 0) {
     log.warn(
-      { spooledRecords: stored, droppedRecords: left.length - stored, resentNextStart: resent },
+      { spooledRecords: stored, droppedRecords: offered - stored, resentNextStart: resent },
       "shutdown grace time over: records not acknowledged by Kinesis were written to the spool",
     );
   }

@@ -114,8 +114,8 @@ export class SpoolLink {
     while (this.appending !== undefined) await this.appending;
   }
 
-  /** Appends `records` (with whatever still waits first); returns how many were stored. Never drops. */
-  async appendNow(records: QueuedRecord[]): Promise<number> {
+  /** Appends whatever still waits, then `records`; says how many of all those were offered and stored. */
+  async appendNow(records: QueuedRecord[]): Promise<{ offered: number; stored: number }> {
     await this.quiesce();
     const all = [...this.takeWaiting(Number.POSITIVE_INFINITY), ...records];
     let stored = 0;
@@ -124,7 +124,7 @@ export class SpoolLink {
       stored += accepted;
       if (accepted < Math.min(APPEND_BATCH, all.length - i)) break;
     }
-    return stored;
+    return { offered: all.length, stored };
   }
 
   /** In full state with nothing on disk, records that wait go to memory as room allows: they are the oldest. */

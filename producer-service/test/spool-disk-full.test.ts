@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithTools } from "../../test-support/system-tools.js";
 import { openSpool } from "../plugins/kinesis-writer.js";
+import { Spool } from "../spool/index.js";
 import { eventually } from "./support/app-harness.js";
 import { type Fault, type FaultKinesis, startFaultKinesis } from "./support/fault-kinesis.js";
 import { deliveredIds, startSpooledWriter } from "./support/spooled-writer.js";
 import { mountTmpfs, rootTmpfs, type Tmpfs } from "./support/tmpfs.js";
 import { tweetEvents } from "./support/tweets.js";
 import { capturingLogger, metricValue, pushAll } from "./support/writer-harness.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const MiB = 1024 * 1024;
 let fault: Fault = { kind: "ok" };
@@ -110,5 +113,35 @@ describeWithTools([rootTmpfs], "the spool on a full disk (a real small tmpfs)", 
     expect(delivered.ids.size).toBe(5_000);
     expect(kinesis.stored.length).toBe(5_000);
     expect(possibleDuplicates).toBeGreaterThan(0);
+  }, 90_000);
+
+  it("at shutdown on a full disk, accounts for every record: delivered, in the spool, or counted as dropped", async () => {
+    // Prepare: Kinesis refuses; the disk fills while records wait for the spool.
+    const disk = await tmpfs(3 * MiB);
+    fault = { kind: "error", status: 500, type: "InternalFailure" };
+    kinesis.stored.length = 0;
+    const dir = `${disk.dir}/spool`;
+    const { writer, metrics, spool, client } = await startSpooledWriter(kinesis.endpoint, dir);
+    await disk.ballast("other-tenant", 2 * MiB);
+    const events = tweetEvents(8_000);
+    let pushed = 0;
+    for (const event of events) {
+      if (writer.spoolReadiness()?.ok === false) break; // reading X paused: the disk is full
+      if (!writer.push(event, Date.now())) await Promise.race([writer.waitForRoom(), sleep(100)]);
+      pushed++;
+    }
+
+    // Act
+    await writer.close(0);
+    await spool.close();
+    client.destroy();
+
+    // Assess
+    const dropped = await metricValue(metrics.recordsDropped, { reason: "spool_full" });
+    const reopened = await Spool.open({ dir, maxBytes: 1024 * MiB }).catch(() => undefined);
+    const inSpool = reopened?.recordCount ?? 0;
+    await reopened?.close();
+    expect(pushed).toBeGreaterThan(0);
+    expect(deliveredIds(kinesis.stored).ids.size + inSpool + dropped).toBe(pushed);
   }, 90_000);
 });
