@@ -136,4 +136,22 @@ describe("main.ts", () => {
     ]);
     expect(service.stderr()).not.toContain("a-secret-token");
   });
+
+  it("exits 2 at start with one line naming a field X does not document (X_TWEET_FIELDS)", async () => {
+    const service = startService({
+      X_BEARER_TOKEN: "a-secret-token",
+      KINESIS_STREAM_NAME: "shutdown",
+      AWS_REGION: "us-east-1",
+      X_TWEET_FIELDS: "created_at,full_text",
+      PORT: "0",
+    });
+    expect(await service.exited).toBe(2);
+    const lines = service
+      .stderr()
+      .split("\n")
+      .filter((l) => l.startsWith("tweetstream producer:"));
+    expect(lines).toEqual([
+      'tweetstream producer: invalid configuration: X_TWEET_FIELDS: "full_text" not a documented value',
+    ]);
+  });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_X_FIELDS, type TweetEventV2, wholeText, xFieldsQuery } from "../../../events/index.js";
 import { RICH_MIX, startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
 import type { RecoveryOptions } from "../ingest-types.js";
-import { type Harness, startIngest, waitUntil } from "./ingest-harness.js";
+import { CollectingSink, type Harness, startIngest, waitUntil } from "./ingest-harness.js";
 
 let emulator: XEmulator;
 let harness: Harness | undefined;
@@ -120,6 +120,23 @@ describe("recovery with search/recent after a reconnect", () => {
     expect(line?.gapMs).toBeGreaterThan(500);
     expect(emulator.requests.some((r) => r.path === "/2/tweets/search/recent")).toBe(false);
   });
+
+  it("stop() ends a recovery waiting for room in a full sink", async () => {
+    emulator = await startEmulator(36);
+    // Room for the streamed posts and one recovered post: the next one waits for room that never comes.
+    const sink = new CollectingSink(10 + 5 + 1);
+    harness = startIngest(
+      emulator,
+      { stream: "filtered", rules: [{ value: "dogs" }], recovery: RECOVERY },
+      sink,
+    );
+    const { streamed, live } = await outage(10, 20, 5);
+    await waitUntil(() => sink.fullSignals > 0 && harness?.observer.recovered === 1, RECOVERY_WAIT_MS);
+    expect(sink.events.length).toBe(streamed.length + live.length + 1);
+    const started = Date.now();
+    await harness.ingest.stop();
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 60_000);
 });
 
 describe("recovery with backfill_minutes", () => {
