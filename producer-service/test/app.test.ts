@@ -122,6 +122,11 @@ describe("producer app", () => {
     expect(response.body).toContain('tweetstream_producer_put_requests_total{outcome="throttled"} 0');
     expect(response.body).toContain('tweetstream_producer_reconnects_total{cause="stall"} 0');
     expect(response.body).toContain(`tweetstream_producer_buffer_max_bytes ${8 * 1024 * 1024}`);
+    // Recovery's series exist before the first gap, so an alert on their rate has something to compare.
+    for (const reason of ["max_gap", "max_posts", "rule_rejected", "search_failed", "backfill_limit"])
+      expect(response.body).toContain(`tweetstream_producer_recovery_skipped_total{reason="${reason}"} 0`);
+    for (const name of ["tweets_recovered_total", "duplicates_skipped_total", "includes_dropped_total"])
+      expect(response.body).toContain(`# TYPE tweetstream_producer_${name} counter`);
   });
 
   itWithTools(
