@@ -43,7 +43,8 @@ describe("recovery with search/recent after a reconnect", () => {
   it("recovers what an outage kept from the stream, once each, marked recovered, skipping a rule search refuses", async () => {
     emulator = await startEmulator(31);
     harness = startIngest(emulator, { stream: "filtered", rules: RULES, recovery: RECOVERY });
-    const { streamed, missed, live } = await outage(40, 80, 20);
+    // Over 100 posts per rule: recovery pages with next_token.
+    const { streamed, missed, live } = await outage(40, 260, 20);
     const [refused, searchable] = emulator.rules();
     const ruleOf = (id: string) => emulator.rules()[Number(BigInt(id) % 2n)];
     const recoverable = missed.filter((p) => ruleOf(p.tweet.id)?.id === searchable?.id);
@@ -74,7 +75,10 @@ describe("recovery with search/recent after a reconnect", () => {
       expect(search.query.max_results).toBe("100");
       expect(fieldsOnly(search.query)).toEqual(xFieldsQuery(DEFAULT_X_FIELDS));
     }
-    expect(searches.filter((s) => s.query.query === "dogs").length).toBeGreaterThan(0);
+    const dogs = searches.filter((s) => s.query.query === "dogs");
+    expect(recoverable.length).toBeGreaterThan(100);
+    expect(dogs.length).toBeGreaterThanOrEqual(2);
+    expect(dogs.slice(1).every((s) => s.query.next_token !== undefined)).toBe(true);
     expect(harness.observer.recoverySkips).toEqual(["rule_rejected"]);
     const refusal = logLines().find((l) => l.rule === refused?.value);
     expect(String(refusal?.reason)).toContain("Reference to invalid operator 'sample'");
