@@ -1,25 +1,28 @@
 import { X_DOCUMENTED_FIELDS, X_FIELD_PARAMS, type XFieldParam } from "../../events/x-fields.js";
 import { invalidRequest, type XProblem } from "./x-problems.js";
-import type { GeneratedTweet, XIncludes, XStreamMessage, XTweet } from "./x-types.js";
+import type { GeneratedTweet, XIncludes, XStreamMessage } from "./x-types.js";
+
+type ObjectFields = Exclude<XFieldParam, "expansions">;
 
 /** What the client asked for: X sends only the requested fields and expansions. */
 export interface Projection {
-  fields: Readonly<Record<XFieldParam, ReadonlySet<string>>>;
+  /** Per object kind, every field to send, in order: what X always sends, then what was requested. */
+  fields: Readonly<Record<ObjectFields, readonly string[]>>;
   expansions: ReadonlySet<string>;
 }
 
-// What X sends of each object without a `*.fields` request.
-const ALWAYS: Record<Exclude<XFieldParam, "expansions">, readonly string[]> = {
-  "tweet.fields": ["id", "text", "edit_history_tweet_ids"],
-  "user.fields": ["id", "name", "username"],
-  "media.fields": ["media_key", "type"],
-  "place.fields": ["id", "full_name"],
-  "poll.fields": ["id", "options"],
+// What X sends of each object without a `*.fields` request (a post's text last, as the emulator always wrote it).
+const ALWAYS: Record<ObjectFields, { first: readonly string[]; last: readonly string[] }> = {
+  "tweet.fields": { first: ["edit_history_tweet_ids", "id"], last: ["text"] },
+  "user.fields": { first: ["id", "name", "username"], last: [] },
+  "media.fields": { first: ["media_key", "type"], last: [] },
+  "place.fields": { first: ["id", "full_name"], last: [] },
+  "poll.fields": { first: ["id", "options"], last: [] },
 };
 
 /** Reads the six field/expansion parameters as X does: comma-separated, any undocumented value a 400. */
 export function parseProjection(query: URLSearchParams): Projection | XProblem {
-  const values = {} as Record<XFieldParam, Set<string>>;
+  const values = {} as Record<XFieldParam, string[]>;
   for (const param of Object.keys(X_FIELD_PARAMS) as XFieldParam[]) {
     const documented = X_DOCUMENTED_FIELDS[param];
     const list = (query.get(param) ?? "").split(",").filter((v) => v !== "");
@@ -30,17 +33,24 @@ export function parseProjection(query: URLSearchParams): Projection | XProblem {
         { [param]: [query.get(param) ?? ""] },
       );
     }
-    values[param] = new Set(list);
+    values[param] = list;
   }
-  return { fields: values, expansions: values.expansions };
+  const fields = {} as Record<ObjectFields, readonly string[]>;
+  for (const [param, { first, last }] of Object.entries(ALWAYS) as [
+    ObjectFields,
+    (typeof ALWAYS)[ObjectFields],
+  ][]) {
+    const requested = values[param].filter((f) => !first.includes(f) && !last.includes(f));
+    fields[param] = [...first, ...new Set(requested), ...last];
+  }
+  return { fields, expansions: new Set(values.expansions) };
 }
 
-function pick(object: object, param: keyof typeof ALWAYS, projection: Projection): Record<string, unknown> {
+// Rendering runs for every streamed post: plain loops, and includes lists made only when needed.
+function pick(object: object, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const source = object as Record<string, unknown>;
-  for (const field of [...ALWAYS[param], ...projection.fields[param]]) {
-    if (source[field] !== undefined) out[field] = source[field];
-  }
+  for (const field of fields) if (source[field] !== undefined) out[field] = source[field];
   return out;
 }
 
@@ -50,39 +60,46 @@ export function renderPost(
   projection: Projection,
   omitAuthor = false,
 ): Pick<XStreamMessage, "data" | "includes"> {
-  const expand = (name: string) => projection.expansions.has(name);
-  const data = pick(post.tweet, "tweet.fields", projection) as XStreamMessage["data"];
-  const includes: Required<XIncludes> = { users: [], tweets: [], media: [], places: [], polls: [] };
+  const { fields, expansions } = projection;
+  const expand = (name: string) => expansions.has(name);
+  const data = pick(post.tweet, fields["tweet.fields"]) as XStreamMessage["data"];
+  const includes: Record<string, Record<string, unknown>[]> = {};
+  const add = (kind: keyof XIncludes, object: Record<string, unknown>) => {
+    const list = includes[kind];
+    if (list === undefined) includes[kind] = [object];
+    else list.push(object);
+  };
   const addUser = (user: GeneratedTweet["author"] | undefined) => {
-    if (user && !includes.users.some((u) => u.id === user.id))
-      includes.users.push(pick(user, "user.fields", projection));
+    if (user && !includes.users?.some((u) => u.id === user.id))
+      add("users", pick(user, fields["user.fields"]));
   };
   const { tweet } = post;
-  if (expand("author_id") && !omitAuthor) addUser(post.author);
-  if (expand("in_reply_to_user_id"))
+  if (!omitAuthor && expand("author_id")) addUser(post.author);
+  if (tweet.in_reply_to_user_id && expand("in_reply_to_user_id"))
     addUser(post.referenced?.find((r) => r.author.id === tweet.in_reply_to_user_id)?.author);
-  const mentionedNames = new Set(
-    [
-      ...(expand("entities.mentions.username") ? (tweet.entities?.mentions ?? []) : []),
-      ...(expand("entities.note.mentions.username") ? (tweet.note_tweet?.entities?.mentions ?? []) : []),
-    ].map((m) => m.username),
-  );
-  for (const user of post.mentioned ?? []) if (mentionedNames.has(user.username)) addUser(user);
+  if (post.mentioned) {
+    const names = new Set<string>();
+    if (expand("entities.mentions.username"))
+      for (const m of tweet.entities?.mentions ?? []) names.add(m.username);
+    if (expand("entities.note.mentions.username"))
+      for (const m of tweet.note_tweet?.entities?.mentions ?? []) names.add(m.username);
+    for (const user of post.mentioned) if (names.has(user.username)) addUser(user);
+  }
   for (const referenced of post.referenced ?? []) {
-    if (expand("referenced_tweets.id"))
-      includes.tweets.push(pick(referenced.tweet, "tweet.fields", projection) as Partial<XTweet>);
+    if (expand("referenced_tweets.id")) add("tweets", pick(referenced.tweet, fields["tweet.fields"]));
     if (expand("referenced_tweets.id.author_id")) addUser(referenced.author);
     if (expand("referenced_tweets.id.attachments.media_keys"))
-      for (const m of referenced.media ?? []) includes.media.push(pick(m, "media.fields", projection));
+      for (const m of referenced.media ?? []) add("media", pick(m, fields["media.fields"]));
   }
-  if (expand("attachments.media_keys"))
-    for (const m of post.media ?? []) includes.media.push(pick(m, "media.fields", projection));
-  if (expand("geo.place_id"))
-    for (const p of post.places ?? []) includes.places.push(pick(p, "place.fields", projection));
-  if (expand("attachments.poll_ids"))
-    for (const p of post.polls ?? []) includes.polls.push(pick(p, "poll.fields", projection));
-  const present = Object.entries(includes).filter(([, list]) => list.length > 0);
-  return present.length > 0 ? { data, includes: Object.fromEntries(present) } : { data };
+  if (post.media && expand("attachments.media_keys"))
+    for (const m of post.media) add("media", pick(m, fields["media.fields"]));
+  if (post.places && expand("geo.place_id"))
+    for (const p of post.places) add("places", pick(p, fields["place.fields"]));
+  if (post.polls && expand("attachments.poll_ids"))
+    for (const p of post.polls) add("polls", pick(p, fields["poll.fields"]));
+  return includes.users || includes.tweets || includes.media || includes.places || includes.polls
+    ? { data, includes: includes as XIncludes }
+    : { data };
 }
 
 /** One `includes` for a page of posts, each object once (a search response shares it among its posts). */
