@@ -19,14 +19,26 @@ import {
 
 /** Generous: kinesis-local alone takes 2 s to start on a quiet core, and these machines are shared. */
 const START_TIMEOUT_MS = 90_000;
-const CASE_TIMEOUT_MS = 120_000;
+const ITEMS_TIMEOUT_MS = 180_000;
+const CASE_TIMEOUT_MS = 240_000;
+
+/**
+ * kinesis-local answers a 500-record PutRecords in seconds, and in over 10 s (the producer's default request
+ * timeout) on a loaded machine. Retrying a slow engine only adds to its work, so the producer waits longer.
+ */
+function engineProducerEnv(engine: KinesisEngine): Record<string, string> {
+  return engine === "kinesis-local" ? { KINESIS_REQUEST_TIMEOUT_MS: "120000" } : {};
+}
 
 function withPipeline(engine: KinesisEngine, options: Partial<PipelineOptions> = {}): () => LocalPipeline {
   let pipeline: LocalPipeline | undefined;
   beforeAll(async () => {
-    pipeline = await startE2ePipeline(engine, options);
+    pipeline = await startE2ePipeline(engine, {
+      ...options,
+      producerEnv: { ...engineProducerEnv(engine), ...options.producerEnv },
+    });
   }, START_TIMEOUT_MS);
-  afterAll(() => pipeline?.close());
+  afterAll(() => pipeline?.close(), START_TIMEOUT_MS);
   return () => {
     if (!pipeline) throw new Error("pipeline not started");
     return pipeline;
@@ -45,7 +57,7 @@ export function plainCase(engine: KinesisEngine): void {
       "emulator → producer → Kinesis → runner → processor → dynalite: N tweets in, exactly N items out",
       async () => {
         const published = emulatorOf(pipeline()).publish(1_000);
-        await waitForItems(pipeline(), published.length);
+        await waitForItems(pipeline(), published.length, ITEMS_TIMEOUT_MS);
 
         expectExactlyTheTweets(await scanItems(pipeline()), published);
         expectQueuesEmpty(pipeline());
@@ -62,7 +74,7 @@ export function aggregatedCase(engine: KinesisEngine): void {
       "N tweets in is still exactly N items out, in fewer Kinesis records",
       async () => {
         const published = emulatorOf(pipeline()).publish(1_000);
-        await waitForItems(pipeline(), published.length);
+        await waitForItems(pipeline(), published.length, ITEMS_TIMEOUT_MS);
 
         expectExactlyTheTweets(await scanItems(pipeline()), published);
         // Aggregation packs many tweets per Kinesis record: the mapping sees far fewer records than tweets.
@@ -115,7 +127,7 @@ export function faultsCase(engine: KinesisEngine): void {
       "retries still deliver every tweet exactly once to the table",
       async () => {
         const published = emulatorOf(pipeline()).publish(500);
-        await waitForItems(pipeline(), published.length);
+        await waitForItems(pipeline(), published.length, ITEMS_TIMEOUT_MS);
 
         expectExactlyTheTweets(await scanItems(pipeline()), published);
         expect(faults.crashes).toBeGreaterThan(0);
