@@ -209,7 +209,9 @@ const envSchema = z
     }
     // Two sweeps at once would share one checkpoint: a rate schedule must leave each sweep its whole timeout.
     const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(env.COMPLIANCE_SCHEDULE);
-    const seconds = rate ? Number(rate[1]) * { minute: 60, hour: 3600, day: 86_400 }[rate[2] as "day"] : undefined;
+    const seconds = rate
+      ? Number(rate[1]) * { minute: 60, hour: 3600, day: 86_400 }[rate[2] as "day"]
+      : undefined;
     if (seconds !== undefined && seconds <= env.COMPLIANCE_TIMEOUT_SECONDS) {
       ctx.addIssue({
         code: "custom",
