@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
+import { tweetEvent } from "../../test/support/tweets.js";
 import {
   CollectingSink,
   type Harness,
@@ -52,6 +53,27 @@ describe("X ingest flow control", () => {
     expect(receivedPairs(sink)).toEqual(sentPairs(emulator));
     expect(emulator.connectionCount).toBe(1);
   }, 90_000);
+
+  it("opens no connection while the sink is full, so reconnects during an outage add nothing over the bound", async () => {
+    emulator = await startXEmulator({ seed: 6 });
+    emulator.publish(50);
+    const sink = new CollectingSink(1);
+    // Full before ingest starts, as after a disconnect in a long Kinesis outage.
+    sink.push(tweetEvent(0));
+    harness = startIngest(emulator, {}, sink);
+    await settle();
+    await settle();
+    expect(emulator.connectionCount).toBe(0);
+    expect(sink.events.length).toBe(1);
+
+    const drain = setInterval(() => sink.release(), 1);
+    try {
+      await waitUntil(() => sink.events.length === 51, 30_000);
+    } finally {
+      clearInterval(drain);
+    }
+    expect(emulator.connectionCount).toBe(1);
+  });
 
   it("stop() closes the connection promptly and pushes nothing afterwards", async () => {
     emulator = await startXEmulator({ tweetsPerSecond: 2000 });
