@@ -24,6 +24,12 @@ export const PRODUCER_METRICS = {
   tweetstream_producer_throttle_delay_seconds: "gauge",
   tweetstream_producer_spool_records: "gauge",
   tweetstream_producer_spool_full: "gauge",
+  tweetstream_producer_spool_state: "gauge",
+  tweetstream_producer_spool_records_lost_total: "counter",
+  tweetstream_producer_kinesis_refusing_all_requests: "gauge",
+  tweetstream_producer_recovery_skipped_total: "counter",
+  tweetstream_producer_tweets_recovered_total: "counter",
+  tweetstream_producer_duplicates_skipped_total: "counter",
   // prom-client's default metrics, which the dashboard's process panels use.
   process_resident_memory_bytes: "gauge",
   process_cpu_seconds_total: "counter",

@@ -43,7 +43,7 @@ describe("the Grafana dashboard", () => {
     expect(variables).toEqual(["datasource", "instance"]);
   });
 
-  it("shows what operators need: ingest, puts, failures, latency, buffer, reconnects, drops, readiness", () => {
+  it("shows what operators need: ingest, puts, failures, latency, buffer, reconnects, drops, readiness, recovery", () => {
     const used = new Set(dashboardQueries(dashboard).flatMap((query) => metricNamesIn(query.expr)));
     for (const name of [
       "tweetstream_producer_tweets_received_total",
@@ -58,6 +58,9 @@ describe("the Grafana dashboard", () => {
       "tweetstream_producer_records_dropped_total",
       "tweetstream_producer_stream_connected",
       "tweetstream_producer_ready",
+      "tweetstream_producer_tweets_recovered_total",
+      "tweetstream_producer_duplicates_skipped_total",
+      "tweetstream_producer_recovery_skipped_total",
     ]) {
       expect(used, name).toContain(name);
     }

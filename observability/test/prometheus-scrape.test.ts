@@ -75,7 +75,7 @@ describeWithTools([systemTool("prometheus")], "Prometheus scraping the running p
     expect(missingProducerMetrics(await response.text())).toEqual([]);
   });
 
-  it("loads the eight alert rules and evaluates each of them without error", async () => {
+  it("loads the twelve alert rules and evaluates each of them without error", async () => {
     type Rule = { name: string; query: string; health: string; lastError?: string; lastEvaluation: string };
     const readRules = async () =>
       (await prometheus.api<{ groups: { rules: Rule[] }[] }>("/api/v1/rules")).groups.flatMap((g) => g.rules);
@@ -87,10 +87,14 @@ describeWithTools([systemTool("prometheus")], "Prometheus scraping the running p
       "TweetstreamProducerBufferNearFull",
       "TweetstreamProducerDown",
       "TweetstreamProducerDroppingRecords",
+      "TweetstreamProducerKinesisRefusingAllRequests",
       "TweetstreamProducerNoTweets",
       "TweetstreamProducerNotReady",
       "TweetstreamProducerPutFailureRatio",
+      "TweetstreamProducerRecoverySkipped",
+      "TweetstreamProducerSpoolBroken",
       "TweetstreamProducerSpoolFull",
+      "TweetstreamProducerSpoolRecordsLost",
       "TweetstreamProducerSpooling",
     ]);
     for (const rule of rules)
