@@ -77,7 +77,7 @@ export function createMetrics() {
     }),
     recordsDropped: new Counter({
       name: `${prefix}records_dropped_total`,
-      help: "Records given up on, by reason: oversize (over 1 MiB), rejected (Kinesis refused it as invalid), shutdown (unsent at exit), spool_full (SPOOL_MAX_BYTES reached), spool_error (the spool's disk failed).",
+      help: "Records given up on, by reason: oversize (over 1 MiB), rejected (Kinesis refused it as invalid), shutdown (unsent at exit), spool_full (unsent at exit and the spool could not take it). A full or failed spool while running pauses X instead of dropping.",
       labelNames: ["reason"] as const,
       registers,
     }),
