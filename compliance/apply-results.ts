@@ -8,6 +8,7 @@ export interface ApplyContext {
   summary: SweepSummary;
   dryRun: boolean;
   deadline: number;
+  now: () => number;
   /** Items a dry run already counted in this sweep: nothing is deleted, so a later job would find them again. */
   dryRunCounted: Set<string>;
 }
@@ -20,7 +21,9 @@ const keyOf = (key: ItemKey) => `${key.Username}\u0000${key.Id}`;
 /**
  * Applies one complete job's result file. `uploaded` are the job's own lines (`<id>\t<username>`): the only
  * ids acted on, and where their items live. Returns false when some change did not happen (a delete
- * DynamoDB did not take, an item that changed while being scrubbed): the caller applies the file again later.
+ * DynamoDB did not take, an item that changed while being scrubbed, the deadline reached during the
+ * per-author queries or the scrubs): the caller keeps the job, downloads and applies the file again on the
+ * next sweep. Applying again is idempotent: deleting a gone item and scrubbing a scrubbed one change nothing.
  */
 export async function applyResults(
   type: JobType,
@@ -40,7 +43,13 @@ export async function applyResults(
   const deletes = new Map<string, { key: ItemKey; reason: string }>();
   const scrubs = new Map<string, ItemKey>();
   let lineNumber = 0;
+  let outOfTime = false;
   for (const line of resultLines(resultText)) {
+    // Each `users` line is a query per username: what was collected so far is still applied below.
+    if (ctx.now() >= ctx.deadline) {
+      outOfTime = true;
+      break;
+    }
     lineNumber += 1;
     const verdict = readResultLine(line, type);
     if (verdict.kind === "malformed") {
@@ -69,8 +78,8 @@ export async function applyResults(
   }
   if (summary.malformedLines > MALFORMED_LOG_LIMIT)
     logger.warn({ type, malformedLines: summary.malformedLines }, "more malformed result lines skipped");
-  if (type === "tweets") summary.postsChecked += owners.size;
-  else summary.usersChecked += owners.size;
+  if (!outOfTime && type === "tweets") summary.postsChecked += owners.size;
+  else if (!outOfTime) summary.usersChecked += owners.size;
   // An item about to be deleted needs no scrubbing.
   for (const id of deletes.keys()) scrubs.delete(id);
 
@@ -82,7 +91,7 @@ export async function applyResults(
     for (const [id, { reason }] of deletes) if (!ctx.dryRunCounted.has(id)) count(reason, 1);
     for (const id of scrubs.keys()) if (!ctx.dryRunCounted.has(id)) summary.geoScrubbed += 1;
     for (const id of [...deletes.keys(), ...scrubs.keys()]) ctx.dryRunCounted.add(id);
-    return true;
+    return !outOfTime;
   }
 
   const { failed } = await ctx.table.deleteItems(
@@ -101,6 +110,10 @@ export async function applyResults(
 
   let conflicts = 0;
   for (const key of scrubs.values()) {
+    if (ctx.now() >= ctx.deadline) {
+      outOfTime = true;
+      break;
+    }
     const outcome = await ctx.table.scrubGeo(key);
     if (outcome === "scrubbed") summary.geoScrubbed += 1;
     if (outcome === "conflict") conflicts += 1;
@@ -109,5 +122,10 @@ export async function applyResults(
     summary.geoConflicts += conflicts;
     logger.warn({ type, conflicts }, "items changed while their geo was scrubbed; scrubbed again next sweep");
   }
-  return failed.length === 0 && conflicts === 0;
+  if (outOfTime)
+    logger.warn(
+      { type, lineNumber },
+      "compliance results not fully applied by the deadline; the job is downloaded and applied again next sweep",
+    );
+  return failed.length === 0 && conflicts === 0 && !outOfTime;
 }

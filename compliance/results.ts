@@ -14,9 +14,9 @@ export type Verdict =
 const ID = /^\d{1,20}$/;
 
 /**
- * Reads one line of a job's result file. Anything that is not a JSON object with a numeric `id`, an `action`
- * and a `reason` we know is malformed, and nothing is done for it: deleting is irreversible, so only a line
- * that says exactly what to do is acted on. `scrub_geo` scrubs (X's tables list it under the `delete` action
+ * Reads one line of a job's result file. Anything that is not a JSON object with a numeric `id`, the action
+ * `delete` (the only one X's tables list) and a `reason` we know is malformed, and nothing is done for it:
+ * deleting is irreversible, so only a line that says exactly what to do is acted on. `scrub_geo` scrubs (X's tables list it under the `delete` action
  * too, but the post itself stays on X); every other known reason deletes.
  */
 export function readResultLine(line: string, type: JobType): Verdict {
@@ -33,9 +33,10 @@ export function readResultLine(line: string, type: JobType): Verdict {
     return { kind: "malformed", problem: "id is not a numeric string" };
   if (typeof action !== "string") return { kind: "malformed", problem: "action is missing" };
   if (typeof reason !== "string") return { kind: "malformed", problem: "reason is missing" };
+  // The action first: a line whose action we do not know is acted on in no way, whatever its reason says.
+  if (action !== "delete") return { kind: "malformed", problem: `unknown action "${action.slice(0, 40)}"` };
   if (reason === "scrub_geo") return { kind: "scrub-geo", id };
   const known = type === "tweets" ? TWEET_DELETE_REASONS : USER_DELETE_REASONS;
-  if (action !== "delete") return { kind: "malformed", problem: `unknown action "${action.slice(0, 40)}"` };
   if (!known.has(reason)) return { kind: "malformed", problem: `unknown reason "${reason.slice(0, 40)}"` };
   return { kind: "delete", id, reason };
 }

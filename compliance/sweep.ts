@@ -37,30 +37,37 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
   const summary = emptySummary(options.dryRun);
   const dryRunCounted = new Set<string>();
   const startedAt = clock.now();
-  let cp = await loadCheckpoint(deps);
-  const save = () => table.saveCheckpoint(options.checkpointName, JSON.stringify(cp));
+  // Undefined until loaded: when DynamoDB fails the read, the stored checkpoint is never overwritten.
+  let cp: Checkpoint | undefined;
+  const save = async () => {
+    if (cp !== undefined) await table.saveCheckpoint(options.checkpointName, JSON.stringify(cp));
+  };
   try {
+    // Inside the try: a failed read is counted in SweepErrors and logged like any other error.
+    let current = await loadCheckpoint(deps);
+    cp = current;
     for (;;) {
       if (clock.now() >= deps.deadline) {
         summary.resumeNext = true;
         break;
       }
-      const round = cp.round;
+      const round = current.round;
       if (round === undefined) {
-        if (cp.scan.segments.every((s) => s.done)) {
+        if (current.scan.segments.every((s) => s.done)) {
           summary.passCompleted = true;
-          cp = { ...freshCheckpoint(options.scanSegments, clock.now()), rounds: cp.rounds };
+          current = { ...freshCheckpoint(options.scanSegments, clock.now()), rounds: current.rounds };
+          cp = current;
           await save();
           break;
         }
-        await startRound(cp, deps, summary);
+        await startRound(current, deps, summary);
         await save();
         continue;
       }
-      const progress = await advanceRound(cp, deps, summary, save, dryRunCounted);
+      const progress = await advanceRound(current, deps, summary, save, dryRunCounted);
       if (progress === "applied") {
         for (const type of TYPES) await table.dropUploaded(uploadKey(options.checkpointName, round.n, type));
-        cp.round = undefined;
+        current.round = undefined;
         await save();
         continue;
       }
@@ -83,7 +90,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
     });
   }
   // Jobs submitted but not applied, however the sweep stopped: the next run polls them.
-  const open = cp.round;
+  const open = cp?.round;
   if (open) summary.jobsPending = TYPES.filter((t) => open[t].jobId !== undefined && !open[t].applied).length;
   summary.durationMs = clock.now() - startedAt;
   return summary;
@@ -171,6 +178,7 @@ async function advanceRound(
     const done = await applyResults(type, text, lines, {
       table,
       logger,
+      now: deps.clock.now,
       summary,
       dryRun: options.dryRun,
       deadline,

@@ -229,3 +229,80 @@ describe("runSweep (the core, against in-memory ports)", () => {
     );
   });
 });
+
+describe("runSweep: reviewer findings", () => {
+  it("scrubs nothing for a line whose action is unknown, even with reason scrub_geo, and counts it", async () => {
+    const { sweep, table, logger } = rig([post("1", "alice", "100", true)], (type) =>
+      type === "tweets" ? [resultLine("1", "scrub_geo", "keep")] : [],
+    );
+
+    const summary = await sweep();
+
+    expect(table.items.get("alice\u00001")?.Geo).toBe(true);
+    expect(summary).toMatchObject({ geoScrubbed: 0, malformedLines: 1 });
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        fields: expect.objectContaining({ problem: 'unknown action "keep"' }),
+      }),
+    );
+  });
+
+  it("counts and logs a checkpoint DynamoDB cannot read, and overwrites nothing", async () => {
+    const { sweep, table, logger, x } = rig([post("1", "alice", "100")], () => []);
+    table.state.set("checkpoint#sweep", "stored");
+    table.loadCheckpoint = async () => {
+      throw new Error("ProvisionedThroughputExceededException: read refused");
+    };
+
+    const summary = await sweep();
+
+    expect(summary).toMatchObject({ errors: 1, resumeNext: true, jobsPending: 0 });
+    expect(table.state.get("checkpoint#sweep")).toBe("stored");
+    expect(x.jobs).toHaveLength(0);
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: "error" }));
+  });
+
+  it("stops scrubbing at the deadline and applies the completed job again on the next sweep", async () => {
+    const items = ["1", "2", "3"].map((id) => post(id, "alice", "100", true));
+    const { sweep, table, clock, x } = rig(items, (type) =>
+      type === "users" ? [resultLine("100", "scrub_geo")] : [],
+    );
+    const scrub = table.scrubGeo.bind(table);
+    table.scrubGeo = async (key) => {
+      clock.time += 1000; // each scrub takes a second of the budget
+      return scrub(key);
+    };
+
+    // Results are applied at +1 s; the deadline at +2.5 s leaves time for two scrubs.
+    const first = await sweep(2_500);
+    expect([...table.items.values()].filter((i) => i.Geo)).toHaveLength(1);
+    expect(first).toMatchObject({ geoScrubbed: 2, resumeNext: true, passCompleted: false, jobsPending: 1 });
+
+    const second = await sweep();
+    expect([...table.items.values()].filter((i) => i.Geo)).toHaveLength(0);
+    // The same job is polled and downloaded again (no new job); the scrubbed items are left as they are.
+    expect(second).toMatchObject({ geoScrubbed: 1, jobsCreated: 0, passCompleted: true });
+    expect(x.jobs).toHaveLength(2);
+  });
+
+  it("stops the per-author queries at the deadline, applies what it found, and finishes next sweep", async () => {
+    const items = ["1", "2", "3"].map((id) => post(id, `user${id}`, `10${id}`));
+    const { sweep, table, clock, ids } = rig(items, (type, uploaded) =>
+      type === "users" ? uploaded.map((id) => resultLine(id, "suspended")) : [],
+    );
+    const query = table.itemsOfAuthor.bind(table);
+    table.itemsOfAuthor = async (username, authorId) => {
+      clock.time += 1000;
+      return query(username, authorId);
+    };
+
+    const first = await sweep(2_500);
+    expect(ids()).toEqual(["3"]);
+    expect(first).toMatchObject({ itemsDeleted: 2, resumeNext: true, usersChecked: 0 });
+
+    const second = await sweep();
+    expect(ids()).toEqual([]);
+    expect(second).toMatchObject({ jobsCreated: 0, usersChecked: 3, passCompleted: true });
+  });
+});
