@@ -77,6 +77,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): ComplianceConfig {
         ? "X_BEARER_TOKEN: set either X_BEARER_TOKEN or X_BEARER_TOKEN_SECRET_ARN, not both"
         : "X_BEARER_TOKEN: not set; expected X_BEARER_TOKEN (local) or X_BEARER_TOKEN_SECRET_ARN (deployed)",
     );
+  // Each scan segment reads at least one post per round: fewer ids per job than segments overfills a job.
+  if (parsed.success && parsed.data.COMPLIANCE_MAX_IDS_PER_JOB < parsed.data.COMPLIANCE_SCAN_SEGMENTS)
+    problems.push(
+      `COMPLIANCE_MAX_IDS_PER_JOB (${parsed.data.COMPLIANCE_MAX_IDS_PER_JOB}) must be at least COMPLIANCE_SCAN_SEGMENTS (${parsed.data.COMPLIANCE_SCAN_SEGMENTS}): every segment reads at least one post per round, so a job would get more ids than its cap`,
+    );
   if (!parsed.success || problems.length > 0)
     throw new ConfigError(`invalid compliance configuration: ${problems.join("; ")}`);
   const c = parsed.data;

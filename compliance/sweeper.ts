@@ -27,8 +27,9 @@ const realClock: Clock = {
  */
 export function createSweeper(parts: SweeperParts) {
   const { config } = parts;
-  // No SDK retries: the batch writer retries itself within the deadline; reads are cheap to redo next sweep.
-  const client = parts.dynamo ?? new DynamoDBClient({ maxAttempts: 3 });
+  // No SDK retries (maxAttempts 1, as the processor's client): the batch writer retries itself within the
+  // deadline; a failed read or scrub stops the sweep, is counted in SweepErrors and is redone next sweep.
+  const client = parts.dynamo ?? new DynamoDBClient({ maxAttempts: 1 });
   const clock = parts.clock ?? realClock;
   const write = createBatchWriter({
     client,

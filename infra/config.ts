@@ -158,8 +158,9 @@ const envSchema = z
     COMPLIANCE_SCHEDULE: z
       .string()
       .regex(
-        /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/,
-        "expected an EventBridge schedule expression such as rate(1 day) or cron(0 3 * * ? *)",
+        // As EventBridge accepts them: the singular unit for 1 and only for 1; cron with its six fields.
+        /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\([^()\s]+( [^()\s]+){5}\))$/,
+        "expected an EventBridge schedule expression: rate(1 day), rate(2 days) (singular unit only for 1) or a six-field cron(0 3 * * ? *)",
       )
       .default("rate(1 day)"),
     // 512 MB: a round of 500,000 ids keeps a few maps of short strings (about 150 MB), and memory buys CPU.

@@ -32,8 +32,21 @@ describe("compliance config", () => {
     [{ ...BASE, X_API_BASE_URL: "ftp://x" }, /X_API_BASE_URL/],
     [{ ...BASE, COMPLIANCE_DRY_RUN: "yes" }, /COMPLIANCE_DRY_RUN must be true or false/],
     [{ ...BASE, COMPLIANCE_MAX_IDS_PER_JOB: "0" }, /COMPLIANCE_MAX_IDS_PER_JOB/],
+    [
+      { ...BASE, COMPLIANCE_MAX_IDS_PER_JOB: "3", COMPLIANCE_SCAN_SEGMENTS: "4" },
+      /COMPLIANCE_MAX_IDS_PER_JOB \(3\) must be at least COMPLIANCE_SCAN_SEGMENTS \(4\)/,
+    ],
   ])("rejects %o naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("accepts as many ids per job as scan segments", () => {
+    expect(
+      loadConfig({ ...BASE, COMPLIANCE_MAX_IDS_PER_JOB: "4", COMPLIANCE_SCAN_SEGMENTS: "4" }),
+    ).toMatchObject({
+      maxIdsPerJob: 4,
+      scanSegments: 4,
+    });
   });
 
   it("never puts the token in an error message", () => {

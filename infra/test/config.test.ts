@@ -175,6 +175,26 @@ describe("readInfraConfig", () => {
     expect(() => readInfraConfig(env)).toThrow(expected);
   });
 
+  it.each([
+    "rate(1 days)",
+    "rate(2 day)",
+    "rate(0 days)",
+    "rate(02 days)",
+    "cron(0 3 * * *)",
+    "cron(0 3 * * ? * *)",
+  ])("rejects COMPLIANCE_SCHEDULE=%s, which EventBridge refuses", (schedule) => {
+    expect(() => readInfraConfig({ COMPLIANCE_SCHEDULE: schedule })).toThrow(
+      /COMPLIANCE_SCHEDULE: expected an EventBridge schedule expression/,
+    );
+  });
+
+  it.each(["rate(1 day)", "rate(2 days)", "rate(1 hour)", "rate(30 hours)", "cron(0 3 * * ? *)"])(
+    "accepts COMPLIANCE_SCHEDULE=%s",
+    (schedule) => {
+      expect(readInfraConfig({ COMPLIANCE_SCHEDULE: schedule }).compliance?.schedule).toBe(schedule);
+    },
+  );
+
   it("names every wrong variable at once", () => {
     // Act
     const read = () => readInfraConfig({ SHARD_COUNT: "x", AWS_REGION: "y" });
