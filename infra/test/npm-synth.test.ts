@@ -10,7 +10,7 @@ import { formatHcl } from "../hcl-format.js";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STACK_DIR = join(ROOT, "cdktf.out", "stacks", "tweetstream");
 const HCL_STACK_DIR = join(ROOT, "cdktf.out", "hcl", "stacks", "tweetstream");
-const TIMEOUT_MS = 120_000;
+const TIMEOUT_MS = 240_000;
 
 /** Runs an npm script from the repository root as a user would, with none of the stack's variables set. */
 async function npmRun(script: string): Promise<{ stdout: string; stderr: string }> {

