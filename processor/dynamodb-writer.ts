@@ -4,7 +4,7 @@ import {
   type WriteRequest as WireWriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "./backoff.js";
-import { bisectRejected } from "./bisect-rejected.js";
+import { isolateRejected, mergeWriteResults } from "./bisect-rejected.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { toAttributeValues } from "./item-attributes.js";
 import { type ItemWriter, requestKey, type WriteRequest, type WriteResult } from "./ports.js";
@@ -29,12 +29,18 @@ export interface DynamoDbWriterOptions {
  * its UnprocessedItems and retryable errors with full-jitter backoff until written, out of attempts, or
  * the deadline; in-flight calls are aborted at the deadline. Puts are idempotent (same key, same item). A call
  * DynamoDB refuses as invalid is split until the one request it refuses is found (`rejected`); the rest is written.
+ * A refusal of the table's key schema, or of every request alone, is systemic: reported `unwritten` instead.
  */
 export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const random = options.random ?? Math.random;
 
-  async function writeChunk(chunk: readonly WriteRequest[], deadline: number): Promise<WriteResult> {
+  /** `split` is true for the halves of a chunk DynamoDB refused (see isolateRejected). */
+  async function writeChunk(
+    chunk: readonly WriteRequest[],
+    deadline: number,
+    split = false,
+  ): Promise<WriteResult> {
     // Built only when DynamoDB hands requests back: most calls carry out everything.
     let byKey: Map<string, WriteRequest> | undefined;
     let pending: WriteRequest[] = [...chunk];
@@ -83,7 +89,14 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
         }
         reason = describeError(err);
         if (isRequestRejection(err)) {
-          const isolated = await bisectRejected(pending, reason, (part) => writeChunk(part, deadline));
+          const isolated = await isolateRejected(
+            pending,
+            reason,
+            (part) => writeChunk(part, deadline, true),
+            {
+              wholeChunk: !split,
+            },
+          );
           return { ...isolated, retries: retries + isolated.retries };
         }
         if (!isRetryableWriteError(err)) break;
@@ -110,11 +123,7 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
     const results = await mapWithConcurrency(chunks, options.concurrency, (chunk) =>
       writeChunk(chunk, deadline),
     );
-    return {
-      unwritten: results.flatMap((r) => r.unwritten),
-      rejected: results.flatMap((r) => r.rejected),
-      retries: results.reduce((sum, r) => sum + r.retries, 0),
-    };
+    return mergeWriteResults(results);
   };
 }
 

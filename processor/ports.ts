@@ -26,6 +26,11 @@ export interface WriteResult {
   rejected: { request: WriteRequest; reason: string }[];
   /** Extra attempts spent on throttling, server errors and UnprocessedItems. */
   retries: number;
+  /**
+   * Set when DynamoDB refuses the table's key schema or every request of a call alone: a setup problem a person
+   * must fix. Those requests are in `unwritten` (retried), never `rejected` (dead-lettered).
+   */
+  systemic?: string;
 }
 
 /** Carries out requests whose keys are distinct; must not throw for per-request failures. */

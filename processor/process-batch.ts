@@ -106,7 +106,12 @@ export async function processBatch(
   });
   for (const { letter } of [...dead.failed, ...rejected.failed]) failed.add(letter.origin.sequenceNumber);
 
-  if (written.unwritten.length > 0) {
+  if (written.systemic) {
+    logger.error(
+      { refusedAsSystemic: written.unwritten.length, problem: written.systemic },
+      "DynamoDB refuses the table's key schema or every item alone: the table's setup needs fixing; records are reported for retry, not dead-lettered, and the shard waits",
+    );
+  } else if (written.unwritten.length > 0) {
     logger.warn(
       { unwritten: written.unwritten.length, firstReason: written.unwritten[0]?.reason },
       "items not written: their records are reported for retry",
@@ -145,6 +150,7 @@ export async function processBatch(
       earlierVersionsDeleted:
         requests.length - puts - (written.unwritten.length + written.rejected.length - unwrittenPuts),
       rejectedByDynamoDb: written.rejected.length,
+      refusedAsSystemic: written.systemic ? written.unwritten.length : 0,
       deduplicated: plan.deduplicated,
       superseded: plan.superseded,
       rawIncludesOmitted: plan.rawIncludesOmitted,

@@ -1,6 +1,7 @@
 import {
   type AttributeValue,
   type BatchWriteItemCommandInput,
+  CreateTableCommand,
   DynamoDBClient,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
@@ -119,6 +120,38 @@ describeOnEngines("the DynamoDB writer when DynamoDB rejects one item of a 25-it
         expect(result.rejected).toEqual([]);
         expect(puts.filter((p) => stored.has(p.put.Id)).length).toBe(25);
       }
+    },
+  );
+
+  // A table created with another key than the one the processor writes (measured messages of both engines).
+  it.each([
+    ["a number Id as its only key", "Id", "N"],
+    ["another key attribute", "Pk", "S"],
+  ] as const)(
+    "on a table with %s: reports all 25 unwritten as systemic, rejects none",
+    async (_, key, type) => {
+      // Before: every item was refused alone after 49 calls, and all 25 went to the dead-letter queue.
+      const table = `mismatched-${key}-${type}`;
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          KeySchema: [{ AttributeName: key, KeyType: "HASH" }],
+          AttributeDefinitions: [{ AttributeName: key, AttributeType: type }],
+          BillingMode: "PAY_PER_REQUEST",
+        }),
+      );
+      const puts = freshPuts();
+      batchWriteCalls = 0;
+      const writer = createDynamoDbWriter({ client, tableName: table, concurrency: 4, maxAttempts: 3 });
+
+      const result = await writer(puts, { deadline: Date.now() + 60_000 });
+
+      expect(result.rejected).toEqual([]);
+      expect(result.unwritten.map((u) => u.request)).toEqual(puts);
+      expect(result.unwritten[0]?.reason).toMatch(/^systemic refusal, not dead-lettered/);
+      expect(result.systemic).toMatch(/^the key schema is refused: ValidationException/);
+      // The message names the key schema: no split.
+      expect(batchWriteCalls).toBe(1);
     },
   );
 });

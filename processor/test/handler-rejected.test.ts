@@ -82,9 +82,27 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
     expect(tweets.filter((t) => !written.has(t.id)).map((t) => t.id)).toEqual([tweets[3]?.id]);
   });
 
-  it("dead-letters every record when DynamoDB refuses each item alone, reporting none", async () => {
+  it("reports every record and dead-letters none when DynamoDB refuses each item alone (a systemic refusal)", async () => {
+    // Before: all 30 records were dead-lettered and acknowledged, so a table whose key no longer matches
+    // drained the whole stream into the queue. Now they are reported for retry and the shard waits for a fix.
     const tweets = freshTweets(30);
     env.proxy.setPlan(() => ({ kind: "reject" }));
+    const before = env.deadLetters().length;
+
+    const response = await env.handler(kinesisEvent(tweets.map(plain)), context());
+
+    expect(response.batchItemFailures).toEqual(tweets.map((_, n) => ({ itemIdentifier: sequenceNumber(n) })));
+    expect(env.deadLetters().slice(before)).toEqual([]);
+    const written = await writtenIds();
+    expect(tweets.filter((t) => written.has(t.id))).toEqual([]);
+    // Each chunk is still split to the single item before it is judged systemic: 49 calls for 25, 9 for 5.
+    expect(env.proxy.batchWriteCalls()).toBe(58);
+  });
+
+  it("still dead-letters two bad items of a chunk whose other items are written", async () => {
+    const tweets = freshTweets(25);
+    const bad = new Set([tweets[12]?.id, tweets[13]?.id]);
+    env.proxy.setPlan(() => ({ kind: "reject", when: (item) => bad.has(item.Id?.S) }));
     const before = env.deadLetters().length;
 
     const response = await env.handler(kinesisEvent(tweets.map(plain)), context());
@@ -95,8 +113,6 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
         .deadLetters()
         .slice(before)
         .map((l) => l.sequenceNumber),
-    ).toEqual(tweets.map((_, n) => sequenceNumber(n)));
-    // A chunk of n items all refused takes 2n - 1 calls: 49 for the 25, 9 for the 5.
-    expect(env.proxy.batchWriteCalls()).toBe(58);
+    ).toEqual([sequenceNumber(12), sequenceNumber(13)]);
   });
 });

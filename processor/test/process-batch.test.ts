@@ -151,6 +151,29 @@ describe("processBatch (the core, with in-memory ports)", () => {
     expect(fake.logLines).toContainEqual(expect.objectContaining({ level: "error", err: expect.anything() }));
   });
 
+  it("logs an error naming a systemic refusal and counts it, reporting the records", async () => {
+    const fake = fakePorts();
+    const problem = "the key schema is refused: ValidationException (HTTP 400): Type mismatch for key";
+    fake.ports.writeItems = async (requests) => ({
+      unwritten: requests.map((request) => ({ request, reason: `systemic refusal (${problem})` })),
+      rejected: [],
+      retries: 0,
+      systemic: problem,
+    });
+    const event = kinesisEvent([plain(tweet(1)), plain(tweet(2))]);
+
+    const response = await processBatch(event.Records, fake.ports);
+
+    expect(response.batchItemFailures).toHaveLength(2);
+    expect(fake.letters).toEqual([]);
+    expect(fake.logLines).toContainEqual(
+      expect.objectContaining({ level: "error", problem, refusedAsSystemic: 2 }),
+    );
+    expect(fake.logLines).toContainEqual(
+      expect.objectContaining({ msg: "batch processed", refusedAsSystemic: 2, deadLettered: 0 }),
+    );
+  });
+
   it("handles an empty batch without calling the ports", async () => {
     const fake = fakePorts();
 
