@@ -4,6 +4,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config/index.js";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { permissionsDocument, trustDocument } from "./iam-documents.js";
@@ -35,6 +36,7 @@ export class ComplianceSweeper extends Construct {
   readonly role: IamRole;
   readonly rolePolicy: IamRolePolicy;
   readonly logGroup: CloudwatchLogGroup;
+  readonly invokeConfig: LambdaFunctionEventInvokeConfig;
 
   constructor(scope: Construct, id: string, props: ComplianceSweeperProps) {
     super(scope, id);
@@ -89,6 +91,9 @@ export class ComplianceSweeper extends Construct {
       sourceCodeHash: bundle.assetHash,
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,
+      // One sweep at a time: two would share one checkpoint (and submit the same jobs twice). A second
+      // invocation while one runs is throttled, and with no retries below it is dropped, not queued.
+      reservedConcurrentExecutions: 1,
       environment: {
         variables: {
           TABLE_NAME: props.table.name,
@@ -99,6 +104,12 @@ export class ComplianceSweeper extends Construct {
       },
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
       dependsOn: [this.rolePolicy],
+    });
+    // EventBridge invokes asynchronously: Lambda would retry a failed or throttled sweep twice, up to six
+    // hours later, possibly alongside the next scheduled one. The next day's sweep resumes from the checkpoint.
+    this.invokeConfig = new LambdaFunctionEventInvokeConfig(this, "invoke-config", {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: 0,
     });
   }
 }

@@ -66,6 +66,21 @@ describe("compliance sweeper infrastructure", () => {
     ]);
   });
 
+  it("never runs two sweeps on one checkpoint: reserved concurrency 1 and no retries of an async invocation", () => {
+    const tf = synthesize(ON);
+    const fn = Object.entries(tf.resource.aws_lambda_function ?? {}).find(
+      ([, f]) => f.function_name === "tweetstream-ComplianceSweeper",
+    );
+
+    expect(fn?.[1]).toMatchObject({ reserved_concurrent_executions: 1 });
+    expect(resourcesOf(tf, "aws_lambda_function_event_invoke_config")).toEqual([
+      expect.objectContaining({
+        function_name: `\${aws_lambda_function.${fn?.[0]}.function_name}`,
+        maximum_retry_attempts: 0,
+      }),
+    ]);
+  });
+
   it("creates the token secret but never its value: nothing in the Terraform (hence the state) holds a token", () => {
     const tf = synthesize(ON);
 
@@ -173,6 +188,7 @@ describe("compliance sweeper infrastructure", () => {
       "aws_cloudwatch_event_rule",
       "aws_cloudwatch_event_target",
       "aws_lambda_permission",
+      "aws_lambda_function_event_invoke_config",
     ])
       expect(off.resource[type]).toBeUndefined();
     expect(count(on).aws_lambda_function).toBe((count(off).aws_lambda_function ?? 0) + 1);
