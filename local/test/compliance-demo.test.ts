@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDynalite } from "../emulators/dynalite.js";
 import type { RunningEmulator } from "../emulators/listen.js";
 import { countItems, createEventTable, localDynamoClient } from "../pipeline/aws-resources.js";
-import { formatComplianceDemo, runComplianceDemo } from "../pipeline/compliance-demo.js";
+import { formatComplianceDemo, isStored, runComplianceDemo } from "../pipeline/compliance-demo.js";
 import { demoInterval } from "../pipeline/compliance-demo-trigger.js";
 import { startXEmulator, type XEmulator } from "../x-emulator/index.js";
 
@@ -50,6 +50,25 @@ describe("the npm start compliance demo", () => {
     expect(raw.Count).toBe(3);
     expect(await countItems(dynamo, TABLE)).toBe(2);
   });
+
+  it("finds a stored post in a table over 1 MB, wherever the scan order puts it", async () => {
+    // 14 items of 100 KB: a Scan page stops at 1 MB, so some of them lie beyond the first page.
+    const big = "big-table";
+    await createEventTable(dynamo, big);
+    const posts = Array.from({ length: 14 }, (_, i) => ({ id: String(500 + i), username: `user${i}` }));
+    for (const post of posts)
+      await dynamo.send(
+        new PutItemCommand({
+          TableName: big,
+          Item: { Username: { S: post.username }, Id: { S: post.id }, Raw: { S: "r".repeat(100_000) } },
+        }),
+      );
+
+    const found = await Promise.all(posts.map((post) => isStored(dynamo, big, post)));
+
+    expect(found).toEqual(posts.map(() => true));
+    expect(await isStored(dynamo, big, { id: "999", username: "user0" })).toBe(false);
+  }, 60_000);
 
   it("reads LOCAL_COMPLIANCE_DEMO_SECONDS, refusing what is not whole seconds", () => {
     expect(demoInterval({})).toBe(0);
