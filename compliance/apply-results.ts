@@ -45,7 +45,8 @@ export async function applyResults(
   let lineNumber = 0;
   let outOfTime = false;
   for (const line of resultLines(resultText)) {
-    // Each `users` line is a query per username: what was collected so far is still applied below.
+    // Each `users` line is a query per username. Nothing collected is applied once the deadline has passed:
+    // the batch writer would refuse the deletes, so the whole file is applied on the next sweep instead.
     if (ctx.now() >= ctx.deadline) {
       outOfTime = true;
       break;
@@ -78,8 +79,9 @@ export async function applyResults(
   }
   if (summary.malformedLines > MALFORMED_LOG_LIMIT)
     logger.warn({ type, malformedLines: summary.malformedLines }, "more malformed result lines skipped");
-  if (!outOfTime && type === "tweets") summary.postsChecked += owners.size;
-  else if (!outOfTime) summary.usersChecked += owners.size;
+  if (outOfTime) return stoppedAtDeadline(logger, type, lineNumber);
+  if (type === "tweets") summary.postsChecked += owners.size;
+  else summary.usersChecked += owners.size;
   // An item about to be deleted needs no scrubbing.
   for (const id of deletes.keys()) scrubs.delete(id);
 
@@ -91,7 +93,7 @@ export async function applyResults(
     for (const [id, { reason }] of deletes) if (!ctx.dryRunCounted.has(id)) count(reason, 1);
     for (const id of scrubs.keys()) if (!ctx.dryRunCounted.has(id)) summary.geoScrubbed += 1;
     for (const id of [...deletes.keys(), ...scrubs.keys()]) ctx.dryRunCounted.add(id);
-    return !outOfTime;
+    return true;
   }
 
   const { failed } = await ctx.table.deleteItems(
@@ -122,10 +124,14 @@ export async function applyResults(
     summary.geoConflicts += conflicts;
     logger.warn({ type, conflicts }, "items changed while their geo was scrubbed; scrubbed again next sweep");
   }
-  if (outOfTime)
-    logger.warn(
-      { type, lineNumber },
-      "compliance results not fully applied by the deadline; the job is downloaded and applied again next sweep",
-    );
-  return failed.length === 0 && conflicts === 0 && !outOfTime;
+  if (outOfTime) return stoppedAtDeadline(logger, type, lineNumber);
+  return failed.length === 0 && conflicts === 0;
+}
+
+function stoppedAtDeadline(logger: SweepLogger, type: JobType, lineNumber: number): false {
+  logger.warn(
+    { type, lineNumber },
+    "compliance results not fully applied by the deadline; the job is downloaded and applied again next sweep",
+  );
+  return false;
 }

@@ -286,23 +286,27 @@ describe("runSweep: reviewer findings", () => {
     expect(x.jobs).toHaveLength(2);
   });
 
-  it("stops the per-author queries at the deadline, applies what it found, and finishes next sweep", async () => {
+  it("stops the per-author queries at the deadline, deletes nothing yet, and applies the file next sweep", async () => {
     const items = ["1", "2", "3"].map((id) => post(id, `user${id}`, `10${id}`));
     const { sweep, table, clock, ids } = rig(items, (type, uploaded) =>
       type === "users" ? uploaded.map((id) => resultLine(id, "suspended")) : [],
     );
     const query = table.itemsOfAuthor.bind(table);
+    let queries = 0;
     table.itemsOfAuthor = async (username, authorId) => {
+      queries += 1;
       clock.time += 1000;
       return query(username, authorId);
     };
 
+    // Results are applied at +1 s; the deadline at +2.5 s leaves time for two of the three queries.
     const first = await sweep(2_500);
-    expect(ids()).toEqual(["3"]);
-    expect(first).toMatchObject({ itemsDeleted: 2, resumeNext: true, usersChecked: 0 });
+    expect(queries).toBe(2);
+    expect(ids()).toEqual(["1", "2", "3"]);
+    expect(first).toMatchObject({ itemsDeleted: 0, resumeNext: true, usersChecked: 0, deleteFailures: 0 });
 
     const second = await sweep();
     expect(ids()).toEqual([]);
-    expect(second).toMatchObject({ jobsCreated: 0, usersChecked: 3, passCompleted: true });
+    expect(second).toMatchObject({ jobsCreated: 0, itemsDeleted: 3, usersChecked: 3, passCompleted: true });
   });
 });
