@@ -8,7 +8,10 @@ import { FILE_MODE } from "./segment-files.js";
 export const LOCK_FILE = "spool.lock";
 /** A live holder touches its lock this often, so a holder on another host can be told from a dead one. */
 const REFRESH_MS = 15_000;
-/** A lock from another host not touched for this long is stale (four missed refreshes). */
+/**
+ * A lock not touched for this long is stale (four missed refreshes). Required whenever the holder cannot be
+ * proven gone: another host, or our own pid (pid 1 in two containers sharing a hostname and a volume).
+ */
 export const STALE_AFTER_MS = 60_000;
 
 /** Who holds a spool directory: written into the lock file, named in the error a second opener gets. */
@@ -28,8 +31,8 @@ export interface SpoolLock {
 /**
  * Takes the directory for this process: the lock file is created with O_EXCL, so of two processes (a scaled
  * service, a rolling update on one volume) only one gets it. A lock left by a dead process is taken over: on
- * this host when its pid is gone (or now belongs to a process started at another time), from another host
- * when it has not been refreshed for STALE_AFTER_MS.
+ * this host when its pid is gone, otherwise (another host, our own pid, a pid now of another process) only
+ * when it has also not been refreshed for STALE_AFTER_MS; the holder refreshes it every REFRESH_MS.
  */
 export async function acquireLock(dir: string): Promise<SpoolLock> {
   const path = join(dir, LOCK_FILE);
@@ -54,7 +57,11 @@ export async function acquireLock(dir: string): Promise<SpoolLock> {
   return {
     async release() {
       clearInterval(timer);
-      await unlink(path).catch(() => undefined);
+      // Only our own lock is deleted: if ours was taken over (missed refreshes), the file is someone else's.
+      const holder = await readHolder(path);
+      if (holder !== undefined && JSON.stringify(holder) === JSON.stringify(me)) {
+        await unlink(path).catch(() => undefined);
+      }
     },
   };
 }
@@ -93,16 +100,19 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
 
 /** Why the lock's holder is certainly gone, or undefined while it may be alive. */
 async function staleReason(path: string, holder: LockHolder): Promise<string | undefined> {
-  if (holder.hostname !== hostname()) {
+  const notRefreshed = async (why: string): Promise<string | undefined> => {
     const age = Date.now() - (await stat(path)).mtimeMs;
-    return age > STALE_AFTER_MS ? `not refreshed for ${Math.round(age / 1000)} s` : undefined;
-  }
-  // Same host: pid 1 in a container restarted on the same volume is this very process, not a holder.
-  if (holder.pid === process.pid) return "left by an earlier process with this pid";
+    return age > STALE_AFTER_MS ? `${why}, not refreshed for ${Math.round(age / 1000)} s` : undefined;
+  };
+  if (holder.hostname !== hostname()) return notRefreshed("held on another host");
+  // Our own pid on our hostname: an earlier run of this container, or pid 1 of another container with the
+  // same hostname on the same volume, alive and invisible to us. Only the refresh tells them apart.
+  if (holder.pid === process.pid) return notRefreshed("left by a process with this pid");
   if (!isAlive(holder.pid)) return `process ${holder.pid} is gone`;
   const start = processStartOf(holder.pid);
   if (holder.processStart !== null && start !== null && start !== holder.processStart) {
-    return `pid ${holder.pid} now belongs to another process`;
+    // The pid may be reused here while the holder lives in another pid namespace: also wait for the refresh.
+    return notRefreshed(`pid ${holder.pid} now belongs to another process`);
   }
   return undefined;
 }

@@ -82,6 +82,49 @@ describe("one process per spool directory", () => {
     await spool.close();
   });
 
+  it("refuses a fresh lock with our pid and hostname but another process start (pid 1 in two containers)", async () => {
+    // Prepare: two containers on one volume, both pid 1 with the same hostname; the other one holds the lock.
+    const dir = await tempDir();
+    const twin = {
+      pid: process.pid,
+      hostname: hostname(),
+      startedAt: "2026-01-01T00:00:00.000Z",
+      processStart: "7",
+    };
+    await writeFile(join(dir, LOCK_FILE), JSON.stringify(twin));
+
+    // Act + Assess: fresh, it is respected and the error names the holder
+    await expect(Spool.open({ dir, ...options })).rejects.toThrow(
+      new RegExp(`in use by process ${process.pid} on host ${hostname()} \\(since 2026-01-01`),
+    );
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), "utf8"))).toEqual(twin);
+    // Act + Assess: not refreshed for longer than STALE_AFTER_MS (that process is gone), it is taken over
+    const old = new Date(Date.now() - STALE_AFTER_MS - 5_000);
+    await utimes(join(dir, LOCK_FILE), old, old);
+    const spool = await Spool.open({ dir, ...options });
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), "utf8"))).not.toMatchObject({ processStart: "7" });
+    await spool.close();
+  });
+
+  it("does not delete at close a lock that another process has taken over", async () => {
+    // Prepare: our lock was taken over (e.g. after missed refreshes) and now holds another process's content.
+    const dir = await tempDir();
+    const spool = await Spool.open({ dir, ...options });
+    const other = {
+      pid: 1,
+      hostname: "other-host",
+      startedAt: "2026-01-01T00:00:00.000Z",
+      processStart: "5",
+    };
+    await writeFile(join(dir, LOCK_FILE), JSON.stringify(other));
+
+    // Act
+    await spool.close();
+
+    // Assess
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), "utf8"))).toEqual(other);
+  });
+
   it("releases the directory at close, so the next process opens it", async () => {
     const dir = await tempDir();
     await (await Spool.open({ dir, ...options })).close();
