@@ -23,6 +23,9 @@ export function createIngestObserver(metrics: ProducerMetrics): IngestObserver {
     tweetRecovered() {
       metrics.tweetsRecovered.inc();
     },
+    connectionTakenOver() {
+      metrics.connectionTakeovers.inc();
+    },
     duplicateSkipped() {
       metrics.duplicatesSkipped.inc();
     },

@@ -202,6 +202,11 @@ export function createMetrics() {
       help: "Posts skipped because one with the same id was delivered within the de-duplication window (last hour, at most 100,000 ids).",
       registers,
     }),
+    connectionTakeovers: new Counter({
+      name: `${prefix}connection_takeovers_total`,
+      help: "Times X closed this app's other stream connection (Connections API) after 429 TooManyConnections; at most one per 15 minutes.",
+      registers,
+    }),
     recoverySkipped: new Counter({
       name: `${prefix}recovery_skipped_total`,
       help: "Gaps, or parts of gaps, not recovered, by reason: max_gap (X_RECOVERY_MAX_GAP), max_posts (X_RECOVERY_MAX_POSTS), rule_rejected (search refused a rule), search_failed, backfill_limit (over X's 5 minutes).",
@@ -219,6 +224,7 @@ export function createMetrics() {
   }
   for (const reason of ["max_gap", "max_posts", "rule_rejected", "search_failed", "backfill_limit"])
     metrics.recoverySkipped.inc({ reason }, 0);
+  metrics.connectionTakeovers.inc(0);
   metrics.streamConnected.set(0);
   metrics.refusingAllRequests.set(0);
   return metrics;

@@ -27,6 +27,8 @@ export interface IngestObserver {
   includesDropped(): void;
   /** A post fetched after a reconnect (search/recent or backfill) that the stream had not delivered. */
   tweetRecovered(): void;
+  /** X closed this app's other stream connection (Connections API) so that this process could connect. */
+  connectionTakenOver(): void;
   /** A post already delivered within the de-duplication window (recovery and stream overlap). */
   duplicateSkipped(): void;
   /** A gap (or part of one) not recovered: `max_gap`, `max_posts`, `rule_rejected`, `search_failed`, ... */

@@ -22,6 +22,9 @@ const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 /** Waiting for X's response headers is bounded like silence, but never below this: a short stall timeout
  * must not make connecting impossible on a busy machine. */
 const MIN_CONNECT_TIMEOUT_MS = 10_000;
+/** X's rate-limit window. Taking over more often means another live process of this app wants the slot too
+ * (an overlapping deploy): closing each other's connection would burn X's 50 connects per 15 minutes. */
+const TAKE_OVER_WINDOW_MS = 15 * 60_000;
 
 /**
  * Streams tweets from X into `sink` until stopped: authenticates, syncs the rules, connects, reads, and
@@ -57,8 +60,8 @@ export function createXStreamIngest(
     delivered: (event) => recovery.delivered(event),
     ...(options.healthyAfterMs === undefined ? {} : { healthyAfterMs: options.healthyAfterMs }),
   });
-  /** The last attempt came right after closing stale connections: if X still refuses, back off instead. */
-  let justTookOver = false;
+  /** When this process last closed the app's other connection; one take-over per TAKE_OVER_WINDOW_MS. */
+  let lastTakeOverAtMs: number | undefined;
   let connected = false;
   let running: Promise<void> | undefined;
   let resolveFatal: (error: Error) => void = () => undefined;
@@ -89,7 +92,6 @@ export function createXStreamIngest(
     observer.disconnected(cause, detail);
     recovery.disconnected();
     if (failure.tooManyConnections && (await takeOverConnection(detail))) return true;
-    justTookOver = false;
     const delayMs = backoff.next(cause, retryAtMs);
     log.warn({ cause, detail, retryInMs: delayMs }, "X stream unavailable; retrying");
     return sleep(delayMs, stopController.signal);
@@ -97,10 +99,19 @@ export function createXStreamIngest(
 
   /** True when X closed this app's stale connections and reconnecting at once makes sense. */
   async function takeOverConnection(detail: string): Promise<boolean> {
-    if (options.takeOverConnection === false || justTookOver || !client) return false;
-    justTookOver = true;
+    if (options.takeOverConnection === false || !client) return false;
+    const now = Date.now();
+    if (lastTakeOverAtMs !== undefined && now - lastTakeOverAtMs < TAKE_OVER_WINDOW_MS) {
+      log.error(
+        { detail, lastTakeOverAt: new Date(lastTakeOverAtMs).toISOString() },
+        "X refused the connection (TooManyConnections) again after a take-over within 15 minutes: another live consumer holds the stream connection (two producers with the same app?); backing off per X's rules instead of closing it again",
+      );
+      return false;
+    }
+    lastTakeOverAtMs = now;
     try {
       const { closed, failed } = await terminateStreamConnections(client, options.stream);
+      observer.connectionTakenOver();
       log.warn(
         { detail, closed, failed },
         "X refused the connection (TooManyConnections): closed this app's other connections with the Connections API; reconnecting",
@@ -142,7 +153,6 @@ export function createXStreamIngest(
         ),
       );
       if (!connection) return;
-      justTookOver = false;
       connected = true;
       observer.connected();
       log.info({ stream: options.stream }, "connected to the X stream");

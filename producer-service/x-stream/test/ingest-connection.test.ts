@@ -7,12 +7,15 @@ import { type Harness, startIngest, waitUntil } from "./ingest-harness.js";
 
 let emulator: XEmulator | undefined;
 let harness: Harness | undefined;
+let rival: Harness | undefined;
 let stale: RawStream | undefined;
 let silent: Server | undefined;
 
 afterEach(async () => {
   await harness?.ingest.stop();
   harness = undefined;
+  await rival?.ingest.stop();
+  rival = undefined;
   stale?.close();
   stale = undefined;
   await emulator?.close();
@@ -78,6 +81,23 @@ describe("X ingest takes over its own stale connection", () => {
     await waitUntil(() => retryDelays().includes(60_000));
     expect(emulator.requests.some((r) => r.method === "DELETE")).toBe(false);
     expect(emulator.connectionCount).toBe(1);
+  });
+});
+
+describe("two live producers of one app (an overlapping deploy)", () => {
+  it("take over at most once per 15 minutes, then back off: no connection ping-pong", async () => {
+    emulator = await startXEmulator();
+    harness = startIngest(emulator);
+    await emulator.waitForConnections(1);
+    rival = startIngest(emulator);
+    const streamRequests = () =>
+      (emulator?.requests ?? []).filter((r) => r.method === "GET" && r.path.endsWith("/stream")).length;
+    // Both keep trying (30-100 ms backoff); without the limit they close each other's connection each time.
+    await waitUntil(() => streamRequests() >= 20, 30_000);
+    expect(emulator.connectionCount).toBeLessThanOrEqual(3);
+    const logs = [...harness.logs, ...rival.logs].join("");
+    expect(logs).toContain("another live consumer holds the stream connection");
+    expect(harness.observer.takeovers + rival.observer.takeovers).toBeLessThanOrEqual(2);
   });
 });
 

@@ -49,6 +49,7 @@ export class RecordingObserver implements IngestObserver {
   includesDroppedCount = 0;
   recovered = 0;
   duplicates = 0;
+  takeovers = 0;
   readonly recoverySkips: RecoverySkipReason[] = [];
 
   connected(): void {
@@ -68,6 +69,9 @@ export class RecordingObserver implements IngestObserver {
   }
   tweetRecovered(): void {
     this.recovered++;
+  }
+  connectionTakenOver(): void {
+    this.takeovers++;
   }
   duplicateSkipped(): void {
     this.duplicates++;
