@@ -5,17 +5,18 @@ export const METRICS_NAMESPACE = "Tweetstream/Compliance";
 
 /**
  * One CloudWatch Embedded Metric Format line per sweep: CloudWatch Logs turns it into metrics with no API
- * call and no extra permission. `SweepSucceeded` is 1 only for a sweep that ended without an error and
- * without a job X failed or expired: the alarm on "no successful sweep for two days" reads it, so an X that
- * refuses our jobs every day raises it. `SweepErrors` counts errors. A dry run deletes and scrubs nothing, so
+ * call and no extra permission. `SweepSucceeded` is 1 only for a sweep that ended without an error, without
+ * a job X failed or expired, and without a resubmitted job still open: the alarm on "no successful sweep for
+ * two days" reads it, so an X that refuses our jobs every day raises it. `SweepErrors` counts errors. A dry run deletes and scrubs nothing, so
  * it emits `ItemsDeleted` and `GeoScrubbed` as 0 (what it would have done is in the summary line only):
  * dashboards never show deletions that did not happen.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
 export function metricsLine(summary: SweepSummary, functionName: string, now: number): string {
   const jobsNotCompleted = summary.jobsFailed + summary.jobsExpired;
+  const succeeded = summary.errors === 0 && jobsNotCompleted === 0 && summary.jobsResubmitted === 0;
   const values = {
-    SweepSucceeded: summary.errors === 0 && jobsNotCompleted === 0 ? 1 : 0,
+    SweepSucceeded: succeeded ? 1 : 0,
     SweepErrors: summary.errors,
     ItemsDeleted: summary.dryRun ? 0 : summary.itemsDeleted,
     GeoScrubbed: summary.dryRun ? 0 : summary.geoScrubbed,

@@ -20,6 +20,12 @@ export interface SweepSummary {
   jobsExpired: number;
   /** Jobs still `created`/`in_progress` when this sweep stopped: polled again on the next one. */
   jobsPending: number;
+  /**
+   * Of those, jobs that resubmit the ids of a job X failed or expired: until one completes, no sweep counts as
+   * succeeded (else an X that fails every job slowly would alternate failed and pending days, and the two-day
+   * alarm would never fire).
+   */
+  jobsResubmitted: number;
   /** Result lines that were not a valid result: nothing was done for them. */
   malformedLines: number;
   /** Result lines for an id that was not uploaded in that job: nothing was done for them. */
@@ -53,6 +59,7 @@ export function emptySummary(dryRun: boolean): SweepSummary {
     jobsFailed: 0,
     jobsExpired: 0,
     jobsPending: 0,
+    jobsResubmitted: 0,
     malformedLines: 0,
     unknownIds: 0,
     deleteFailures: 0,

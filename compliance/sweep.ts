@@ -91,7 +91,11 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
   }
   // Jobs submitted but not applied, however the sweep stopped: the next run polls them.
   const open = cp?.round;
-  if (open) summary.jobsPending = TYPES.filter((t) => open[t].jobId !== undefined && !open[t].applied).length;
+  if (open) {
+    const pending = TYPES.filter((t) => open[t].jobId !== undefined && !open[t].applied);
+    summary.jobsPending = pending.length;
+    summary.jobsResubmitted = pending.filter((t) => open[t].attempts > 1).length;
+  }
   summary.durationMs = clock.now() - startedAt;
   return summary;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { metricsLine } from "../metrics.js";
 import type { JobType } from "../ports.js";
 import { runSweep, type SweepOptions } from "../sweep.js";
 import {
@@ -308,5 +309,25 @@ describe("runSweep: reviewer findings", () => {
     const second = await sweep();
     expect(ids()).toEqual([]);
     expect(second).toMatchObject({ jobsCreated: 0, itemsDeleted: 3, usersChecked: 3, passCompleted: true });
+  });
+});
+
+describe("runSweep: SweepSucceeded while X keeps failing jobs", () => {
+  it("does not count a sweep as succeeded while a resubmitted job is open, until it completes", async () => {
+    const { sweep, x } = rig([post("1", "alice", "100")], () => []);
+    // Job 1 (tweets) fails; its resubmission (job 3) takes longer than a sweep, as X's jobs can.
+    x.outcomes = ["failed"];
+    const succeeded = (summary: Awaited<ReturnType<typeof sweep>>) =>
+      (JSON.parse(metricsLine(summary, "sweeper", 0)) as { SweepSucceeded: number }).SweepSucceeded;
+
+    expect(succeeded(await sweep())).toBe(0); // the job failed
+    x.pollsToFinish = 100;
+    const second = await sweep(5_000);
+    expect(second).toMatchObject({ jobsFailed: 0, jobsPending: 1, jobsResubmitted: 1, errors: 0 });
+    expect(succeeded(second)).toBe(0);
+    x.pollsToFinish = 0;
+    const third = await sweep();
+    expect(third).toMatchObject({ passCompleted: true, jobsResubmitted: 0 });
+    expect(succeeded(third)).toBe(1);
   });
 });
