@@ -6,6 +6,8 @@ import { bodyOf, createActiveStream, putRecords, testRunner, until, useKinesisEn
 
 const kinesis = useKinesisEngine("kinesalite");
 
+// `until` waits up to 30 s, as long as vitest's default test timeout: under load vitest would kill the test
+// before `until` said which condition was not met. Each test gets 90 s: room for its waits plus start and stop.
 describe("EventSourceMappingRunner at Lambda's limits", () => {
   it("keeps one invocation in flight per shard when an invocation outlives its timeout", async () => {
     // A function that hangs for 4 timeouts on its first two invocations, counting how many run at once.
@@ -39,13 +41,17 @@ describe("EventSourceMappingRunner at Lambda's limits", () => {
     });
 
     await runner.start();
-    await until(() => delivered.size === 10 && inFlight === 0 && runner.stats.invocations >= 3);
+    await until(
+      () => delivered.size === 10 && inFlight === 0 && runner.stats.invocations >= 3,
+      30_000,
+      "10 records delivered after 3 invocations, none in flight",
+    );
     await runner.stop();
 
     expect(mostInFlight).toBe(1);
     expect(runner.stats.timedOut).toBe(2);
     expect(destination).toEqual([]);
-  });
+  }, 90_000);
 
   it("trims a batch to Lambda's 6 MB invocation payload and delivers the rest in the next batch", async () => {
     // Six records of 900 KiB: about 1.23 MB each once base64 in the event, so five fit in one and one is left.
@@ -64,13 +70,13 @@ describe("EventSourceMappingRunner at Lambda's limits", () => {
     const { runner } = testRunner(kinesis(), stream, handler, { batchSize: 6, batchingWindowMs: 200 });
 
     await runner.start();
-    await until(() => records === 6);
+    await until(() => records === 6, 30_000, "6 records delivered");
     await runner.stop();
 
     expect(Math.max(...payloadBytes)).toBeLessThanOrEqual(MAX_INVOCATION_PAYLOAD_BYTES);
     expect(payloadBytes).toHaveLength(2);
     expect(runner.stats.trimmedBatches).toBeGreaterThanOrEqual(1);
-  });
+  }, 90_000);
 
   it("sends records older than the maximum record age to the on-failure destination without invoking", async () => {
     const stream = "limits-record-age";
@@ -89,7 +95,7 @@ describe("EventSourceMappingRunner at Lambda's limits", () => {
     );
 
     await runner.start();
-    await until(() => destination.length === 1);
+    await until(() => destination.length === 1, 30_000, "1 on-failure record");
     await runner.stop();
 
     expect(invocations).toBe(0);
@@ -101,5 +107,5 @@ describe("EventSourceMappingRunner at Lambda's limits", () => {
     });
     expect(failure.responseContext.functionError).toBe("Unhandled");
     expect(failure.KinesisBatchInfo).toMatchObject({ batchSize: 5, shardId: "shardId-000000000000" });
-  });
+  }, 90_000);
 });

@@ -54,6 +54,8 @@ async function openShards(stream: string) {
   return Shards.filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined);
 }
 
+// A test's `until`s wait up to 90 s together (30 s before a reshard, 60 s after): the test timeout (150 s) leaves
+// room for them plus setup, so under load `until` says which condition was not met before vitest kills the test.
 describe("EventSourceMappingRunner across resharding (kinesis-local)", () => {
   it("delivers a split parent's records before its children's, for every key", async () => {
     const stream = "split-before-start";
@@ -70,13 +72,15 @@ describe("EventSourceMappingRunner across resharding (kinesis-local)", () => {
 
     recorder.expectKeyOrderKept();
     expect(runner.stats.shardsFinished).toBe(1);
-  }, 90_000);
+  }, 150_000);
 
   it("follows a split made while it runs: records written after it are delivered, in key order", async () => {
     const stream = "split-while-running";
     await createActiveStream(kinesis(), stream, 1);
     const recorder = orderRecorder();
-    const { runner } = testRunner(kinesis(), stream, recorder.handler, { shardDiscoveryIntervalMs: 60_000 });
+    const { runner } = testRunner(kinesis(), stream, recorder.handler, {
+      shardDiscoveryIntervalMs: 60_000,
+    });
     await runner.start();
     await putRecords(kinesis(), stream, 0, 100, keyOf);
     await until(() => recorder.seen.size === 100, 30_000, "100 records before the split");
@@ -89,13 +93,15 @@ describe("EventSourceMappingRunner across resharding (kinesis-local)", () => {
     recorder.expectKeyOrderKept();
     expect(runner.stats.shardsFinished).toBe(1);
     expect(await openShards(stream)).toHaveLength(2);
-  }, 90_000);
+  }, 150_000);
 
   it("follows a merge made while it runs: the child waits for both parents", async () => {
     const stream = "merge-while-running";
     await createActiveStream(kinesis(), stream, 2);
     const recorder = orderRecorder();
-    const { runner } = testRunner(kinesis(), stream, recorder.handler, { shardDiscoveryIntervalMs: 60_000 });
+    const { runner } = testRunner(kinesis(), stream, recorder.handler, {
+      shardDiscoveryIntervalMs: 60_000,
+    });
     await runner.start();
     await putRecords(kinesis(), stream, 0, 200, keyOf);
     await until(() => recorder.seen.size === 200, 30_000, "200 records before the merge");
@@ -114,7 +120,7 @@ describe("EventSourceMappingRunner across resharding (kinesis-local)", () => {
 
     recorder.expectKeyOrderKept();
     expect(runner.stats.shardsFinished).toBe(2);
-  }, 90_000);
+  }, 150_000);
 
   it("lists the shards again periodically when the listing after a shard's end failed", async () => {
     const stream = "split-listing-fails";
@@ -148,5 +154,5 @@ describe("EventSourceMappingRunner across resharding (kinesis-local)", () => {
     }
 
     recorder.expectKeyOrderKept();
-  }, 90_000);
+  }, 150_000);
 });

@@ -12,6 +12,8 @@ import {
   useKinesisEngine,
 } from "./runner-rig.js";
 
+// `until` waits up to 30 s, as long as vitest's default test timeout: under load vitest would kill the test
+// before `until` said which condition was not met. Each test gets 90 s: room for its waits plus start and stop.
 describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) => {
   const kinesis = useKinesisEngine(engine);
 
@@ -41,7 +43,7 @@ describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) =
 
     // Act
     await runner.start();
-    await until(() => seen.size === 300);
+    await until(() => seen.size === 300, 30_000, "300 records delivered");
     await runner.stop();
 
     // Assess
@@ -62,7 +64,7 @@ describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) =
       const firstSight = seqs.filter((s, i) => seqs.indexOf(s) === i);
       expect(firstSight).toEqual([...firstSight].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
     }
-  });
+  }, 90_000);
 
   it("sends a poisoned record to the on-failure destination after its retries (waiting out a destination outage) and moves on", async () => {
     const stream = "runner-poison";
@@ -89,7 +91,11 @@ describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) =
     });
 
     await runner.start();
-    await until(() => delivered.size === 19 && destination.length === 1);
+    await until(
+      () => delivered.size === 19 && destination.length === 1,
+      30_000,
+      "19 records delivered and 1 on-failure record",
+    );
     await runner.stop();
 
     expect(delivered.has("record-5")).toBe(false);
@@ -114,5 +120,5 @@ describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) =
       shardId: "shardId-000000000000",
       streamArn: streamArn(stream),
     });
-  });
+  }, 90_000);
 });
