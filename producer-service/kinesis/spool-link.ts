@@ -53,6 +53,8 @@ export class SpoolLink {
   private fullCause = "SPOOL_MAX_BYTES reached";
   private readFailure: string | undefined;
   private lostSeen = 0;
+  /** One retry loop for the read position, however many acknowledgements could not save it. */
+  private positionRetryPending = false;
   private readonly errors: RateLimitedLog;
   spooledRecords = 0;
 
@@ -302,17 +304,32 @@ export class SpoolLink {
       }
       return true;
     } catch (err) {
-      this.log.error({ err }, "spool acknowledge failed: these records will be sent again after a restart");
+      this.hooks.possibleDuplicates(count);
+      this.log.error(
+        { err, resentRecords: count },
+        "spool acknowledge failed: these records will be sent again after a restart",
+      );
       return false;
     }
   }
 
   private retryPositionSave(): void {
+    if (this.positionRetryPending) return;
+    this.positionRetryPending = true;
     setTimeout(() => {
-      if (this.state === "broken" || this.spool.unsavedAcknowledged === 0) return;
+      if (this.state === "broken" || this.spool.unsavedAcknowledged === 0) {
+        this.positionRetryPending = false;
+        return;
+      }
       this.spool.savePosition().then(
-        (saved) => (saved ? this.log.warn("spool read position saved again") : this.retryPositionSave()),
-        () => undefined, // closed meanwhile
+        (saved) => {
+          this.positionRetryPending = false;
+          if (saved) this.log.warn("spool read position saved again");
+          else this.retryPositionSave();
+        },
+        () => {
+          this.positionRetryPending = false; // closed meanwhile
+        },
       );
     }, RETRY_MS).unref();
   }
@@ -335,8 +352,8 @@ export class SpoolLink {
     this.loaded = undefined;
     const settledAfterPrefix = batch.settled.length - batch.prefix - batch.remaining;
     if (batch.prefix === 0) return settledAfterPrefix;
-    const acknowledged = await this.acknowledge(batch.token, batch.prefix);
-    return acknowledged ? settledAfterPrefix : batch.settled.length - batch.remaining;
+    await this.acknowledge(batch.token, batch.prefix); // a failed one counts the prefix itself
+    return settledAfterPrefix;
   }
 }
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { encodeEvent } from "../../events/index.js";
 import { Spool } from "../spool/index.js";
 import { eventually } from "./support/app-harness.js";
@@ -79,13 +79,24 @@ describe("the writer's spool at the failure edges", () => {
     await mkdir(join(dir, "cursor.json.tmp"));
     fault = { kind: "ok" };
 
+    // The retries of the position are counted (spied, still calling the spool) with the time of each.
+    const opened = await Spool.open({ dir, maxBytes: 64 * MiB });
+    const saveTimes: number[] = [];
+    const save = opened.savePosition.bind(opened);
+    vi.spyOn(opened, "savePosition").mockImplementation(() => {
+      saveTimes.push(performance.now());
+      return save();
+    });
+
     // Act
-    const { writer, metrics, spool, client } = await startSpooledWriter(kinesis.endpoint, dir);
+    const { writer, metrics, spool, client } = await startSpooledWriter(kinesis.endpoint, opened);
     await eventually(() => spool.recordCount === 0 && writer.held.records === 0, 30_000, "spool drained");
     // The link counts an unsaved acknowledgement when the spool's ack resolves, a tick after the count drops.
     await eventually(async () => (await metricValue(metrics.possibleDuplicates)) >= 3_000, 5_000, "counted");
     const whileUnsaved = writer.spoolReadiness();
     const possibleDuplicates = await metricValue(metrics.possibleDuplicates);
+    await eventually(() => saveTimes.length >= 4, 20_000, "position retried 4 times");
+    const retryGaps = saveTimes.slice(1, 4).map((time, index) => time - (saveTimes[index] ?? 0));
     await rmdir(join(dir, "cursor.json.tmp"));
     await eventually(() => spool.unsavedAcknowledged === 0, 10_000, "position saved on retry");
     await writer.close(5_000);
@@ -97,6 +108,8 @@ describe("the writer's spool at the failure edges", () => {
     expect(delivered.ids.size).toBe(3_000);
     expect(delivered.duplicates).toBe(0);
     expect(possibleDuplicates).toBe(3_000);
+    // One retry loop for all unsaved acknowledgements (one per batch): a save a second, not one per batch.
+    expect(Math.min(...retryGaps)).toBeGreaterThanOrEqual(900);
     expect(whileUnsaved).toMatchObject({ ok: true });
     expect(whileUnsaved?.detail).toMatch(
       /read position cannot be saved: a crash now would resend 3000 records/,
@@ -132,6 +145,8 @@ describe("the writer's spool at the failure edges", () => {
     expect(deliveredIds(kinesis.stored).ids.size).toBe(6_001);
     expect(readiness).toMatchObject({ ok: false });
     expect(readiness?.detail).toMatch(/spool broken by a failed disk write.*restart/);
+    // The spooled record, sent but not acknowledged to the broken spool, comes again after a restart: counted.
+    expect(await metricValue(metrics.possibleDuplicates)).toBe(1);
     expect(await metricValue(metrics.spoolState, { state: "broken" })).toBe(1);
   }, 60_000);
 });
