@@ -14,8 +14,17 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-/** Resolves when `signal` aborts (at once if it has). */
-export function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+/**
+ * Waits for `promise`, or for `signal` to abort, whichever comes first (undefined when aborted). The abort
+ * listener is removed either way: a long-lived stop signal raced on every connect or full buffer would
+ * otherwise collect one listener per race.
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  let onAbort: () => void = () => undefined;
+  const abort = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([promise, abort]).finally(() => signal.removeEventListener("abort", onAbort));
 }

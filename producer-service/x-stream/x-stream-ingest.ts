@@ -11,7 +11,7 @@ import {
 } from "./reconnect-policy.js";
 import { DEFAULT_RECOVERY, GapRecovery } from "./recovery/gap-recovery.js";
 import { listRules, syncRules } from "./rules-sync.js";
-import { aborted, sleep } from "./sleep.js";
+import { raceAbort, sleep } from "./sleep.js";
 import { openStream } from "./stream-connection.js";
 import { StreamReader } from "./stream-reader.js";
 import { connectXClient, REQUEST_TIMEOUT_MS, type XClient } from "./x-client.js";
@@ -139,7 +139,7 @@ export function createXStreamIngest(
     while (!stopController.signal.aborted) {
       // A new connection's first chunk is pushed before the reader can pause: opening one while the sink is
       // full would add a chunk over BUFFER_MAX_BYTES at every reconnect of a long Kinesis outage. Wait here.
-      await Promise.race([sink.waitForRoom(), aborted(stopController.signal)]);
+      await raceAbort(sink.waitForRoom(), stopController.signal);
       if (stopController.signal.aborted) return;
       const connection = await retrying(`connecting to ${path}`, () =>
         openStream(

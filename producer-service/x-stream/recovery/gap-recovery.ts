@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { TweetEvent } from "../../../events/index.js";
 import { buildEnvelope, type XPostMessage } from "../envelope.js";
 import type { BackoffOptions, EventSink, IngestObserver, RecoveryOptions } from "../ingest-types.js";
-import { aborted, sleep } from "../sleep.js";
+import { raceAbort, sleep } from "../sleep.js";
 import { backfillMinutes, GapTracker, MAX_BACKFILL_MINUTES, planSearch } from "./recovery-plan.js";
 import { recoverBySearch, type SearchPorts } from "./search-recovery.js";
 import { SeenIds } from "./seen-ids.js";
@@ -140,6 +140,6 @@ export class GapRecovery {
     }
     observer.tweetRecovered();
     // Wait for room like the stream does, but not past stop(): with Kinesis down the room may never come.
-    if (!sink.push(built.event, receivedAtMs)) await Promise.race([sink.waitForRoom(), aborted(stopSignal)]);
+    if (!sink.push(built.event, receivedAtMs)) await raceAbort(sink.waitForRoom(), stopSignal);
   }
 }
