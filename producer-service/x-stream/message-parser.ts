@@ -1,4 +1,5 @@
 import type { TweetEventV2 } from "../../events/index.js";
+import { describeJsonSyntaxError } from "../../events/json-syntax-error.js";
 import { buildEnvelope, type PostDropReason } from "./envelope.js";
 
 /** Why a stream message did not become an event; low-cardinality, used as a metric label. */
@@ -19,7 +20,8 @@ export function parseStreamMessage(line: string, receivedAt: string): ParsedMess
   try {
     message = JSON.parse(line);
   } catch (error) {
-    return { kind: "dropped", reason: "malformed-json", detail: (error as Error).message };
+    // V8's own message quotes the line (tweet text): describe the error by kind and position only.
+    return { kind: "dropped", reason: "malformed-json", detail: describeJsonSyntaxError(error, line.length) };
   }
   if (typeof message !== "object" || message === null || Array.isArray(message)) {
     return { kind: "dropped", reason: "not-a-tweet", detail: "the message is not a JSON object" };

@@ -134,6 +134,20 @@ describe("parseStreamMessage", () => {
     expect(parsed).toMatchObject({ kind: "dropped", reason });
   });
 
+  it.each([
+    ["cut inside the text", '{"data":{"id":"1","text":"SECRET-MARKER'],
+    ["a word after the object", '{"data":{"id":"1","text":"x"} SECRET-MARKER'],
+    ["a bare word", "SECRET-MARKER"],
+    ["an unquoted key", '{"data":{"id":"1","text":"x", SECRET-MARKER: 1}}'],
+  ])("a malformed line (%s) is described without quoting it", (_, line) => {
+    const parsed = parseStreamMessage(line, RECEIVED_AT);
+    expect(parsed).toMatchObject({ kind: "dropped", reason: "malformed-json" });
+    const detail = (parsed as { detail: string }).detail;
+    expect(detail).toContain(`(of ${line.length} characters)`);
+    expect(detail).not.toContain("SECRET");
+    expect(detail).not.toContain("MARKER");
+  });
+
   it("recognizes X's operational-disconnect message", () => {
     const line = JSON.stringify({
       errors: [
