@@ -23,6 +23,8 @@ export interface ComplianceSweeperProps {
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly dryRun: boolean;
+  /** Reserve concurrency 1 (see COMPLIANCE_RESERVE_CONCURRENCY in config.ts: off by default). */
+  readonly reserveConcurrency: boolean;
   readonly logRetentionDays: number;
 }
 
@@ -91,9 +93,10 @@ export class ComplianceSweeper extends Construct {
       sourceCodeHash: bundle.assetHash,
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,
-      // One sweep at a time: two would share one checkpoint (and submit the same jobs twice). A second
-      // invocation while one runs is throttled, and with no retries below it is dropped, not queued.
-      reservedConcurrentExecutions: 1,
+      // One sweep at a time: two would share one checkpoint (and submit the same jobs twice). The schedule is
+      // longer than the timeout and async invocations are not retried (below); reserving 1 also throttles a manual
+      // invocation during a scheduled sweep, but fails the deploy on accounts limited to 10, so it is opt-in.
+      ...(props.reserveConcurrency ? { reservedConcurrentExecutions: 1 } : {}),
       environment: {
         variables: {
           TABLE_NAME: props.table.name,

@@ -35,6 +35,7 @@ export interface InfraConfig {
         readonly memoryMb: number;
         readonly timeoutSeconds: number;
         readonly dryRun: boolean;
+        readonly reserveConcurrency: boolean;
       }
     | undefined;
   readonly stateBackend:
@@ -168,6 +169,10 @@ const envSchema = z
     // Lambda's maximum: a sweep polls X's jobs as long as it can, then checkpoints and resumes next run.
     COMPLIANCE_TIMEOUT_SECONDS: integer(60, 900).default(900),
     COMPLIANCE_DRY_RUN: boolean.default(false),
+    // Off by default: reserving even 1 fails the deploy on an account whose concurrency limit is 10 (new accounts),
+    // since Lambda keeps 10 unreserved. The daily schedule, the timeout below it and no async retries already keep
+    // sweeps apart; reserving also refuses a manual invocation during a scheduled one.
+    COMPLIANCE_RESERVE_CONCURRENCY: boolean.default(false),
     TF_STATE_BUCKET: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name")
@@ -280,6 +285,7 @@ export function readInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
             memoryMb: e.COMPLIANCE_MEMORY_MB,
             timeoutSeconds: e.COMPLIANCE_TIMEOUT_SECONDS,
             dryRun: e.COMPLIANCE_DRY_RUN,
+            reserveConcurrency: e.COMPLIANCE_RESERVE_CONCURRENCY,
           },
     stateBackend:
       e.TF_STATE_BUCKET === undefined

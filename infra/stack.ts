@@ -126,6 +126,7 @@ export class TweetstreamStack extends TerraformStack {
       memoryMb: settings.memoryMb,
       timeoutSeconds: settings.timeoutSeconds,
       dryRun: settings.dryRun,
+      reserveConcurrency: settings.reserveConcurrency,
       logRetentionDays: config.processor.logRetentionDays,
     });
     new ComplianceSchedule(this, "compliance-schedule", {

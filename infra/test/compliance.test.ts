@@ -22,6 +22,7 @@ describe("compliance sweeper infrastructure", () => {
       memoryMb: 512,
       timeoutSeconds: 900,
       dryRun: false,
+      reserveConcurrency: false,
     });
     const tf = synthesize(ON);
     const secret = refTo(tf, "aws_secretsmanager_secret", "arn");
@@ -66,13 +67,18 @@ describe("compliance sweeper infrastructure", () => {
     ]);
   });
 
-  it("never runs two sweeps on one checkpoint: reserved concurrency 1 and no retries of an async invocation", () => {
+  it("never runs two sweeps on one checkpoint: no retries of an async invocation; reserved concurrency 1 on request", () => {
     const tf = synthesize(ON);
     const fn = Object.entries(tf.resource.aws_lambda_function ?? {}).find(
       ([, f]) => f.function_name === "tweetstream-ComplianceSweeper",
     );
+    const reserving = Object.values(
+      synthesize({ ...ON, COMPLIANCE_RESERVE_CONCURRENCY: "true" }).resource.aws_lambda_function ?? {},
+    ).find((f) => f.function_name === "tweetstream-ComplianceSweeper");
 
-    expect(fn?.[1]).toMatchObject({ reserved_concurrent_executions: 1 });
+    // Off by default: an account limited to 10 concurrent executions cannot reserve any, and the deploy would fail.
+    expect(fn?.[1]).not.toHaveProperty("reserved_concurrent_executions");
+    expect(reserving).toMatchObject({ reserved_concurrent_executions: 1 });
     expect(resourcesOf(tf, "aws_lambda_function_event_invoke_config")).toEqual([
       expect.objectContaining({
         function_name: `\${aws_lambda_function.${fn?.[0]}.function_name}`,

@@ -22,7 +22,13 @@ describe("readInfraConfig", () => {
       },
       producer: { identity: "user", pgpKey: undefined },
       alarms: { topicArn: undefined, iteratorAgeSeconds: 300 },
-      compliance: { schedule: "rate(1 day)", memoryMb: 512, timeoutSeconds: 900, dryRun: false },
+      compliance: {
+        schedule: "rate(1 day)",
+        memoryMb: 512,
+        timeoutSeconds: 900,
+        dryRun: false,
+        reserveConcurrency: false,
+      },
       stateBackend: { kind: "local" },
     });
   });
@@ -57,6 +63,7 @@ describe("readInfraConfig", () => {
       COMPLIANCE_MEMORY_MB: "1024",
       COMPLIANCE_TIMEOUT_SECONDS: "600",
       COMPLIANCE_DRY_RUN: "true",
+      COMPLIANCE_RESERVE_CONCURRENCY: "true",
     };
 
     // Act
@@ -78,7 +85,13 @@ describe("readInfraConfig", () => {
       },
       producer: { identity: "role", trustedService: "pods.eks.amazonaws.com" },
       alarms: { topicArn: "arn:aws:sns:eu-west-1:123456789012:ops", iteratorAgeSeconds: 60 },
-      compliance: { schedule: "rate(12 hours)", memoryMb: 1024, timeoutSeconds: 600, dryRun: true },
+      compliance: {
+        schedule: "rate(12 hours)",
+        memoryMb: 1024,
+        timeoutSeconds: 600,
+        dryRun: true,
+        reserveConcurrency: true,
+      },
       stateBackend: { kind: "s3", bucket: "my-state", key: "envs/demo.tfstate", region: "eu-central-1" },
     });
   });
