@@ -16,6 +16,8 @@ import { createXStreamIngest } from "../x-stream-ingest.js";
 export class CollectingSink implements EventSink {
   readonly events: TweetEvent[] = [];
   fullSignals = 0;
+  /** Calls of waitForRoom(): a test waits for ingest to get there before asserting what it did not do. */
+  roomWaits = 0;
   private held = 0;
   private waiting: (() => void)[] = [];
 
@@ -30,6 +32,7 @@ export class CollectingSink implements EventSink {
   }
 
   waitForRoom(): Promise<void> {
+    this.roomWaits++;
     if (this.held < this.capacity) return Promise.resolve();
     return new Promise((resolve) => this.waiting.push(resolve));
   }
