@@ -131,12 +131,20 @@ describe("X ingest backoff starts over only after a healthy connection", () => {
   const retryDelays = () =>
     (harness?.logs ?? []).map((line) => JSON.parse(line)).flatMap((l) => l.retryInMs ?? []);
 
-  /** Lets each of the next `count` connections live `upMs` (long enough for keep-alives), then ends it. */
+  /**
+   * Lets each of the next `count` connections live `upMs` (long enough for keep-alives), then ends it. With
+   * `publishEach`, ends it once the sink has this connection's posts instead: however slow the machine, the
+   * post was delivered before the disconnect.
+   */
   async function endConnections(count: number, upMs: number, publishEach = 0): Promise<void> {
     for (let i = 1; i <= count; i++) {
       await emulator.waitForConnections(i);
-      if (publishEach > 0) emulator.publish(publishEach);
-      await new Promise((resolve) => setTimeout(resolve, upMs));
+      if (publishEach > 0) {
+        emulator.publish(publishEach);
+        await waitUntil(() => harness?.sink.events.length === i * publishEach, 30_000);
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, upMs));
+      }
       emulator.faults.disconnect({ mode: "end" });
     }
   }
@@ -152,7 +160,7 @@ describe("X ingest backoff starts over only after a healthy connection", () => {
   it("a delivered post resets it", async () => {
     emulator = await startXEmulator({ keepAliveMs: 10 });
     harness = startIngest(emulator);
-    await endConnections(3, 60, 1);
+    await endConnections(3, 0, 1);
     await waitUntil(() => retryDelays().length >= 3);
     expect(retryDelays().slice(0, 3)).toEqual([10, 10, 10]);
   });
