@@ -26,7 +26,14 @@ export function createMetrics() {
     buffer: () => ({ records: 0, bytes: 0, maxBytes: 0 }),
     ready: () => false,
     /** Set only when SPOOL_DIR is: without a spool the gauges stay 0. */
-    spool: (): { records: number; bytes: number; maxBytes: number; full: boolean; state?: string } => ({
+    spool: (): {
+      records: number;
+      bytes: number;
+      maxBytes: number;
+      full: boolean;
+      state?: string;
+      readFailing?: boolean;
+    } => ({
       records: 0,
       bytes: 0,
       maxBytes: 0,
@@ -154,6 +161,11 @@ export function createMetrics() {
       "spool_full",
       "1 while the spool takes no records (SPOOL_MAX_BYTES reached or the disk full): they wait in memory and reading from X pauses.",
       () => (sources.spool().full ? 1 : 0),
+    ),
+    spoolReadFailing: sourcedGauge(
+      "spool_read_failing",
+      "1 while reading the spool fails (its records wait on disk; the reason is in /readyz and the error log).",
+      () => (sources.spool().readFailing ? 1 : 0),
     ),
     spoolState: new Gauge({
       name: `${prefix}spool_state`,

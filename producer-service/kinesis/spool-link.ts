@@ -66,7 +66,12 @@ export class SpoolLink {
   ) {
     this.errors = new RateLimitedLog(log, LOG_EVERY_MS);
     this.state = spool.recordCount > 0 ? "draining" : "memory";
-    metrics.sources.spool = () => ({ ...spool.stats(), full: this.state === "full", state: this.state });
+    metrics.sources.spool = () => ({
+      ...spool.stats(),
+      full: this.state === "full",
+      state: this.state,
+      readFailing: this.readFailure !== undefined,
+    });
   }
 
   /** New records must go behind the spool's (or wait for it), not to memory. */
@@ -90,7 +95,8 @@ export class SpoolLink {
       readFailure: this.readFailure,
       unsavedAcknowledged: this.spool.unsavedAcknowledged,
       lostRecords: this.spool.quarantined.reduce((sum, q) => sum + q.records, 0),
-      quarantineFiles: this.spool.quarantined.map((q) => q.file),
+      quarantineFiles: this.spool.quarantined.filter((q) => q.kept).map((q) => q.file),
+      unkeptQuarantines: this.spool.quarantined.filter((q) => !q.kept).length,
     });
   }
 
@@ -242,7 +248,7 @@ export class SpoolLink {
     this.loading = true;
     try {
       const batch = await this.spool.peek(maxRecords, maxBytes);
-      this.readFailure = undefined;
+      this.readSucceeded();
       this.reportDamage();
       if (batch === undefined) {
         this.apply(this.drainedEvent());
@@ -257,8 +263,7 @@ export class SpoolLink {
       this.loaded = loaded;
       return batch.records.map((record, index) => fromSpoolRecord(record, { batch: loaded, index }));
     } catch (err) {
-      this.readFailure = err instanceof SpoolError ? err.message : String(err);
-      this.errors.warn("spool-read", { err }, "spool read failed; retrying in a second");
+      this.readFailed(err);
       setTimeout(this.hooks.changed, RETRY_MS).unref();
       return [];
     } finally {
@@ -266,14 +271,42 @@ export class SpoolLink {
     }
   }
 
+  /** A read failure that lasts is an operator's matter: said once per episode, then rate-limited. */
+  private readFailed(err: unknown): void {
+    const first = this.readFailure === undefined;
+    this.readFailure = err instanceof SpoolError ? err.message : String(err);
+    if (first) {
+      this.log.error(
+        { err, spoolRecords: this.spool.recordCount },
+        "SPOOL UNREADABLE: its records wait on disk; retrying every second",
+      );
+    } else {
+      this.errors.warn("spool-read", { err }, "spool read still failing; retrying in a second");
+    }
+  }
+
+  private readSucceeded(): void {
+    if (this.readFailure === undefined) return;
+    this.readFailure = undefined;
+    this.log.warn("spool readable again: draining goes on");
+  }
+
   private reportDamage(): void {
     const quarantined = this.spool.quarantined;
     for (const damage of quarantined.slice(this.lostSeen)) {
       this.metrics.spoolRecordsLost.inc(damage.records);
-      this.log.error(
-        { file: damage.file, bytes: damage.bytes, lostRecords: damage.records, reason: damage.reason },
-        "SPOOL DAMAGED: unreadable bytes moved aside, their records are lost; draining goes on",
-      );
+      const { bytes, records: lostRecords, reason } = damage;
+      if (damage.kept) {
+        this.log.error(
+          { file: damage.file, bytes, lostRecords, reason },
+          "SPOOL DAMAGED: unreadable bytes moved aside, their records are lost; draining goes on",
+        );
+      } else {
+        this.log.error(
+          { bytes, lostRecords, reason },
+          "SPOOL DAMAGED: unreadable bytes cut out WITHOUT a copy (disk full), their records are lost; draining goes on",
+        );
+      }
     }
     this.lostSeen = quarantined.length;
   }

@@ -61,13 +61,17 @@ export interface SpoolNotes {
   /** Records lost in damaged bytes moved aside since the start, and where they went. */
   lostRecords: number;
   quarantineFiles: readonly string[];
+  /** Damaged bytes cut out without a copy because the disk was full. */
+  unkeptQuarantines?: number;
 }
 
 export function spoolCheck(state: SpoolState, notes: SpoolNotes): SpoolCheck {
   const extra: string[] = [];
-  if (notes.lostRecords > 0 || notes.quarantineFiles.length > 0) {
+  const unkeptCount = notes.unkeptQuarantines ?? 0;
+  if (notes.lostRecords > 0 || notes.quarantineFiles.length > 0 || unkeptCount > 0) {
+    const unkept = unkeptCount === 0 ? "" : `, ${unkeptCount} cut out without a copy (disk full)`;
     extra.push(
-      `damaged spool bytes quarantined: ${notes.lostRecords} records lost, bytes kept in ${notes.quarantineFiles.join(", ")}`,
+      `damaged spool bytes quarantined: ${notes.lostRecords} records lost, bytes kept in ${notes.quarantineFiles.join(", ")}${unkept}`,
     );
   }
   if (notes.unsavedAcknowledged > 0) {

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { encodeEvent } from "../../events/index.js";
 import { Spool } from "../spool/index.js";
+import { framesIn } from "../spool/test/fixtures/frames.js";
 import { eventually } from "./support/app-harness.js";
 import { type Fault, type FaultKinesis, startFaultKinesis } from "./support/fault-kinesis.js";
-import { deliveredIds, startSpooledWriter } from "./support/spooled-writer.js";
+import { deliveredIds, drainSpool, startSpooledWriter } from "./support/spooled-writer.js";
 import { tweetEvents } from "./support/tweets.js";
 import { metricValue } from "./support/writer-harness.js";
 
@@ -53,12 +54,7 @@ describe("the writer's spool at the failure edges", () => {
     await writeFile(join(dir, FIRST_SEGMENT), segment);
 
     // Act
-    const { writer, metrics, spool, lines, client } = await startSpooledWriter(kinesis.endpoint, opened);
-    await eventually(() => spool.recordCount === 0 && writer.held.records === 0, 30_000, "spool drained");
-    const readiness = writer.spoolReadiness();
-    await writer.close(5_000);
-    await spool.close();
-    client.destroy();
+    const { metrics, lines, readiness } = await drainSpool(kinesis.endpoint, opened);
 
     // Assess
     const lost = await metricValue(metrics.spoolRecordsLost);
@@ -71,6 +67,43 @@ describe("the writer's spool at the failure edges", () => {
       true,
     );
     expect(await readdir(dir)).toContain(`${FIRST_SEGMENT}.at-0.corrupt`);
+  }, 60_000);
+
+  it("says a lasting read failure once per episode, as a gauge and in /readyz, and goes on once it ends", async () => {
+    // Prepare: a damaged head whose quarantine copy cannot be written (a directory stands at its name).
+    await spoolWith(1_200, MiB);
+    const opened = await Spool.open({ dir, maxBytes: MiB });
+    const segment = await readFile(join(dir, FIRST_SEGMENT));
+    segment[20] = (segment[20] ?? 0) ^ 0xff;
+    await writeFile(join(dir, FIRST_SEGMENT), segment);
+    const blocker = join(dir, `${FIRST_SEGMENT}.at-0.corrupt`);
+    await mkdir(blocker);
+
+    // Act
+    const { writer, metrics, spool, lines, client } = await startSpooledWriter(kinesis.endpoint, opened);
+    await eventually(
+      () => lines.some((l) => l.msg === "spool read still failing; retrying in a second"),
+      20_000,
+      "retried",
+    );
+    const whileFailing = writer.spoolReadiness();
+    const gaugeWhileFailing = await metricValue(metrics.spoolReadFailing);
+    await rmdir(blocker);
+    await eventually(() => spool.recordCount === 0 && writer.held.records === 0, 30_000, "spool drained");
+    const gaugeAfter = await metricValue(metrics.spoolReadFailing);
+    await writer.close(5_000);
+    await spool.close();
+    client.destroy();
+
+    // Assess
+    expect(gaugeWhileFailing).toBe(1);
+    expect(whileFailing).toMatchObject({ ok: false });
+    expect(whileFailing?.detail).toMatch(/spool cannot be read \(damaged bytes in .* cannot be moved aside/);
+    const unreadable = lines.filter((l) => String(l.msg).startsWith("SPOOL UNREADABLE"));
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0]?.level).toBe(50);
+    expect(lines.some((l) => l.msg === "spool readable again: draining goes on")).toBe(true);
+    expect(gaugeAfter).toBe(0);
   }, 60_000);
 
   it("keeps the read position in memory when it cannot be saved: each record sent once, the risk counted", async () => {
@@ -150,10 +183,3 @@ describe("the writer's spool at the failure edges", () => {
     expect(await metricValue(metrics.spoolState, { state: "broken" })).toBe(1);
   }, 60_000);
 });
-
-/** Frames in a segment file, by walking its length fields. */
-function framesIn(segment: Buffer): number {
-  let count = 0;
-  for (let at = 0; at < segment.length; at += 8 + segment.readUInt32BE(at)) count++;
-  return count;
-}

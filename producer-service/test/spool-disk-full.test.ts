@@ -1,10 +1,14 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { encodeEvent } from "../../events/index.js";
 import { describeWithTools } from "../../test-support/system-tools.js";
 import { openSpool } from "../plugins/kinesis-writer.js";
 import { Spool } from "../spool/index.js";
+import { framesIn } from "../spool/test/fixtures/frames.js";
 import { eventually } from "./support/app-harness.js";
 import { type Fault, type FaultKinesis, startFaultKinesis } from "./support/fault-kinesis.js";
-import { deliveredIds, startSpooledWriter } from "./support/spooled-writer.js";
+import { deliveredIds, drainSpool, startSpooledWriter } from "./support/spooled-writer.js";
 import { mountTmpfs, rootTmpfs, type Tmpfs } from "./support/tmpfs.js";
 import { tweetEvents } from "./support/tweets.js";
 import { capturingLogger, metricValue, pushAll } from "./support/writer-harness.js";
@@ -113,6 +117,41 @@ describeWithTools([rootTmpfs], "the spool on a full disk (a real small tmpfs)", 
     expect(delivered.ids.size).toBe(5_000);
     expect(kinesis.stored.length).toBe(5_000);
     expect(possibleDuplicates).toBeGreaterThan(0);
+  }, 90_000);
+
+  it("cuts out a damaged head it cannot copy aside on a full disk, counts the loss, and drains the rest", async () => {
+    // Prepare: 1,200 records spooled on a 3 MiB volume, one byte of the first record flipped once the spool is
+    // open, then the volume filled to the last byte, so the quarantine copy meets ENOSPC.
+    const disk = await tmpfs(3 * MiB);
+    const dir = `${disk.dir}/spool`;
+    kinesis.stored.length = 0;
+    const filling = await Spool.open({ dir, maxBytes: 2 * MiB });
+    await filling.append(
+      tweetEvents(1_200).map((e) => ({ partitionKey: e.id, data: encodeEvent(e), receivedAt: Date.now() })),
+    );
+    await filling.close();
+    const opened = await Spool.open({ dir, maxBytes: 2 * MiB });
+    const segmentPath = join(dir, "0000000001.spool");
+    const segment = await readFile(segmentPath);
+    const inFirst = framesIn(segment);
+    segment[20] = (segment[20] ?? 0) ^ 0xff;
+    await writeFile(segmentPath, segment);
+    await disk.ballast("filler");
+    fault = { kind: "ok" };
+
+    // Act
+    const { metrics, lines, readiness } = await drainSpool(kinesis.endpoint, opened);
+
+    // Assess
+    expect(await metricValue(metrics.spoolRecordsLost)).toBe(inFirst);
+    expect(deliveredIds(kinesis.stored).ids.size).toBe(1_200 - inFirst);
+    expect(await readdir(dir)).not.toContain("0000000001.spool.at-0.corrupt");
+    expect(readiness?.detail).toMatch(
+      new RegExp(`${inFirst} records lost, .*1 cut out without a copy \\(disk full\\)`),
+    );
+    expect(
+      lines.some((l) => String(l.msg).includes("cut out WITHOUT a copy") && l.lostRecords === inFirst),
+    ).toBe(true);
   }, 90_000);
 
   it("at shutdown on a full disk, accounts for every record: delivered, in the spool, or counted as dropped", async () => {

@@ -1,5 +1,6 @@
 import { decodeEvent } from "../../../events/index.js";
 import { Spool } from "../../spool/index.js";
+import { eventually } from "./app-harness.js";
 import type { ReceivedEntry } from "./fault-kinesis.js";
 import { capturingLogger, startWriter, type WriterUnderTest } from "./writer-harness.js";
 
@@ -37,4 +38,16 @@ export function deliveredIds(stored: readonly ReceivedEntry[]): { ids: Set<strin
     ids.add(decoded.value.id);
   }
   return { ids, duplicates };
+}
+
+/** Starts a writer on an opened spool, waits until the spool and memory are empty, then closes everything. */
+export async function drainSpool(endpoint: string, opened: Spool) {
+  const started = await startSpooledWriter(endpoint, opened);
+  const { writer, spool, client } = started;
+  await eventually(() => spool.recordCount === 0 && writer.held.records === 0, 30_000, "spool drained");
+  const readiness = writer.spoolReadiness();
+  await writer.close(5_000);
+  await spool.close();
+  client.destroy();
+  return { ...started, readiness };
 }
