@@ -221,7 +221,7 @@ export function createMetrics() {
     }),
     recoverySkipped: new Counter({
       name: `${prefix}recovery_skipped_total`,
-      help: "Gaps, or parts of gaps, not recovered, by reason: max_gap (X_RECOVERY_MAX_GAP), max_posts (X_RECOVERY_MAX_POSTS), rule_rejected (search refused a rule), search_failed, backfill_limit (over X's 5 minutes).",
+      help: "Gaps, or parts of gaps, not recovered, by reason: max_gap (X_RECOVERY_MAX_GAP), max_posts (X_RECOVERY_MAX_POSTS), rule_rejected (search refused a rule's query), search_refused (search refused another parameter: end_time, start_time, since_id), search_failed, backfill_limit (over X's 5 minutes), backfill_refused (X refused backfill_minutes).",
       labelNames: ["reason"] as const,
       registers,
     }),
@@ -234,7 +234,15 @@ export function createMetrics() {
   for (const cause of ["network", "http", "rate-limit", "stall", "operational-disconnect", "stream-error"]) {
     metrics.reconnects.inc({ cause }, 0);
   }
-  for (const reason of ["max_gap", "max_posts", "rule_rejected", "search_failed", "backfill_limit"])
+  for (const reason of [
+    "max_gap",
+    "max_posts",
+    "rule_rejected",
+    "search_refused",
+    "search_failed",
+    "backfill_limit",
+    "backfill_refused",
+  ])
     metrics.recoverySkipped.inc({ reason }, 0);
   metrics.connectionTakeovers.inc(0);
   metrics.streamConnected.set(0);

@@ -39,8 +39,10 @@ export type RecoverySkipReason =
   | "max_gap"
   | "max_posts"
   | "rule_rejected"
+  | "search_refused"
   | "search_failed"
-  | "backfill_limit";
+  | "backfill_limit"
+  | "backfill_refused";
 
 export interface BackoffOptions {
   /** Network errors: wait grows linearly by this step... (X: 250 ms) */

@@ -56,7 +56,7 @@ export function backfillMinutes(gapMs: number): { minutes: number; beyond: boole
 }
 
 /** X's timestamp format: YYYY-MM-DDTHH:mm:ssZ. */
-function toXTime(ms: number): string {
+export function toXTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { ApiResponseError } from "twitter-api-v2";
 import type { XPostMessage } from "../envelope.js";
 import type { BackoffOptions, IngestObserver } from "../ingest-types.js";
 import { Backoff, classifyFailure } from "../reconnect-policy.js";
@@ -8,6 +9,8 @@ import type { SearchPlan } from "./recovery-plan.js";
 const MAX_RESULTS = 100;
 /** Attempts at one page before its rule is given up for this gap. */
 const MAX_ATTEMPTS = 5;
+/** A 400 for `end_time` (X's clock ahead of ours: not yet 10 s in the past) is retried once after this. */
+export const END_TIME_RETRY_MS = 5_000;
 
 export interface StreamRule {
   id: string;
@@ -39,13 +42,16 @@ export interface SearchRecoveryOptions {
   fieldsQuery: Record<string, string>;
   maxPosts: number;
   backoff: BackoffOptions;
+  /** Wait before the one retry of a request X refused for its `end_time`; END_TIME_RETRY_MS by default. */
+  endTimeRetryMs?: number;
 }
 
 /**
  * Fills one gap: for each rule, pages through search/recent (newest first, 100 a page, next_token) over the
  * plan's window, handing every post to `deliver` marked with the rule it matched. Bounded by `maxPosts` posts
- * read for the whole gap (X charges each). A rule search refuses (400) is logged with X's message and skipped;
- * a page that keeps failing gives up its rule. Resolves with the number of posts read; never rejects.
+ * read for the whole gap (X charges each). A rule search refuses (400 naming `query`) is logged with X's
+ * message and skipped; another 400 (end_time, start_time, since_id) skips the rule's gap as `search_refused`
+ * after one retry for end_time; a page that keeps failing gives up its rule. Resolves with the number of posts read; never rejects.
  */
 export async function recoverBySearch(
   plan: Extract<SearchPlan, { kind: "search" }>,
@@ -115,17 +121,29 @@ async function attempt<T>(
   rule?: StreamRule,
 ): Promise<T | undefined> {
   const backoff = new Backoff(options.backoff);
+  let endTimeRetried = false;
   for (let attempt = 1; ; attempt++) {
     try {
       return await request();
     } catch (error) {
       const failure = classifyFailure(error, what);
       if (failure.fatal) {
-        const rejected = rule !== undefined && / HTTP 400\b/.test(failure.error.message);
-        ports.observer.recoverySkipped(rejected ? "rule_rejected" : "search_failed");
+        const refused = refusedParameters(error);
+        if (refused.includes("end_time") && !endTimeRetried) {
+          endTimeRetried = true;
+          const retryInMs = options.endTimeRetryMs ?? END_TIME_RETRY_MS;
+          ports.logger.warn(
+            { ruleId: rule?.id, reason: failure.error.message, retryInMs },
+            "search/recent found end_time too recent (clocks apart?); retrying once",
+          );
+          if (!(await ports.sleep(retryInMs))) return undefined;
+          continue;
+        }
+        const reason = skipReason(rule, error, refused);
+        ports.observer.recoverySkipped(reason);
         ports.logger.warn(
           { ruleId: rule?.id, rule: rule?.value, reason: failure.error.message },
-          rejected
+          reason === "rule_rejected"
             ? "search/recent refused this rule: its gap is not recovered (the stream goes on)"
             : "recovery search refused: this gap is not recovered",
         );
@@ -144,4 +162,26 @@ async function attempt<T>(
       if (!(await ports.sleep(delayMs))) return undefined;
     }
   }
+}
+
+/** Only a refused `query` is the rule's fault; other 400s (times, ids, clocks) are refusals of this gap. */
+function skipReason(
+  rule: StreamRule | undefined,
+  error: unknown,
+  refused: string[],
+): "rule_rejected" | "search_refused" | "search_failed" {
+  if (rule === undefined || !(error instanceof ApiResponseError) || error.code !== 400)
+    return "search_failed";
+  return refused.includes("query") ? "rule_rejected" : "search_refused";
+}
+
+/** The parameters X's 400 names (`errors[].parameters`), for example `["end_time"]`. */
+export function refusedParameters(error: unknown): string[] {
+  if (!(error instanceof ApiResponseError)) return [];
+  const errors = (error.data as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors)) return [];
+  return errors.flatMap((e) => {
+    const parameters = (e as { parameters?: unknown } | null)?.parameters;
+    return typeof parameters === "object" && parameters !== null ? Object.keys(parameters) : [];
+  });
 }
