@@ -64,6 +64,26 @@ async function metric(app: ProducerApp, name: string): Promise<number> {
   return Number(line?.slice(line.lastIndexOf(" ") + 1));
 }
 
+const RECEIVED = "tweetstream_producer_tweets_received_total";
+/** Tweets one 64 KiB read from the stream can hold (about 700 bytes each): parsed after the pause began. */
+const ONE_CHUNK_OF_TWEETS = 100;
+
+/** tweets_received_total once two readings 500 ms apart agree. */
+async function receivedOnceSettled(app: ProducerApp): Promise<number> {
+  let previous = -1;
+  let current = await metric(app, RECEIVED);
+  await eventually(
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      [previous, current] = [current, await metric(app, RECEIVED)];
+      return previous === current;
+    },
+    30_000,
+    "reading X paused",
+  );
+  return current;
+}
+
 describe("a full spool", () => {
   it("is said loudly (log, gauge, /readyz 503), pauses reading X instead of dropping, and keeps what it stored", async () => {
     // Prepare: Kinesis fails; 1 MiB of buffer and 1 MiB of spool hold far fewer than 10,000 tweets (about 700 bytes each).
@@ -79,9 +99,10 @@ describe("a full spool", () => {
     );
     const readyz = await app.inject({ method: "GET", url: "/readyz" });
     const state = await metric(app, 'tweetstream_producer_spool_state{state="full"}');
-    // Unpaused, the reader would take all 10,000 (published at once) in well under this window.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const receivedWhileFull = await metric(app, "tweetstream_producer_tweets_received_total");
+    // Paused: the count of received tweets stops (unpaused it would climb to 10,000, however slow the machine).
+    const atPause = await receivedOnceSettled(app);
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // an observation window: nothing may arrive
+    const afterWindow = await metric(app, RECEIVED);
     fault.current = { kind: "ok" };
     await eventually(
       async () => (await metric(app, "tweetstream_producer_records_put_total")) === 10_000,
@@ -99,7 +120,8 @@ describe("a full spool", () => {
     expect(readyz.statusCode).toBe(503);
     expect(readyz.json().reasons).toContain("spool full (SPOOL_MAX_BYTES reached): reading from X is paused");
     expect(state).toBe(1);
-    expect(receivedWhileFull).toBeLessThan(10_000);
+    expect(atPause).toBeLessThan(10_000);
+    expect(afterWindow - atPause).toBeLessThanOrEqual(ONE_CHUNK_OF_TWEETS);
     expect(logs.some((l) => String(l.msg).startsWith("SPOOL FULL"))).toBe(true);
     // Nothing dropped: every tweet is delivered once, intact.
     const delivery = checkDelivery(x.sent, kinesis.stored);
