@@ -76,6 +76,8 @@ export function createXStreamIngest(
         return await step();
       } catch (error) {
         if (stopController.signal.aborted) return undefined;
+        // A 400 for backfill_minutes is not fatal: recovery drops backfill and the next attempt goes without.
+        if (recovery.backfillRefused(error)) continue;
         if (!(await recover(classifyFailure(error, what)))) return undefined;
       }
     }

@@ -4,7 +4,7 @@ import { buildEnvelope, type XPostMessage } from "../envelope.js";
 import type { BackoffOptions, EventSink, IngestObserver, RecoveryOptions } from "../ingest-types.js";
 import { raceAbort, sleep } from "../sleep.js";
 import { backfillMinutes, GapTracker, MAX_BACKFILL_MINUTES, planSearch } from "./recovery-plan.js";
-import { recoverBySearch, type SearchPorts } from "./search-recovery.js";
+import { recoverBySearch, refusedParameters, type SearchPorts } from "./search-recovery.js";
 import { SeenIds } from "./seen-ids.js";
 
 export const DEFAULT_RECOVERY: RecoveryOptions = { mode: "search", maxPosts: 10_000, maxGapMs: 3_600_000 };
@@ -28,8 +28,10 @@ export interface GapRecoveryDeps {
 export class GapRecovery {
   private readonly tracker = new GapTracker();
   private readonly seen: SeenIds | undefined;
-  private readonly mode: RecoveryOptions["mode"];
+  private mode: RecoveryOptions["mode"];
   private queue: Promise<void> = Promise.resolve();
+  /** On a connection asked for backfill_minutes: when it was requested. Posts created before are backfilled. */
+  private backfillUntilMs: number | undefined;
 
   constructor(private readonly deps: GapRecoveryDeps) {
     const { options, stream, logger } = deps;
@@ -46,13 +48,22 @@ export class GapRecovery {
     const seen = this.seen;
     if (seen === undefined) return sink;
     return {
-      push(event: TweetEvent, receivedAtMs: number): boolean {
-        if (seen.add(event.id, receivedAtMs)) return sink.push(event, receivedAtMs);
-        observer.duplicateSkipped();
-        return true;
+      push: (event: TweetEvent, receivedAtMs: number): boolean => {
+        if (!seen.add(event.id, receivedAtMs)) {
+          observer.duplicateSkipped();
+          return true;
+        }
+        if (!this.isBackfilled(event)) return sink.push(event, receivedAtMs);
+        observer.tweetRecovered();
+        return sink.push({ ...event, recovered: true } as TweetEvent, receivedAtMs);
       },
       waitForRoom: () => sink.waitForRoom(),
     };
+  }
+
+  /** A post created before a backfill connection was requested, not seen before: the stream had missed it. */
+  private isBackfilled(event: TweetEvent): boolean {
+    return this.backfillUntilMs !== undefined && Date.parse(event.createdAt) < this.backfillUntilMs;
   }
 
   /** A post the live stream delivered: the newest bounds the next gap's search (since_id). */
@@ -67,8 +78,26 @@ export class GapRecovery {
   /** Extra query parameters for a connection attempt: backfill_minutes when reconnecting in backfill mode. */
   connectQuery(nowMs = Date.now()): Record<string, string> {
     const gapMs = this.tracker.gapMs(nowMs);
+    this.backfillUntilMs = undefined;
     if (this.mode !== "backfill" || gapMs === undefined) return {};
+    this.backfillUntilMs = nowMs;
     return { backfill_minutes: String(backfillMinutes(gapMs).minutes) };
+  }
+
+  /**
+   * True when X refused a connection for its `backfill_minutes` (an app without Enterprise access): backfill
+   * is dropped for the rest of this process, said loudly, and the caller reconnects without it.
+   */
+  backfillRefused(error: unknown): boolean {
+    if (this.mode !== "backfill" || !refusedParameters(error).includes("backfill_minutes")) return false;
+    this.mode = "off";
+    this.backfillUntilMs = undefined;
+    this.deps.observer.recoverySkipped("backfill_refused");
+    this.deps.logger.error(
+      { status: 400 },
+      "X refused backfill_minutes (Enterprise access only?): X_RECOVERY=backfill is off for this process; gaps are not recovered",
+    );
+    return true;
   }
 
   /** The stream is back: starts recovering the gap it leaves behind. */

@@ -144,7 +144,7 @@ describe("recovery with search/recent after a reconnect", () => {
 });
 
 describe("recovery with backfill_minutes", () => {
-  it("reconnects asking for the gap in whole minutes; re-sent posts are skipped as duplicates", async () => {
+  it("reconnects asking for the gap in whole minutes; re-sent posts are skipped as duplicates, missed ones marked recovered", async () => {
     emulator = await startEmulator(34);
     harness = startIngest(emulator, {
       stream: "filtered",
@@ -157,6 +157,10 @@ describe("recovery with backfill_minutes", () => {
     expect(ids(harness.sink.events).sort()).toEqual([...all].sort());
     // X does not de-duplicate backfill: the 30 posts streamed before the outage came again.
     expect(harness.observer.duplicates).toBe(streamed.length);
+    // What the outage kept from the stream came back through backfill: marked and counted as recovered.
+    const recovered = harness.sink.events.filter((e) => (e as TweetEventV2).recovered);
+    expect(ids(recovered).sort()).toEqual(missed.map((p) => p.tweet.id).sort());
+    expect(harness.observer.recovered).toBe(missed.length);
     const streams = emulator.requests.filter((r) => r.path === "/2/tweets/search/stream");
     expect(streams.map((r) => r.query.backfill_minutes)).toEqual([undefined, "1"]);
   });
