@@ -132,11 +132,13 @@ export class KinesisWriter {
     const record: QueuedRecord = { data, partitionKey, size, receivedAtMs, attempts: 0, isolate: false };
     this.ledger.acceptedRecords++;
     const spool = this.spool;
-    if (
+    // Behind records that wait for the spool; with a broken spool only while some still wait for memory.
+    const behindSpool =
       spool !== undefined &&
-      spool.state !== "broken" &&
-      (spool.takesNewRecords || this.ledger.heldBytes >= this.options.bufferMaxBytes)
-    ) {
+      (spool.state === "broken"
+        ? spool.pendingBytes > 0
+        : spool.takesNewRecords || this.ledger.heldBytes >= this.options.bufferMaxBytes);
+    if (behindSpool) {
       spool.spill(record);
       return this.hasRoom();
     }
@@ -215,7 +217,7 @@ export class KinesisWriter {
     if (this.spool !== undefined && this.spool.state !== "broken") {
       return this.spool.pendingBytes < this.options.bufferMaxBytes;
     }
-    return this.ledger.heldBytes < this.options.bufferMaxBytes;
+    return this.ledger.heldBytes + (this.spool?.pendingBytes ?? 0) < this.options.bufferMaxBytes;
   }
 
   /**

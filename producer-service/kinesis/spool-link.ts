@@ -104,7 +104,7 @@ export class SpoolLink {
     this.waiting.push(record);
     this.waitingByteCount += record.size;
     this.apply({ kind: "spilled" });
-    if (this.state !== "full") this.appending ??= this.appendWaiting();
+    if (this.state !== "full" && this.state !== "broken") this.appending ??= this.appendWaiting();
   }
 
   /**
@@ -135,7 +135,7 @@ export class SpoolLink {
     return { offered: all.length, stored };
   }
 
-  /** In full state with nothing on disk, records that wait go to memory as room allows: they are the oldest. */
+  /** When bypassed (canBypass), records that wait go to memory as room allows: they are the oldest. */
   takeWaiting(maxBytes: number): QueuedRecord[] {
     let count = 0;
     let bytes = 0;
@@ -150,11 +150,13 @@ export class SpoolLink {
     return taken;
   }
 
-  /** Whether waiting records may go straight to memory: the spool refused them and holds nothing older. */
+  /**
+   * Whether waiting records may go straight to memory: the spool is broken (what it holds waits for a
+   * restart), or it refused them and holds nothing older.
+   */
   get canBypass(): boolean {
-    return (
-      this.state === "full" && this.spool.recordCount === 0 && this.loaded === undefined && !this.appending
-    );
+    if (this.appending) return false;
+    return this.state === "broken" || (this.state === "full" && this.spool.recordCount === 0 && !this.loaded);
   }
 
   private apply(event: SpoolEvent): void {
@@ -188,8 +190,8 @@ export class SpoolLink {
       this.apply({ kind: "stored", waiting: this.waiting.length, spoolRecords: this.spool.recordCount });
     }
     this.appending = undefined;
-    if (this.state === "broken" && !this.stopped) this.handWaitingToMemory();
-    else if (this.state === "full" && !this.stopped) this.retryLater();
+    // Broken: what waits goes to memory as room allows (canBypass), never all at once into a full buffer.
+    if (this.state === "full" && !this.stopped) this.retryLater();
     this.hooks.changed();
   }
 

@@ -8,7 +8,7 @@ import { framesIn } from "../spool/test/fixtures/frames.js";
 import { eventually } from "./support/app-harness.js";
 import { type Fault, type FaultKinesis, startFaultKinesis } from "./support/fault-kinesis.js";
 import { deliveredIds, drainSpool, startSpooledWriter } from "./support/spooled-writer.js";
-import { tweetEvents } from "./support/tweets.js";
+import { tweetEvent, tweetEvents } from "./support/tweets.js";
 import { metricValue } from "./support/writer-harness.js";
 
 // Faults a real file system gives without root: a damaged byte, a file that cannot be replaced, and a segment
@@ -148,6 +148,55 @@ describe("the writer's spool at the failure edges", () => {
       /read position cannot be saved: a crash now would resend 3000 records/,
     );
     expect(JSON.parse(await readFile(join(dir, "cursor.json"), "utf8"))).toMatchObject({ version: 1 });
+  }, 60_000);
+
+  it("hands records waiting for a broken spool to memory only as room allows: memory stays within its bound", async () => {
+    // Prepare: twelve 90 KB records spooled; read back, the first batch fills memory (1 MiB) while Kinesis
+    // refuses. Then the tail segment is swapped for /dev/full, so the next append breaks the spool.
+    dir = join(await mkdtemp(join(tmpdir(), "spool-faults-")), "spool");
+    const filling = await Spool.open({ dir, maxBytes: 4 * MiB });
+    const big = Array.from({ length: 12 }, (_, i) => tweetEvent(50_000 + i, { text: "x".repeat(90_000) }));
+    await filling.append(
+      big.map((e) => ({ partitionKey: e.id, data: encodeEvent(e), receivedAt: Date.now() })),
+    );
+    await filling.close();
+    fault = { kind: "error", status: 500, type: "InternalFailure" };
+    const { writer, spool, client } = await startSpooledWriter(kinesis.endpoint, dir, 4 * MiB);
+    await eventually(() => writer.held.bytes > MiB - 100_000, 10_000, "memory filled from the spool");
+    const tail =
+      (await readdir(dir))
+        .filter((name) => name.endsWith(".spool"))
+        .sort()
+        .at(-1) ?? FIRST_SEGMENT;
+    await rename(join(dir, tail), join(dir, "tail.saved"));
+    await symlink("/dev/full", join(dir, tail));
+
+    // Act: a reader that respects backpressure: memory fills (1 MiB), then records wait for the spool (1 MiB)
+    // until push says no; the spool's first append then breaks it.
+    const events = tweetEvents(4_000);
+    let next = 0;
+    while (next < events.length && writer.push(events[next] as (typeof events)[number], Date.now())) next++;
+    next++;
+    await eventually(
+      () => /spool broken/.test(writer.spoolReadiness()?.detail ?? ""),
+      10_000,
+      "spool broken",
+    );
+    await new Promise((resolve) => setImmediate(resolve)); // the hand-over follows the break in the same turn
+    const heldAfterBreak = writer.held.bytes;
+    fault = { kind: "ok" };
+    for (; next < events.length; next++) {
+      if (!writer.push(events[next] as (typeof events)[number], Date.now())) await writer.waitForRoom();
+    }
+    await eventually(() => writer.held.records === 0, 30_000, "everything sent");
+    await writer.close(5_000);
+    await spool.close();
+    client.destroy();
+
+    // Assess
+    expect(heldAfterBreak).toBeLessThanOrEqual(MiB);
+    const delivered = deliveredIds(kinesis.stored);
+    expect(events.every((e) => delivered.ids.has(e.id))).toBe(true);
   }, 60_000);
 
   it("behaves like no spool once the spool is broken: backpressure on X, nothing dropped", async () => {
