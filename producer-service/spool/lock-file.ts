@@ -34,7 +34,7 @@ export interface SpoolLock {
  * this host when its pid is gone, otherwise (another host, our own pid, a pid now of another process) only
  * when it has also not been refreshed for STALE_AFTER_MS; the holder refreshes it every REFRESH_MS.
  */
-export async function acquireLock(dir: string): Promise<SpoolLock> {
+export async function acquireLock(dir: string, refreshMs = REFRESH_MS): Promise<SpoolLock> {
   const path = join(dir, LOCK_FILE);
   const me: LockHolder = {
     pid: process.pid,
@@ -52,7 +52,7 @@ export async function acquireLock(dir: string): Promise<SpoolLock> {
   const timer = setInterval(() => {
     const now = new Date();
     utimes(path, now, now).catch(() => undefined); // a missed refresh only risks a takeover after 60 s
-  }, REFRESH_MS);
+  }, refreshMs);
   timer.unref();
   return {
     async release() {

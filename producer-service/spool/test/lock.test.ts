@@ -1,15 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile, utimes, writeFile } from "node:fs/promises";
+import { readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { eventually } from "../../test/support/app-harness.js";
 import { Spool } from "../index.js";
-import { LOCK_FILE, STALE_AFTER_MS } from "../lock-file.js";
+import { acquireLock, LOCK_FILE, STALE_AFTER_MS } from "../lock-file.js";
 import { tempDir } from "./helpers.js";
 
 const HOLDER = fileURLToPath(new URL("./fixtures/hold-spool.ts", import.meta.url));
 const options = { maxBytes: 1024 * 1024 };
+/** A lock written by a producer on another host. */
+const other = { pid: 1, hostname: "other-host", startedAt: "2026-01-01T00:00:00.000Z", processStart: "5" };
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
@@ -64,12 +67,6 @@ describe("one process per spool directory", () => {
   it("refuses a lock another host refreshes, and takes over one it stopped refreshing", async () => {
     // Prepare: a lock written by a producer on another host (a rolling update on a shared volume).
     const dir = await tempDir();
-    const other = {
-      pid: 1,
-      hostname: "other-host",
-      startedAt: "2026-01-01T00:00:00.000Z",
-      processStart: "5",
-    };
     await writeFile(join(dir, LOCK_FILE), JSON.stringify(other));
 
     // Act + Assess: fresh, it is respected
@@ -110,12 +107,6 @@ describe("one process per spool directory", () => {
     // Prepare: our lock was taken over (e.g. after missed refreshes) and now holds another process's content.
     const dir = await tempDir();
     const spool = await Spool.open({ dir, ...options });
-    const other = {
-      pid: 1,
-      hostname: "other-host",
-      startedAt: "2026-01-01T00:00:00.000Z",
-      processStart: "5",
-    };
     await writeFile(join(dir, LOCK_FILE), JSON.stringify(other));
 
     // Act
@@ -123,6 +114,18 @@ describe("one process per spool directory", () => {
 
     // Assess
     expect(JSON.parse(await readFile(join(dir, LOCK_FILE), "utf8"))).toEqual(other);
+  });
+
+  it("refreshes its own lock's mtime while it holds it, so a live holder never looks stale", async () => {
+    // Prepare: a held lock made to look 2 minutes old; refreshes every 50 ms instead of every 15 s.
+    const dir = await tempDir();
+    const lock = await acquireLock(dir, 50);
+    const old = new Date(Date.now() - 2 * STALE_AFTER_MS);
+    await utimes(join(dir, LOCK_FILE), old, old);
+
+    // Act + Assess: the next refresh makes it fresh again
+    await eventually(async () => Date.now() - (await stat(join(dir, LOCK_FILE))).mtimeMs < STALE_AFTER_MS);
+    await lock.release();
   });
 
   it("releases the directory at close, so the next process opens it", async () => {
