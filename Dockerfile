@@ -33,7 +33,9 @@ COPY scripts ./scripts
 COPY events ./events
 COPY processor ./processor
 COPY producer-service ./producer-service
-RUN npm run build
+# Only the TypeScript the image runs (dist/events, dist/producer-service); `npm run build` also bundles the two
+# Lambdas, whose sources (compliance/) the build context leaves out.
+RUN npx tsc -p tsconfig.build.json
 
 # ---- prod-deps: only the producer's runtime dependencies ------------------------------------------------
 FROM ${NODE_IMAGE} AS prod-deps
