@@ -15,6 +15,7 @@ const TOOLS: SystemToolName[] = [
   "buildah",
   "debootstrap",
   "root",
+  "node24",
 ];
 
 for (const tool of TOOLS.map(systemTool)) {
