@@ -3,12 +3,12 @@ import {
   type DynamoDBClient,
   type WriteRequest as WireWriteRequest,
 } from "@aws-sdk/client-dynamodb";
-import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "./backoff.js";
+import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "../events/backoff.js";
+import { mapWithConcurrency } from "../events/concurrency.js";
+import { describeError, isRequestRejection, isRetryableWriteError } from "../events/sdk-errors.js";
 import { isolateRejected, mergeWriteResults } from "./bisect-rejected.js";
-import { mapWithConcurrency } from "./concurrency.js";
 import { toAttributeValues } from "./item-attributes.js";
 import { type ItemWriter, requestKey, type WriteRequest, type WriteResult } from "./ports.js";
-import { describeError, isRequestRejection, isRetryableWriteError } from "./sdk-errors.js";
 import { itemKey } from "./tweet-item.js";
 
 /** BatchWriteItem's limit. */

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { describeError } from "../events/sdk-errors.js";
 import { type DeadLetter, toDeadLetterBody } from "./dead-letter.js";
 import type { DeadLetterResult, DeadLetterSender } from "./ports.js";
-import { describeError } from "./sdk-errors.js";
 import { packBatches, SQS_MAX_MESSAGE_BYTES } from "./sqs-batches.js";
 
 export interface SqsDeadLetterOptions {
