@@ -1,8 +1,13 @@
 import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../events/index.js";
-import { parseProjection, renderPost } from "../../local/x-emulator/index.js";
-import { createRandom } from "../../local/x-emulator/prng.js";
-import { createTweetGenerator, type PostMix } from "../../local/x-emulator/tweet-generator.js";
-import type { GeneratedTweet, XStreamMessage } from "../../local/x-emulator/x-types.js";
+import {
+  createRandom,
+  createTweetGenerator,
+  type GeneratedTweet,
+  type PostMix,
+  parseProjection,
+  renderPost,
+  type XStreamMessage,
+} from "../../local/x-emulator/index.js";
 
 /** Rules the bench pretends to have set: every message names one, as a filtered stream does. */
 const RULES = [

@@ -1,20 +1,20 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ChunkingMode } from "./chunking.js";
-import { ComplianceJobs, type ComplianceJobsOptions } from "./compliance-jobs.js";
-import type { ConnectionRecord } from "./connection-registry.js";
-import type { XEmulatorFaults } from "./faults.js";
-import { sendJson } from "./http-helpers.js";
-import { NetworkSwitch } from "./network-switch.js";
-import { DEFAULT_HISTORY_SIZE, PostHistory } from "./post-history.js";
+import { ComplianceJobs, type ComplianceJobsOptions } from "./compliance/jobs.js";
+import type { ConnectionRecord } from "./connections/registry.js";
+import { sendJson } from "./http/messages.js";
+import { NetworkSwitch } from "./http/network-switch.js";
+import { type RecordedRequest, route } from "./http/routes.js";
+import { createTweetGenerator, type TweetGeneratorOptions } from "./posts/generator.js";
+import { DEFAULT_HISTORY_SIZE, PostHistory } from "./posts/history.js";
+import { createRateGenerator } from "./posts/rate-generator.js";
+import type { GeneratedTweet, XUser } from "./posts/x-types.js";
 import { createRandom } from "./prng.js";
-import { createRateGenerator } from "./rate-generator.js";
-import { type RecordedRequest, route } from "./routes.js";
-import { RuleSet, type StreamRule } from "./rules.js";
-import type { SentTweet } from "./stream-connection.js";
-import { StreamHub } from "./stream-hub.js";
-import { createTweetGenerator, type TweetGeneratorOptions } from "./tweet-generator.js";
-import type { GeneratedTweet, XUser } from "./x-types.js";
+import { RuleSet, type StreamRule } from "./rules/rule-set.js";
+import type { ChunkingMode } from "./stream/chunking.js";
+import type { SentTweet } from "./stream/connection.js";
+import type { XEmulatorFaults } from "./stream/faults.js";
+import { StreamHub } from "./stream/hub.js";
 
 export interface XEmulatorOptions {
   /** Default 127.0.0.1. */

@@ -1,11 +1,7 @@
-export { CHUNKING_MODES, type ChunkingMode } from "./chunking.js";
-export type { ConnectionRecord } from "./connection-registry.js";
+export type { ConnectionRecord } from "./connections/registry.js";
 export { type PublishTweet, startXEmulator, type XEmulator, type XEmulatorOptions } from "./emulator.js";
-export type { XEmulatorFaults } from "./faults.js";
-export { mergeIncludes, type Projection, parseProjection, renderPost } from "./projection.js";
-export type { RecordedRequest } from "./routes.js";
-export type { StreamRule } from "./rules.js";
-export type { DisconnectMode, SentTweet } from "./stream-connection.js";
+export type { FaultStatus, XProblem } from "./http/problems.js";
+export type { RecordedRequest } from "./http/routes.js";
 export {
   createTweetGenerator,
   PLAIN_MIX,
@@ -14,8 +10,8 @@ export {
   type TweetGenerator,
   type TweetGeneratorOptions,
   weightedLength,
-} from "./tweet-generator.js";
-export type { FaultStatus, XProblem } from "./x-problems.js";
+} from "./posts/generator.js";
+export { mergeIncludes, type Projection, parseProjection, renderPost } from "./posts/projection.js";
 export type {
   GeneratedTweet,
   XIncludes,
@@ -25,4 +21,9 @@ export type {
   XStreamMessage,
   XTweet,
   XUser,
-} from "./x-types.js";
+} from "./posts/x-types.js";
+export { createRandom, type Random } from "./prng.js";
+export type { StreamRule } from "./rules/rule-set.js";
+export { CHUNKING_MODES, type ChunkingMode } from "./stream/chunking.js";
+export type { DisconnectMode, SentTweet } from "./stream/connection.js";
+export type { XEmulatorFaults } from "./stream/faults.js";

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import { startXEmulator, type XEmulator } from "../index.js";
-import { createTweetGenerator } from "../tweet-generator.js";
+import { createTweetGenerator } from "../posts/generator.js";
 import { openRawStream, type RawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
 import { addRules, callX } from "./x-http.js";
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { createTweetGenerator, RICH_MIX } from "../posts/generator.js";
 import {
   codePointLength,
   MAX_LONG_POST_CODE_POINTS,
   truncateWeighted,
   weightedLength,
-} from "../post-text.js";
-import { createTweetGenerator, RICH_MIX } from "../tweet-generator.js";
-import type { GeneratedTweet, XEntities } from "../x-types.js";
+} from "../posts/text.js";
+import type { GeneratedTweet, XEntities } from "../posts/x-types.js";
 
 const sample = (count = 600, seed = 5): GeneratedTweet[] => {
   const generator = createTweetGenerator({ seed, mix: RICH_MIX });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../../events/x-fields.js";
 import { fullText } from "../../../events/x-post.js";
 import { startXEmulator, type XEmulator } from "../index.js";
-import { RICH_MIX } from "../tweet-generator.js";
+import { RICH_MIX } from "../posts/generator.js";
 import { openRawStream, type RawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
 import { addRules, callX } from "./x-http.js";
 

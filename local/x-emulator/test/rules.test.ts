@@ -2,7 +2,7 @@ import { Agent } from "node:http";
 import { ApiResponseError, TwitterApi } from "twitter-api-v2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startXEmulator, type XEmulator } from "../index.js";
-import { validateRule } from "../rules.js";
+import { validateRule } from "../rules/rule-set.js";
 
 // The rules endpoints through the client the producer uses, twitter-api-v2, as it would call X.
 let emulator: XEmulator;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../../events/x-fields.js";
 import { startXEmulator, type XEmulator } from "../index.js";
-import { createTweetGenerator, RICH_MIX } from "../tweet-generator.js";
-import type { GeneratedTweet } from "../x-types.js";
+import { createTweetGenerator, RICH_MIX } from "../posts/generator.js";
+import type { GeneratedTweet } from "../posts/x-types.js";
 import { addRules, callX } from "./x-http.js";
 
 // Posts created two minutes ago, so they are inside search's window (end_time at least 10 s before now).

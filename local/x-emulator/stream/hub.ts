@@ -1,20 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ConnectionRegistry } from "./connection-registry.js";
+import { ConnectionRegistry } from "../connections/registry.js";
+import { rateLimitHeaders, sendJson } from "../http/messages.js";
+import type { NetworkSwitch } from "../http/network-switch.js";
+import { httpProblem, tooManyConnections } from "../http/problems.js";
+import type { PostHistory } from "../posts/history.js";
+import type { Random } from "../prng.js";
+import type { RuleSet } from "../rules/rule-set.js";
+import { type SentTweet, StreamConnection, type StreamContext, type StreamKind } from "./connection.js";
 import { createFaults, type FaultState, type XEmulatorFaults } from "./faults.js";
-import { rateLimitHeaders, sendJson } from "./http-helpers.js";
-import type { NetworkSwitch } from "./network-switch.js";
-import type { PostHistory } from "./post-history.js";
-import type { Random } from "./prng.js";
-import type { RuleSet } from "./rules.js";
-import {
-  type SentTweet,
-  StreamConnection,
-  type StreamContext,
-  type StreamKind,
-} from "./stream-connection.js";
-import { StreamQueue } from "./stream-queue.js";
-import { parseStreamRequest } from "./stream-request.js";
-import { httpProblem, tooManyConnections } from "./x-problems.js";
+import { StreamQueue } from "./queue.js";
+import { parseStreamRequest } from "./request.js";
 
 export interface StreamHubOptions {
   ruleSet: RuleSet;

@@ -1,11 +1,6 @@
-import {
-  codePointLength,
-  MAX_LONG_POST_CODE_POINTS,
-  MAX_WEIGHTED_LENGTH,
-  weightedLength,
-} from "./post-text.js";
-import type { Random } from "./prng.js";
-import { EMOJI, HASHTAGS, type LanguageCorpus } from "./tweet-corpus.js";
+import type { Random } from "../prng.js";
+import { EMOJI, HASHTAGS, type LanguageCorpus } from "./corpus.js";
+import { codePointLength, MAX_LONG_POST_CODE_POINTS, MAX_WEIGHTED_LENGTH, weightedLength } from "./text.js";
 import type { XUser } from "./x-types.js";
 
 // Put where X cuts a long post's `text`: a ZWJ emoji sequence, a flag and 4-byte CJK, so a reader that cuts

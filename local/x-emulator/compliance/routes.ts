@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ComplianceJobs, ComplianceJobType } from "./compliance-jobs.js";
-import { rateLimitHeaders, sendJson } from "./http-helpers.js";
-import { httpProblem } from "./x-problems.js";
+import { rateLimitHeaders, sendJson } from "../http/messages.js";
+import { httpProblem } from "../http/problems.js";
+import type { ComplianceJobs, ComplianceJobType } from "./jobs.js";
 
 const JOBS_PATH = "/2/compliance/jobs";
 const STORAGE = /^\/compliance-storage\/(upload|download)\/(\d+)$/;

@@ -1,5 +1,5 @@
-import { type ConnectionRecord, type ConnectionRegistry, ENDPOINT_NAMES } from "./connection-registry.js";
-import { invalidRequest } from "./x-problems.js";
+import { invalidRequest } from "../http/problems.js";
+import { type ConnectionRecord, type ConnectionRegistry, ENDPOINT_NAMES } from "./registry.js";
 
 export const CONNECTIONS_PATH = "/2/connections";
 const STATUSES = ["active", "inactive", "all"];

@@ -1,4 +1,4 @@
-import type { GeneratedTweet } from "./x-types.js";
+import type { GeneratedTweet } from "../posts/x-types.js";
 
 /** What the emulator has to say on its streams, in order: tweets, and raw lines the faults inject. */
 export type StreamItem =

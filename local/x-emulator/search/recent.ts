@@ -1,9 +1,9 @@
-import { X_FIELD_PARAMS } from "../../events/x-fields.js";
-import type { PostHistory } from "./post-history.js";
-import { mergeIncludes, parseProjection, renderPost } from "./projection.js";
-import { queryMatcher } from "./rule-match.js";
-import { type StreamRule, validateRule } from "./rules.js";
-import { invalidRequest, type XProblem } from "./x-problems.js";
+import { X_FIELD_PARAMS } from "../../../events/x-fields.js";
+import { invalidRequest, type XProblem } from "../http/problems.js";
+import type { PostHistory } from "../posts/history.js";
+import { mergeIncludes, parseProjection, renderPost } from "../posts/projection.js";
+import { queryMatcher } from "../rules/match.js";
+import { type StreamRule, validateRule } from "../rules/rule-set.js";
 
 export interface SearchContext {
   history: PostHistory;

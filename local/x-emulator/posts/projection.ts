@@ -1,5 +1,5 @@
-import { X_DOCUMENTED_FIELDS, X_FIELD_PARAMS, type XFieldParam } from "../../events/x-fields.js";
-import { invalidRequest, type XProblem } from "./x-problems.js";
+import { X_DOCUMENTED_FIELDS, X_FIELD_PARAMS, type XFieldParam } from "../../../events/x-fields.js";
+import { invalidRequest, type XProblem } from "../http/problems.js";
 import type { GeneratedTweet, XIncludes, XStreamMessage } from "./x-types.js";
 
 type ObjectFields = Exclude<XFieldParam, "expansions">;

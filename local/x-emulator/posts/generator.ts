@@ -1,10 +1,10 @@
-import { composeLongText, composeText } from "./post-composer.js";
-import { quoteOf, replyTo, retweetOf, withBody, withMedia, withPlace, withPoll } from "./post-kinds.js";
-import { createRandom, type Random } from "./prng.js";
-import { CORPORA, DISPLAY_NAMES, type LanguageCorpus } from "./tweet-corpus.js";
+import { createRandom, type Random } from "../prng.js";
+import { composeLongText, composeText } from "./composer.js";
+import { CORPORA, DISPLAY_NAMES, type LanguageCorpus } from "./corpus.js";
+import { quoteOf, replyTo, retweetOf, withBody, withMedia, withPlace, withPoll } from "./kinds.js";
 import type { GeneratedTweet, XTweet, XUser } from "./x-types.js";
 
-export { weightedLength } from "./post-text.js";
+export { weightedLength } from "./text.js";
 
 /** The share (0 to 1) of each kind of post; the rest are plain posts of up to 280 characters. */
 export interface PostMix {

@@ -1,4 +1,4 @@
-import type { StreamRule } from "./rules.js";
+import type { StreamRule } from "./rule-set.js";
 
 /**
  * Which rule a post matches. The emulator does not evaluate rule syntax against text (its synthetic posts

@@ -1,13 +1,13 @@
-import type { ChunkingMode } from "./chunking.js";
-import type { NetworkSwitch } from "./network-switch.js";
-import type { DisconnectMode, StreamConnection } from "./stream-connection.js";
-import type { StreamQueue } from "./stream-queue.js";
+import type { NetworkSwitch } from "../http/network-switch.js";
 import {
   type FaultStatus,
   operationalDisconnectMessage,
   streamErrorMessage,
   type XProblem,
-} from "./x-problems.js";
+} from "../http/problems.js";
+import type { ChunkingMode } from "./chunking.js";
+import type { DisconnectMode, StreamConnection } from "./connection.js";
+import type { StreamQueue } from "./queue.js";
 
 export interface FaultState {
   chunking: ChunkingMode;

@@ -1,12 +1,12 @@
 import type { ServerResponse } from "node:http";
 import { createGzip, type Gzip } from "node:zlib";
+import { type Projection, renderPost } from "../posts/projection.js";
+import type { XStreamMessage } from "../posts/x-types.js";
+import type { Random } from "../prng.js";
+import { matchingRule } from "../rules/match.js";
+import type { StreamRule } from "../rules/rule-set.js";
 import { type ChunkingMode, chunkMessage } from "./chunking.js";
-import type { Random } from "./prng.js";
-import { type Projection, renderPost } from "./projection.js";
-import { matchingRule } from "./rule-match.js";
-import type { StreamRule } from "./rules.js";
-import type { StreamItem, StreamQueue } from "./stream-queue.js";
-import type { XStreamMessage } from "./x-types.js";
+import type { StreamItem, StreamQueue } from "./queue.js";
 
 export type StreamKind = "filtered" | "sample";
 /** `end`: the HTTP response ends cleanly. `drop`: the TCP connection closes mid-response.

@@ -1,5 +1,5 @@
-import { type Projection, parseProjection } from "./projection.js";
-import { invalidRequest, type XProblem } from "./x-problems.js";
+import { invalidRequest, type XProblem } from "../http/problems.js";
+import { type Projection, parseProjection } from "../posts/projection.js";
 
 export interface StreamRequest {
   projection: Projection;

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ComplianceJobs } from "./compliance-jobs.js";
-import { routeCompliance } from "./compliance-routes.js";
-import { CONNECTIONS_PATH, connectionsApi } from "./connections-api.js";
+import type { ComplianceJobs } from "../compliance/jobs.js";
+import { routeCompliance } from "../compliance/routes.js";
+import { CONNECTIONS_PATH, connectionsApi } from "../connections/api.js";
+import type { PostHistory } from "../posts/history.js";
+import type { RuleSet } from "../rules/rule-set.js";
+import { searchRecent } from "../search/recent.js";
+import type { StreamKind } from "../stream/connection.js";
+import type { StreamHub } from "../stream/hub.js";
 import {
   basicCredentialsOf,
   bearerOf,
@@ -9,13 +14,8 @@ import {
   readBody,
   readJsonBody,
   sendJson,
-} from "./http-helpers.js";
-import type { PostHistory } from "./post-history.js";
-import type { RuleSet } from "./rules.js";
-import { searchRecent } from "./search-recent.js";
-import type { StreamKind } from "./stream-connection.js";
-import type { StreamHub } from "./stream-hub.js";
-import { httpProblem } from "./x-problems.js";
+} from "./messages.js";
+import { httpProblem } from "./problems.js";
 
 export interface RecordedRequest {
   method: string;

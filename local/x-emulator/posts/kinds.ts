@@ -1,4 +1,5 @@
-import { alphanumeric } from "./post-composer.js";
+import type { Random } from "../prng.js";
+import { alphanumeric } from "./composer.js";
 import {
   codePointLength,
   entitiesOf,
@@ -7,8 +8,7 @@ import {
   textOfLongPost,
   truncateWeighted,
   weightedLength,
-} from "./post-text.js";
-import type { Random } from "./prng.js";
+} from "./text.js";
 import type { GeneratedTweet, XMedia, XPlace, XPoll, XTweet, XUser } from "./x-types.js";
 
 /**

@@ -1,4 +1,4 @@
-import { invalidRequest, PROBLEM_TYPES } from "./x-problems.js";
+import { invalidRequest, PROBLEM_TYPES } from "../http/problems.js";
 
 export interface StreamRule {
   id: string;
