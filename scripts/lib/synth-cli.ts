@@ -1,5 +1,6 @@
 // What synth, deploy and destroy share: synthesize through the cdktf library (no cdktf-cli, no native module),
 // print what the user must know, and turn a configuration error into one clear line and exit code 1.
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { deployWarnings, type SynthResult, synthesizeStack } from "../../infra/app.js";
 import { readInfraConfig } from "../../infra/config.js";
@@ -14,11 +15,15 @@ export function synthOrExit(options: { hcl: boolean }): SynthResult & { stackNam
   try {
     const config = readInfraConfig();
     for (const warning of deployWarnings(config)) console.warn(warning);
+    // HCL goes to its own directory: Terraform would read a JSON and an HCL copy side by side as duplicates.
+    const target = options.hcl ? `${outdir}/hcl` : outdir;
+    // cdktf's App creates only the last level of its outdir: `synth:hcl` on a fresh clone (no cdktf.out yet) or a
+    // nested CDKTF_OUTDIR failed with ENOENT.
+    mkdirSync(target, { recursive: true });
     const result = synthesizeStack({
       config,
       processorBundleDir: BUNDLE_DIR,
-      // HCL goes to its own directory: Terraform would read a JSON and an HCL copy side by side as duplicates.
-      outdir: options.hcl ? `${outdir}/hcl` : outdir,
+      outdir: target,
       hcl: options.hcl,
     });
     return { ...result, stackName: config.stackName };
