@@ -113,13 +113,18 @@ async function loadCheckpoint({ table, clock, logger, options }: SweepDeps): Pro
 async function startRound(cp: Checkpoint, deps: SweepDeps, summary: SweepSummary): Promise<void> {
   const { table, options } = deps;
   const chunk = await table.scanChunk(cp.scan, options.maxIdsPerJob, deps.deadline);
-  cp.scan = chunk.position;
   summary.postsScanned += chunk.posts.length;
-  if (chunk.posts.length === 0) return;
+  if (chunk.posts.length === 0) {
+    cp.scan = chunk.position;
+    return;
+  }
   const lines = uploadLines(chunk.posts);
   const n = cp.rounds + 1;
   for (const type of TYPES)
     await table.storeUploaded(uploadKey(options.checkpointName, n, type), lines[type]);
+  // Only now: a failed store throws above with the position unmoved, so the next try reads the same posts
+  // again (a checkpoint saved after the failure must never point past posts no upload holds).
+  cp.scan = chunk.position;
   cp.rounds = n;
   const job = (ids: number): RoundJob => ({ ids, applied: false, attempts: 0 });
   cp.round = { n, tweets: job(lines.tweets.length), users: job(new Set(lines.users.map(idOf)).size) };

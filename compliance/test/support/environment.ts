@@ -1,8 +1,7 @@
 import {
   type AttributeValue,
+  BatchWriteItemCommand,
   DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
@@ -12,7 +11,7 @@ import type { RunningEmulator } from "../../../local/emulators/listen.js";
 import { lambdaContext } from "../../../local/esm-runner/stream-record.js";
 import { createEventTable } from "../../../local/pipeline/aws-resources.js";
 import { startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
-import { RESERVED_PARTITION } from "../../checkpoint.js";
+import { isReservedPartition } from "../../checkpoint.js";
 import type { SweepSummary } from "../../summary.js";
 
 let tables = 0;
@@ -118,7 +117,7 @@ export async function startComplianceEnvironment(
     sweep: (timeoutMs = 60_000) =>
       handler({}, lambdaContext("tweetstream-ComplianceSweeper", timeoutMs, REGION)),
     async store(posts) {
-      for (const post of posts) {
+      const items = posts.map((post) => {
         const item: Record<string, AttributeValue> = {
           Username: { S: post.username },
           Id: { S: post.id },
@@ -130,22 +129,22 @@ export async function startComplianceEnvironment(
           item.Geo = {
             M: { PlaceId: { S: "01a9a39529b27f36" }, Coordinates: { L: [{ N: "1" }, { N: "2" }] } },
           };
-        await dynamo.send(new PutItemCommand({ TableName: TABLE, Item: item }));
+        return item;
+      });
+      for (let i = 0; i < items.length; i += 25) {
+        let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+        while (requests.length > 0) {
+          const out = await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: requests } }));
+          requests = (out.UnprocessedItems?.[TABLE] ?? []) as typeof requests;
+        }
       }
     },
     async items() {
-      const items = (await scanAll()).filter((item) => item.Username?.S !== RESERVED_PARTITION);
+      const items = (await scanAll()).filter((item) => !isReservedPartition(item.Username?.S ?? ""));
       return new Map(items.map((item) => [`${item.Username?.S}/${item.Id?.S}`, item]));
     },
     async reservedItems() {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: TABLE,
-          KeyConditionExpression: "Username = :u",
-          ExpressionAttributeValues: { ":u": { S: RESERVED_PARTITION } },
-        }),
-      );
-      return page.Count ?? 0;
+      return (await scanAll()).filter((item) => isReservedPartition(item.Username?.S ?? "")).length;
     },
     async close() {
       vi.unstubAllEnvs();
