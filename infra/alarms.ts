@@ -6,8 +6,8 @@ export interface PipelineAlarmsProps {
   readonly prefix: string;
   readonly functionName: string;
   readonly queueName: string;
-  /** The mapping's on-failure destination (`<stack>-mapping-failures`). */
-  readonly mappingFailureQueueName: string;
+  /** The event source mapping's UUID: the dimension of its EventCount metrics. */
+  readonly mappingUuid: string;
   readonly streamName: string;
   /** Alarm when the processor runs this many seconds behind the newest record. */
   readonly iteratorAgeSeconds: number;
@@ -78,12 +78,12 @@ export class PipelineAlarms extends Construct {
         ...common,
         alarmName: `${props.prefix}-mapping-failures`,
         alarmDescription:
-          "The event source mapping gave up on batches (retries exhausted or records too old): their position is in the mapping-failures queue, re-read them from the stream while it retains them.",
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: props.mappingFailureQueueName },
-        statistic: "Maximum",
-        // Any: each message stands for a range of records that did not reach the table.
+          "The event source mapping gave up on records (retries exhausted or records too old): they are kept whole in the failed-batch bucket; fix the cause, then npm run replay.",
+        namespace: "AWS/Lambda",
+        metricName: "OnFailureDestinationDeliveredEventCount",
+        dimensions: { EventSourceMappingUUID: props.mappingUuid },
+        statistic: "Sum",
+        // Any: each is a record that did not reach the table until it is replayed.
         threshold: 1,
         period: 300,
         evaluationPeriods: 1,

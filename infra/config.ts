@@ -23,6 +23,8 @@ export interface InfraConfig {
     readonly parallelizationFactor: number;
     readonly maxRetryAttempts: number;
     readonly maxRecordAgeSeconds: number;
+    /** Days the failed-batch bucket keeps a batch the mapping gave up on (its lifecycle rule). */
+    readonly failedBatchRetentionDays: number;
   };
   readonly producer:
     | { readonly identity: "user"; readonly pgpKey: string | undefined }
@@ -117,13 +119,15 @@ const envSchema = z
     ESM_PARALLELIZATION_FACTOR: integer(1, 10).default(MAPPING_DEFAULTS.parallelizationFactor),
     // Lambda's default is to retry forever (-1), so one poisoned batch blocks its shard until the record expires.
     // The handler already retries throttling inside each invocation, so a whole-batch failure is something more
-    // lasting: 10 attempts ride out a short outage, then the batch's position goes to the dead-letter queue.
+    // lasting: 10 attempts ride out a short outage, then the batch is kept whole in the failed-batch bucket.
     // Bisecting a batch does not use up this quota.
     ESM_MAX_RETRY_ATTEMPTS: integer(0, 10_000).default(MAPPING_DEFAULTS.maxRetryAttempts),
-    // 6 h: records older than this are skipped and their position sent to the dead-letter queue. The queue gets
-    // only shard id and sequence numbers, never the data, so this must stay well below the stream's retention:
-    // with the default 24 h, 18 h remain to re-read the skipped records from the stream.
+    // 6 h: records older than this are given up on and kept, whole, in the failed-batch bucket. Below the stream's
+    // retention, so a batch is given up on while the stream still holds it too.
     ESM_MAX_RECORD_AGE_SECONDS: integer(60, 604_800).default(MAPPING_DEFAULTS.maxRecordAgeSeconds),
+    // 30 days in the failed-batch bucket: time to notice the alarm, fix the cause and replay (`npm run replay`),
+    // over a holiday too; then S3 deletes the batch. A kept batch is a few MB at most, so keeping it costs cents.
+    FAILED_BATCH_RETENTION_DAYS: integer(1, 3650).default(30),
     PRODUCER_IDENTITY: z.enum(["user", "role"], "expected user or role").default("user"),
     // Either "keybase:<name>" or a base64-encoded PGP public key (binary, not armored), as Terraform expects.
     PRODUCER_PGP_KEY: z
@@ -271,6 +275,7 @@ export function readInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
       parallelizationFactor: e.ESM_PARALLELIZATION_FACTOR,
       maxRetryAttempts: e.ESM_MAX_RETRY_ATTEMPTS,
       maxRecordAgeSeconds: e.ESM_MAX_RECORD_AGE_SECONDS,
+      failedBatchRetentionDays: e.FAILED_BATCH_RETENTION_DAYS,
     },
     producer:
       e.PRODUCER_IDENTITY === "user"

@@ -3,16 +3,15 @@ import { Construct } from "constructs";
 import { requireHttps } from "./queue-policy.js";
 
 export interface DeadLetterQueueProps {
-  /** The stack makes two: `<stack>-processor-dlq` and `<stack>-mapping-failures`. */
+  /** The stack passes `<stack>-processor-dlq`. */
   readonly name: string;
   /** How long a message waits to be looked at; 14 days, SQS's maximum, leaves room for a long weekend. */
   readonly messageRetentionSeconds?: number;
 }
 
 /**
- * Where nothing is lost quietly. Each queue holds one message shape: `<stack>-processor-dlq` the processor's dead
- * letters (a record's raw payload and the reason), `<stack>-mapping-failures` the event source mapping's
- * on-failure records (the shard and sequence-number range of a batch it gave up on, in Lambda's format).
+ * Where nothing is lost quietly: the processor's dead letters (a record's raw payload and the reason). What the
+ * event source mapping gives up on is kept in S3 instead (failed-batch-bucket.ts), where the whole batch fits.
  */
 export class DeadLetterQueue extends Construct {
   readonly queue: SqsQueue;

@@ -60,3 +60,28 @@ export function trustDocument(
     ],
   });
 }
+
+/**
+ * A resource policy that refuses every request not made over HTTPS (`aws:SecureTransport` false), for every
+ * principal: the queue and the bucket both get one. It only denies; who may use the resource is still decided by
+ * IAM policies.
+ */
+export function httpsOnlyDocument(
+  scope: Construct,
+  id: string,
+  action: `${string}:*`,
+  resources: readonly string[],
+): DataAwsIamPolicyDocument {
+  return new DataAwsIamPolicyDocument(scope, id, {
+    statement: [
+      {
+        sid: "DenyInsecureTransport",
+        effect: "Deny",
+        actions: [action],
+        resources: [...resources],
+        principals: [{ type: "*", identifiers: ["*"] }],
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+    ],
+  });
+}

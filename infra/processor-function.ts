@@ -20,8 +20,8 @@ export interface ProcessorFunctionProps {
   readonly stream: { readonly arn: string };
   readonly table: { readonly name: string; readonly arn: string };
   readonly deadLetterQueue: { readonly url: string; readonly arn: string };
-  /** The event source mapping's on-failure destination: Lambda sends to it with this function's role. */
-  readonly mappingFailureQueue: { readonly arn: string };
+  /** The event source mapping's on-failure destination: Lambda writes kept batches with this function's role. */
+  readonly failedBatchBucket: { readonly arn: string };
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   /** The processor's DEADLINE_SAFETY_MARGIN_MS: time kept back from each invocation to answer before the timeout. */
@@ -80,12 +80,14 @@ export class ProcessorFunction extends Construct {
       { sid: "WriteEventTable", actions: ["dynamodb:BatchWriteItem"], resources: [props.table.arn] },
       // SendMessageBatch is authorized as sqs:SendMessage.
       { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [props.deadLetterQueue.arn] },
-      // Lambda sends the mapping's on-failure records with the function's role, to their own queue.
+      // Lambda writes the batches the mapping gives up on with the function's role: PutObject on the bucket's
+      // objects and ListBucket on the bucket, as Lambda's documentation for S3 destinations lists; nothing else.
       {
-        sid: "SendMappingFailures",
-        actions: ["sqs:SendMessage"],
-        resources: [props.mappingFailureQueue.arn],
+        sid: "KeepFailedBatches",
+        actions: ["s3:PutObject"],
+        resources: [`${props.failedBatchBucket.arn}/*`],
       },
+      { sid: "ListFailedBatches", actions: ["s3:ListBucket"], resources: [props.failedBatchBucket.arn] },
       // The function's own log streams only (the original granted logs:* on every resource).
       {
         sid: "WriteOwnLogs",

@@ -1,6 +1,6 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy/index.js";
 import type { Construct } from "constructs";
+import { httpsOnlyDocument } from "./iam-documents.js";
 
 /**
  * Every queue of the stack calls this: a queue policy that refuses any request not made over HTTPS (`sqs:*` denied
@@ -11,17 +11,6 @@ export function requireHttps(
   scope: Construct,
   queue: { readonly arn: string; readonly url: string },
 ): SqsQueuePolicy {
-  const document = new DataAwsIamPolicyDocument(scope, "https-only-document", {
-    statement: [
-      {
-        sid: "DenyInsecureTransport",
-        effect: "Deny",
-        actions: ["sqs:*"],
-        resources: [queue.arn],
-        principals: [{ type: "*", identifiers: ["*"] }],
-        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-      },
-    ],
-  });
+  const document = httpsOnlyDocument(scope, "https-only-document", "sqs:*", [queue.arn]);
   return new SqsQueuePolicy(scope, "https-only", { queueUrl: queue.url, policy: document.json });
 }

@@ -7,7 +7,8 @@ export interface StackOutputValues {
   readonly tableName: string;
   readonly functionName: string;
   readonly deadLetterQueueUrl: string;
-  readonly mappingFailureQueueUrl: string;
+  /** The failed-batch bucket's name. */
+  readonly failedBatchBucket: string;
   readonly accessKey: { readonly id: string; readonly secretAccessKey: string } | undefined;
   readonly producerRoleArn: string | undefined;
   /** The compliance sweeper's function and token secret; undefined with COMPLIANCE=off. */
@@ -51,10 +52,10 @@ export function addStackOutputs(stack: Construct, values: StackOutputValues): vo
     description:
       "SQS queue of the processor's dead letters: records that can never be written, with the reason",
   });
-  new TerraformOutput(stack, "MappingFailureQueueUrl", {
-    value: values.mappingFailureQueueUrl,
+  new TerraformOutput(stack, "FailedBatchBucket", {
+    value: values.failedBatchBucket,
     description:
-      "SQS queue of the mapping's on-failure records: where in the stream the batches it gave up on are",
+      "S3 bucket of the batches the mapping gave up on, each kept whole: replay them with npm run replay",
   });
   if (values.compliance !== undefined) {
     new TerraformOutput(stack, "ComplianceFunctionName", {

@@ -11,6 +11,7 @@ import type { InfraConfig } from "./config.js";
 import { DeadLetterQueue } from "./dead-letter-queue.js";
 import { EventStream } from "./event-stream.js";
 import { EventTable } from "./event-table.js";
+import { FailedBatchBucket } from "./failed-batch-bucket.js";
 import { ProcessorFunction } from "./processor-function.js";
 import { ProducerIdentity } from "./producer-identity.js";
 import { addStackOutputs } from "./stack-outputs.js";
@@ -53,9 +54,11 @@ export class TweetstreamStack extends TerraformStack {
       deletionProtection: config.table.deletionProtection,
     });
     const { queue } = new DeadLetterQueue(this, "dead-letters", { name: name("processor-dlq") });
-    // The mapping's on-failure records get their own queue: one message shape per queue.
-    const { queue: mappingFailures } = new DeadLetterQueue(this, "mapping-failures", {
-      name: name("mapping-failures"),
+    // What the mapping gives up on is kept whole in S3 (an SQS destination would get only its position).
+    const { failedBatchRetentionDays, ...mapping } = config.mapping;
+    const { bucket: failedBatches } = new FailedBatchBucket(this, "failed-batches", {
+      stackName: config.stackName,
+      retentionDays: failedBatchRetentionDays,
     });
 
     const processor = new ProcessorFunction(this, "processor", {
@@ -64,14 +67,14 @@ export class TweetstreamStack extends TerraformStack {
       stream,
       table,
       deadLetterQueue: queue,
-      mappingFailureQueue: mappingFailures,
+      failedBatchBucket: failedBatches,
       ...config.processor,
     });
-    new StreamEventSource(this, "event-source", {
+    const eventSource = new StreamEventSource(this, "event-source", {
       streamArn: stream.arn,
       functionArn: processor.function.arn,
-      onFailureQueueArn: mappingFailures.arn,
-      ...config.mapping,
+      onFailureBucketArn: failedBatches.arn,
+      ...mapping,
       dependsOn: [processor.rolePolicy],
     });
 
@@ -85,7 +88,7 @@ export class TweetstreamStack extends TerraformStack {
       prefix: config.stackName,
       functionName: processor.function.functionName,
       queueName: queue.name,
-      mappingFailureQueueName: mappingFailures.name,
+      mappingUuid: eventSource.mapping.uuid,
       streamName: stream.name,
       iteratorAgeSeconds: config.alarms.iteratorAgeSeconds,
       topicArn: config.alarms.topicArn,
@@ -102,7 +105,7 @@ export class TweetstreamStack extends TerraformStack {
       tableName: table.name,
       functionName: processor.function.functionName,
       deadLetterQueueUrl: queue.url,
-      mappingFailureQueueUrl: mappingFailures.url,
+      failedBatchBucket: failedBatches.bucket,
       accessKey: producer.accessKey,
       producerRoleArn: producer.roleArn,
       compliance,

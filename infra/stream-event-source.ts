@@ -7,10 +7,10 @@ export interface StreamEventSourceProps {
   readonly streamArn: string;
   readonly functionArn: string;
   /**
-   * On-failure destination (`<stack>-mapping-failures`): receives the shard and sequence-number range of each
-   * batch given up on. The function's role must be allowed to send to it (processor-function.ts).
+   * On-failure destination, the failed-batch bucket: Lambda writes each batch it gives up on there whole (the
+   * invocation's records and the failure record). The function's role must be allowed to (processor-function.ts).
    */
-  readonly onFailureQueueArn: string;
+  readonly onFailureBucketArn: string;
   /** Records per invocation (1 to 10,000); see ESM_BATCH_SIZE in config.ts for the default's reasoning. */
   readonly batchSize: number;
   /** Seconds to gather records before invoking (0 to 300). */
@@ -48,7 +48,11 @@ export class StreamEventSource extends Construct {
       bisectBatchOnFunctionError: BISECT_BATCH_ON_FUNCTION_ERROR,
       maximumRetryAttempts: props.maxRetryAttempts,
       maximumRecordAgeInSeconds: props.maxRecordAgeSeconds,
-      destinationConfig: { onFailure: { destinationArn: props.onFailureQueueArn } },
+      destinationConfig: { onFailure: { destinationArn: props.onFailureBucketArn } },
+      // The mapping's own counts (polled, invoked, failed, dropped, sent to the destination) in CloudWatch: without
+      // them nothing says that the mapping gave up on records. DroppedEventCount and
+      // OnFailureDestinationDeliveredEventCount have alarms (alarm-list.ts).
+      metricsConfig: { metrics: ["EventCount"] },
       dependsOn: props.dependsOn,
     });
   }

@@ -15,8 +15,9 @@ export interface Statement {
 /** Attributes that carry an IAM policy document, in any resource type. */
 const POLICY_ATTRIBUTES = ["policy", "assume_role_policy"];
 const DOCUMENT_REF = /^\$\{data\.aws_iam_policy_document\.([^.}]+)\.json\}$/;
-/** A resource ARN derived from a resource of this stack, optionally narrowed (`/consumer/*`, `:*`). */
-const OWN_RESOURCE = /^\$\{aws_[a-z0-9_]+\.[^.}]+\.arn\}(\/consumer\/\*|:\*)?$/;
+/** A resource ARN derived from a resource of this stack, optionally narrowed (`/consumer/*`, `:*`, a bucket's `/*`). */
+const OWN_RESOURCE =
+  /^\$\{(aws_[a-z0-9_]+\.[^.}]+\.arn\}(\/consumer\/\*|:\*)?|aws_s3_bucket\.[^.}]+\.arn\}\/\*)$/;
 
 export function policyDocuments(tf: TerraformJson): Map<string, Statement[]> {
   const documents = tf.data.aws_iam_policy_document ?? {};

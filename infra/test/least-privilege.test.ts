@@ -44,7 +44,7 @@ describe("least privilege", () => {
     },
   );
 
-  it("the processor may read only its stream, write only its table, queue and log group", () => {
+  it("the processor may read only its stream, write only its table, queue, failed-batch bucket and log group", () => {
     // Prepare
     const tf = synthesize();
     const stream = refTo(tf, "aws_kinesis_stream", "arn");
@@ -61,11 +61,10 @@ describe("least privilege", () => {
       "kinesis:ListShards": [stream],
       "kinesis:SubscribeToShard": [`${stream}/consumer/*`],
       "dynamodb:BatchWriteItem": [refTo(tf, "aws_dynamodb_table", "arn")],
-      // Its dead letters, and the mapping's on-failure records (Lambda sends them with the function's role).
-      "sqs:SendMessage": [
-        refToNamed(tf, "aws_sqs_queue", "tweetstream-processor-dlq", "arn"),
-        refToNamed(tf, "aws_sqs_queue", "tweetstream-mapping-failures", "arn"),
-      ],
+      "sqs:SendMessage": [refToNamed(tf, "aws_sqs_queue", "tweetstream-processor-dlq", "arn")],
+      // The batches the mapping gives up on (Lambda writes them with the function's role): objects, and the listing.
+      "s3:PutObject": [`${refTo(tf, "aws_s3_bucket", "arn")}/*`],
+      "s3:ListBucket": [refTo(tf, "aws_s3_bucket", "arn")],
       "logs:CreateLogStream": [`${refTo(tf, "aws_cloudwatch_log_group", "arn")}:*`],
       "logs:PutLogEvents": [`${refTo(tf, "aws_cloudwatch_log_group", "arn")}:*`],
     });

@@ -11,7 +11,6 @@ import {
 } from "./synth.js";
 
 const DLQ = "tweetstream-processor-dlq";
-const MAPPING_FAILURES = "tweetstream-mapping-failures";
 
 describe("the stack with default settings", () => {
   let tf: TerraformJson;
@@ -26,8 +25,14 @@ describe("the stack with default settings", () => {
     expect(counts).toEqual({
       aws_kinesis_stream: 1,
       aws_dynamodb_table: 1,
-      aws_sqs_queue: 2,
-      aws_sqs_queue_policy: 2,
+      aws_sqs_queue: 1,
+      aws_sqs_queue_policy: 1,
+      aws_s3_bucket: 1,
+      aws_s3_bucket_public_access_block: 1,
+      aws_s3_bucket_ownership_controls: 1,
+      aws_s3_bucket_server_side_encryption_configuration: 1,
+      aws_s3_bucket_lifecycle_configuration: 1,
+      aws_s3_bucket_policy: 1,
       aws_cloudwatch_log_group: 1,
       aws_iam_role: 1,
       aws_iam_role_policy: 1,
@@ -92,16 +97,55 @@ describe("the stack with default settings", () => {
     expect(table).not.toHaveProperty("ttl");
   });
 
-  it("makes two encrypted queues that keep messages 14 days: dead letters, and the mapping's failures", () => {
-    expect(resourcesOf(tf, "aws_sqs_queue")).toEqual(
-      [DLQ, MAPPING_FAILURES].map((name) =>
-        expect.objectContaining({
-          name,
-          sqs_managed_sse_enabled: true,
-          message_retention_seconds: 1_209_600,
-        }),
-      ),
-    );
+  it("makes one encrypted queue that keeps the processor's dead letters 14 days", () => {
+    expect(resourcesOf(tf, "aws_sqs_queue")).toEqual([
+      expect.objectContaining({
+        name: DLQ,
+        sqs_managed_sse_enabled: true,
+        message_retention_seconds: 1_209_600,
+      }),
+    ]);
+  });
+
+  it("keeps failed batches in a private, encrypted, HTTPS-only bucket that expires them and that destroy removes", () => {
+    const bucket = refTo(tf, "aws_s3_bucket", "id");
+    expect(onlyResource(tf, "aws_s3_bucket")).toEqual({
+      bucket_prefix: "tweetstream-failed-batches-",
+      force_destroy: true,
+    });
+    expect(onlyResource(tf, "aws_s3_bucket_public_access_block")).toEqual({
+      bucket,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(onlyResource(tf, "aws_s3_bucket_ownership_controls")).toEqual({
+      bucket,
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
+    expect(onlyResource(tf, "aws_s3_bucket_server_side_encryption_configuration")).toEqual({
+      bucket,
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+    });
+    expect(onlyResource(tf, "aws_s3_bucket_lifecycle_configuration")).toEqual({
+      bucket,
+      rule: [
+        expect.objectContaining({ status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 30 }] }),
+      ],
+    });
+    const policy = onlyResource(tf, "aws_s3_bucket_policy");
+    const documentId = /aws_iam_policy_document\.([^.]+)\.json/.exec(String(policy.policy))?.[1] ?? "";
+    expect(tf.data.aws_iam_policy_document?.[documentId]?.statement).toEqual([
+      {
+        sid: "DenyInsecureTransport",
+        effect: "Deny",
+        actions: ["s3:*"],
+        resources: [refTo(tf, "aws_s3_bucket", "arn"), `${refTo(tf, "aws_s3_bucket", "arn")}/*`],
+        principals: [{ type: "*", identifiers: ["*"] }],
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+    ]);
   });
 
   it("deploys the processor bundle as a Node 24 arm64 function wired to the table and the queue", () => {
@@ -137,7 +181,7 @@ describe("the stack with default settings", () => {
     });
   });
 
-  it("maps the stream to the function with partial batch responses, bisection, bounded retries and the DLQ", () => {
+  it("maps the stream to the function with partial batch responses, bisection, bounded retries, its metrics, and the bucket for what it gives up on", () => {
     expect(onlyResource(tf, "aws_lambda_event_source_mapping")).toEqual({
       event_source_arn: refTo(tf, "aws_kinesis_stream", "arn"),
       function_name: refTo(tf, "aws_lambda_function", "arn"),
@@ -149,10 +193,10 @@ describe("the stack with default settings", () => {
       bisect_batch_on_function_error: true,
       maximum_retry_attempts: 10,
       maximum_record_age_in_seconds: 21_600,
-      destination_config: {
-        on_failure: { destination_arn: refToNamed(tf, "aws_sqs_queue", MAPPING_FAILURES, "arn") },
-      },
-      // Lambda checks the role can read the stream and send to the queue when the mapping is created.
+      // The whole batch is kept (an SQS destination would get only its position in the stream).
+      destination_config: { on_failure: { destination_arn: refTo(tf, "aws_s3_bucket", "arn") } },
+      metrics_config: { metrics: ["EventCount"] },
+      // Lambda checks the role can read the stream and write to the bucket when the mapping is created.
       depends_on: [`aws_iam_role_policy.${Object.keys(tf.resource.aws_iam_role_policy ?? {})[0]}`],
     });
   });
@@ -187,9 +231,9 @@ describe("the stack with default settings", () => {
         dimensions: { QueueName: refToNamed(tf, "aws_sqs_queue", DLQ, "name") },
       }),
       "tweetstream-mapping-failures": expect.objectContaining({
-        namespace: "AWS/SQS",
-        metric_name: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: refToNamed(tf, "aws_sqs_queue", MAPPING_FAILURES, "name") },
+        namespace: "AWS/Lambda",
+        metric_name: "OnFailureDestinationDeliveredEventCount",
+        dimensions: { EventSourceMappingUUID: refTo(tf, "aws_lambda_event_source_mapping", "uuid") },
         threshold: 1,
       }),
       "tweetstream-stream-write-throttled": expect.objectContaining({
@@ -225,9 +269,7 @@ describe("the stack with default settings", () => {
       TableName: expect.objectContaining({ value: refTo(tf, "aws_dynamodb_table", "name") }),
       FunctionName: expect.objectContaining({ value: refTo(tf, "aws_lambda_function", "function_name") }),
       DeadLetterQueueUrl: expect.objectContaining({ value: refToNamed(tf, "aws_sqs_queue", DLQ, "url") }),
-      MappingFailureQueueUrl: expect.objectContaining({
-        value: refToNamed(tf, "aws_sqs_queue", MAPPING_FAILURES, "url"),
-      }),
+      FailedBatchBucket: expect.objectContaining({ value: refTo(tf, "aws_s3_bucket", "bucket") }),
       ProducerEnv: expect.objectContaining({
         value: `KINESIS_STREAM_NAME=${refTo(tf, "aws_kinesis_stream", "name")}\nAWS_REGION=us-east-1\n`,
       }),

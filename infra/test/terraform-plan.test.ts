@@ -109,7 +109,18 @@ describeWithTools(
           console.info(`terraform plans (${hcl ? "HCL" : "JSON"}): ${JSON.stringify(planned)}`);
           expect(planned).toEqual(declaredCounts(stackDir, hcl));
           expect(Object.keys(planned)).toEqual(
-            expect.arrayContaining(["aws_kinesis_stream", "aws_lambda_function", "aws_sqs_queue_policy"]),
+            expect.arrayContaining([
+              "aws_kinesis_stream",
+              "aws_lambda_function",
+              "aws_sqs_queue_policy",
+              // The failed-batch bucket, its policy, encryption and lifecycle, and the alarms.
+              "aws_s3_bucket",
+              "aws_s3_bucket_policy",
+              "aws_s3_bucket_public_access_block",
+              "aws_s3_bucket_server_side_encryption_configuration",
+              "aws_s3_bucket_lifecycle_configuration",
+              "aws_cloudwatch_metric_alarm",
+            ]),
           );
         },
         TIMEOUT_MS,
