@@ -74,7 +74,9 @@ export function createBatchWriter(options: BatchWriterOptions) {
         }
       } catch (err) {
         const name = (err as Error).name;
-        if (name === "AbortError" || name === "TimeoutError") {
+        // Only our own deadline timer ends the chunk: the SDK also names a reset keep-alive socket
+        // (ECONNRESET) a TimeoutError, and that is a network failure worth another attempt.
+        if ((name === "AbortError" || name === "TimeoutError") && Date.now() >= deadline) {
           reason = "deadline reached during the write";
           break;
         }

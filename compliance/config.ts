@@ -40,6 +40,9 @@ const envSchema = z.object({
   DEADLINE_SAFETY_MARGIN_MS: integerFromEnv(10_000, 0, 120_000),
   WRITE_CONCURRENCY: integerFromEnv(4, 1, 64),
   WRITE_MAX_ATTEMPTS: integerFromEnv(8, 1, 100),
+  // Attempts per Scan page, Query page or UpdateItem (the SDK's standard retry): a throttled partition or a
+  // reset socket costs a retry, not the sweep.
+  READ_MAX_ATTEMPTS: integerFromEnv(8, 1, 100),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   AWS_LAMBDA_LOG_LEVEL: z
     .string()
@@ -59,6 +62,7 @@ export interface ComplianceConfig {
   safetyMarginMs: number;
   writeConcurrency: number;
   writeMaxAttempts: number;
+  readMaxAttempts: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -99,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ComplianceConfig {
     safetyMarginMs: c.DEADLINE_SAFETY_MARGIN_MS,
     writeConcurrency: c.WRITE_CONCURRENCY,
     writeMaxAttempts: c.WRITE_MAX_ATTEMPTS,
+    readMaxAttempts: c.READ_MAX_ATTEMPTS,
     logLevel: c.LOG_LEVEL ?? c.AWS_LAMBDA_LOG_LEVEL ?? "info",
   };
 }

@@ -16,10 +16,16 @@ export interface ScanOptions {
  * A paginated parallel-segment Scan projecting only the keys and `AuthorId` (a projection does not lower
  * the read units, which count whole items, but keeps the pages and the Lambda's memory small). Each
  * segment reads at most its share of `maxPosts`, so a chunk never exceeds X's ids per job, and remembers
- * its LastEvaluatedKey, so the next chunk (in this sweep or the next) continues where this one stopped.
+ * its LastEvaluatedKey, so the next chunk (in this sweep or the next) continues where this one stopped. Each
+ * page is retried by the client (throttling, 5xx, reset sockets) and cut at the deadline.
  */
 export function createScanner(options: ScanOptions) {
-  return async (position: ScanPosition, maxPosts: number, deadline: number): Promise<ScanChunk> => {
+  return async (
+    position: ScanPosition,
+    maxPosts: number,
+    stopAt: number,
+    deadline: number,
+  ): Promise<ScanChunk> => {
     const total = position.segments.length;
     const share = Math.max(1, Math.floor(maxPosts / total));
     const results = await Promise.all(
@@ -29,6 +35,9 @@ export function createScanner(options: ScanOptions) {
         let startKey = segment.startKey as Record<string, AttributeValue> | null;
         let read = 0;
         for (;;) {
+          // No page starts after `stopAt`: the round keeps what was read (its position is exact) and leaves
+          // time to store its uploads; the rest of the segment goes to the next round.
+          if (Date.now() >= stopAt) return { posts, next: { done: false as const, startKey } };
           const page = await options.client.send(
             new ScanCommand({
               TableName: options.tableName,

@@ -17,14 +17,19 @@ export interface DynamoTableOptions {
   client: DynamoDBClient;
   tableName: string;
   write: BatchWriter;
-  /** Epoch ms by which checkpoint writes must be done (the sweep's deadline). */
+  /** Epoch ms by which checkpoint writes must be done (the sweep's deadline and its safety margin). */
   deadline: () => number;
+  /** Epoch ms at which a read (and its retries) is cut: the sweep's deadline. */
+  readDeadline: number;
   onReadUnits: (units: number) => void;
 }
 
 /** The table adapter: Scan, Query, BatchWriteItem and UpdateItem only (what the role allows). */
 export function createDynamoTable(options: DynamoTableOptions): TablePort {
   const { client, tableName, onReadUnits } = options;
+  const cutAtDeadline = () => ({
+    abortSignal: AbortSignal.timeout(Math.max(1, options.readDeadline - Date.now())),
+  });
 
   async function query(input: {
     username: string;
@@ -67,6 +72,7 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
           ConsistentRead: true,
           ReturnConsumedCapacity: "TOTAL",
         }),
+        cutAtDeadline(),
       );
       onReadUnits(page.ConsumedCapacity?.CapacityUnits ?? 0);
       items.push(...(page.Items ?? []));
@@ -131,6 +137,7 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
                 ? undefined
                 : { ":old": { S: raw }, ...(set ? { ":new": { S: scrubbed } } : {}) },
           }),
+          cutAtDeadline(),
         );
         return "scrubbed";
       } catch (err) {

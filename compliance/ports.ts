@@ -32,8 +32,11 @@ export interface DeleteResult {
 }
 
 export interface TablePort {
-  /** Reads up to `maxPosts` posts from `position` on (reserved checkpoint items are never returned). */
-  scanChunk(position: ScanPosition, maxPosts: number, deadline: number): Promise<ScanChunk>;
+  /**
+   * Reads up to `maxPosts` posts from `position` on (reserved checkpoint items are never returned), starting
+   * no page after `stopAt` (then fewer posts, and the position where the reading stopped).
+   */
+  scanChunk(position: ScanPosition, maxPosts: number, stopAt: number, deadline: number): Promise<ScanChunk>;
   /** BatchWriteItem deletes, 25 per call, retried; never throws for per-item failures. */
   deleteItems(keys: readonly ItemKey[], deadline: number): Promise<DeleteResult>;
   /** Every item of `authorId` in the partition `username` (a Query on the partition). */

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { createBatchWriter } from "./batch-writes.js";
 import type { ComplianceConfig } from "./config.js";
 import { createDynamoTable } from "./dynamodb-table.js";
@@ -12,6 +12,9 @@ export interface SweeperParts {
   /** The bearer token, however it is obtained (the handler reads Secrets Manager once per cold start). */
   bearerToken: () => Promise<string>;
   logger: SweepLogger;
+  /** Where DynamoDB is (endpoint, region, credentials); the environment's by default. */
+  connection?: DynamoDBClientConfig;
+  /** A client used as given for reads and writes, with its own retry settings (the local demo's). */
   dynamo?: DynamoDBClient;
   clock?: Clock;
 }
@@ -27,25 +30,31 @@ const realClock: Clock = {
  */
 export function createSweeper(parts: SweeperParts) {
   const { config } = parts;
-  // No SDK retries (maxAttempts 1, as the processor's client): the batch writer retries itself within the
-  // deadline; a failed read or scrub stops the sweep, is counted in SweepErrors and is redone next sweep.
-  const client = parts.dynamo ?? new DynamoDBClient({ maxAttempts: 1 });
+  // Reads and scrubs (Scan, Query, UpdateItem) are retried by the SDK's standard strategy: exponential
+  // backoff with jitter, throttling, 5xx and network errors (a reset keep-alive socket among them), within
+  // `readMaxAttempts` per call and the SDK's retry quota per client, each call cut at the deadline. Writes go
+  // through the batch writer, which retries itself (UnprocessedItems too), so its client makes one attempt.
+  const reads =
+    parts.dynamo ??
+    new DynamoDBClient({ ...parts.connection, maxAttempts: config.readMaxAttempts, retryMode: "standard" });
+  const writes = parts.dynamo ?? new DynamoDBClient({ ...parts.connection, maxAttempts: 1 });
   const clock = parts.clock ?? realClock;
   const write = createBatchWriter({
-    client,
+    client: writes,
     tableName: config.tableName,
     concurrency: config.writeConcurrency,
     maxAttempts: config.writeMaxAttempts,
   });
   const x = createXComplianceClient({ baseUrl: config.xApiBaseUrl, bearerToken: parts.bearerToken });
 
-  return async (deadline: number): Promise<SweepSummary> => {
+  const sweep = async (deadline: number): Promise<SweepSummary> => {
     let readUnits = 0;
     const table = createDynamoTable({
-      client,
+      client: reads,
       tableName: config.tableName,
       write,
       deadline: () => deadline + config.safetyMarginMs,
+      readDeadline: deadline,
       onReadUnits: (units) => {
         readUnits += units;
       },
@@ -69,4 +78,11 @@ export function createSweeper(parts: SweeperParts) {
     parts.logger.info(summary, "compliance sweep");
     return summary;
   };
+  // Closes the clients it made (a given client is its owner's to close): scripts end without waiting.
+  const close = () => {
+    if (parts.dynamo) return;
+    reads.destroy();
+    writes.destroy();
+  };
+  return Object.assign(sweep, { close });
 }

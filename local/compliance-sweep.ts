@@ -1,6 +1,5 @@
 // `npm run compliance`: one compliance sweep against the local pipeline that `npm start` runs (its DynamoDB
 // table and its X emulator), or against X itself when X_BEARER_TOKEN is set. Prints the summary line.
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "../compliance/config.js";
 import { createSweeper } from "../compliance/sweeper.js";
@@ -20,22 +19,21 @@ async function main(): Promise<number> {
     X_API_BASE_URL: local.realX?.baseUrl ?? origin(local.ports.x),
     COMPLIANCE_POLL_INTERVAL_MS: process.env.COMPLIANCE_POLL_INTERVAL_MS || (local.realX ? "20000" : "200"),
   });
-  const dynamo = new DynamoDBClient({
-    endpoint: origin(local.ports.dynamodb),
-    region: local.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
   const token = config.token.kind === "value" ? config.token.value : "";
   // The one summary line goes to stdout (pino, as in Lambda); nothing else is printed on success.
   const sweep = createSweeper({
     config,
     bearerToken: async () => token,
     logger: pino({ level: config.logLevel }),
-    dynamo,
+    connection: {
+      endpoint: origin(local.ports.dynamodb),
+      region: local.region,
+      credentials: LOCAL_CREDENTIALS,
+    },
   });
   // A local sweep may take its time: an hour, like four Lambda invocations back to back.
   const summary = await sweep(Date.now() + 3_600_000);
-  dynamo.destroy();
+  sweep.close();
   return summary.errors > 0 ? 1 : 0;
 }
 

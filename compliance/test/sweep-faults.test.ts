@@ -21,6 +21,7 @@ const posts: StoredPost[] = Array.from({ length: POSTS }, (_, i) => ({
   id: String(1_900_000_000_000_000_000n + BigInt(i)),
   username: `user_${i % 300}`,
   authorId: String(10_000 + (i % 300)),
+  geo: i % 500 === 1,
 }));
 // Every 19th post deleted on X: 158 of 3,000.
 const reported = posts.filter((_, i) => i % 19 === 0);
@@ -92,5 +93,33 @@ describe("compliance sweep under DynamoDB faults", () => {
     expect(rest.at(-1)?.passCompleted).toBe(true);
     expect(await reportedLeft(e)).toBe(0);
     expect((await e.items()).size).toBe(POSTS - reported.length);
+  }, 90_000);
+
+  it("retries throttled, failed and reset reads and writes, and completes its pass in one sweep", async () => {
+    const e = await prepared();
+    // user_1 is suspended: one Query per username, then deletes; the geo posts are scrubbed (UpdateItem).
+    e.x.compliance.setAccountState("10001", "suspended");
+    for (const post of posts) if (post.geo) e.x.compliance.scrubGeo(post.id);
+    const plan: Record<string, DynamoFault[]> = {
+      Scan: ["throttle", "throttle", "reset", "server-error"],
+      Query: ["throttle", "server-error", "reset"],
+      UpdateItem: ["throttle", "reset"],
+      BatchWriteItem: ["forward", "reset", "throttle"],
+    };
+    faults.setPlan((call) => plan[call.operation]?.[call.n - 1] ?? "forward");
+
+    const summary = await e.sweep();
+
+    // Geo posts that X did not also report deleted (the tweets job is applied before the users job).
+    const scrubbed = posts.filter((p) => p.geo && !reported.includes(p)).length;
+    expect(summary).toMatchObject({
+      errors: 0,
+      passCompleted: true,
+      deleteFailures: 0,
+      geoScrubbed: scrubbed,
+    });
+    expect(faults.injected()).toMatchObject({ "Scan reset": 1, "Query reset": 1, "BatchWriteItem reset": 1 });
+    expect(await reportedLeft(e)).toBe(0);
+    expect([...(await e.items()).keys()].filter((key) => key.startsWith("user_1/"))).toEqual([]);
   }, 90_000);
 });

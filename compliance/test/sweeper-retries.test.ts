@@ -32,19 +32,19 @@ async function throttlingDynamo(): Promise<{ url: string; requests: () => number
 }
 
 describe("createSweeper's DynamoDB client", () => {
-  it("makes one attempt per request (no SDK retries): a refused read is counted and redone next sweep", async () => {
+  it("retries a refused read within its attempts, then counts it and stops (redone next sweep)", async () => {
     const dynamo = await throttlingDynamo();
     vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", dynamo.url);
     vi.stubEnv("AWS_REGION", "us-east-1");
     vi.stubEnv("AWS_ACCESS_KEY_ID", "test");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test");
-    const config = loadConfig({ TABLE_NAME: "t", X_BEARER_TOKEN: "token" });
+    const config = loadConfig({ TABLE_NAME: "t", X_BEARER_TOKEN: "token", READ_MAX_ATTEMPTS: "3" });
     const logger = new MemoryLogger();
     const sweep = createSweeper({ config, bearerToken: async () => "token", logger });
 
     const summary = await sweep(Date.now() + 30_000);
 
     expect(summary).toMatchObject({ errors: 1, resumeNext: true });
-    expect(dynamo.requests()).toBe(1);
+    expect(dynamo.requests()).toBe(3);
   }, 30_000);
 });
