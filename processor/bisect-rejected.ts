@@ -15,27 +15,37 @@ export function isSchemaLevelRejection(reason: string): boolean {
 }
 
 /**
- * A whole chunk DynamoDB refused (a ValidationException): split it to find the requests refused alone, unless the
- * refusal is systemic. Dead-lettering is right for one bad item among good ones; it is wrong when the table is at
- * fault (a key schema that does not match after a table change), because then every item is refused alone and
- * the whole stream would drain into the dead-letter queue and be acknowledged. So a refusal whose message names
- * the key schema, or a chunk of two or more whose every request is refused alone, is reported `unwritten`
- * (retried, the shard waits until the setup is fixed) and flagged `systemic` for an error line.
- * `wholeChunk` is false for the halves of a split: a half may well be all bad items among a good chunk.
+ * A call DynamoDB refused (a ValidationException): split it to find the requests refused alone, unless the
+ * message names the table's key schema, which no split can cure: then the call is reported `unwritten` (retried)
+ * and flagged `systemic` for an error line. Whether every request of a batch was refused alone is judged over the
+ * whole batch by `judgeSystemic`, never per call: per call, two bad items were dead-lettered inside a chunk of
+ * 25 and judged systemic as the last chunk (2 of them) of a 27-item batch.
  */
 export async function isolateRejected(
   refused: readonly WriteRequest[],
   reason: string,
   writePart: (part: readonly WriteRequest[]) => Promise<WriteResult>,
-  options: { wholeChunk: boolean },
 ): Promise<WriteResult> {
   if (isSchemaLevelRejection(reason)) return systemic(refused, `the key schema is refused: ${reason}`, 0);
-  const isolated = await bisectRejected(refused, reason, writePart);
-  if (options.wholeChunk && refused.length > 1 && isolated.rejected.length === refused.length) {
-    const problem = `every one of the ${refused.length} requests of a call is refused on its own: ${reason}`;
-    return systemic(refused, problem, isolated.retries);
-  }
-  return isolated;
+  return bisectRejected(refused, reason, writePart);
+}
+
+/**
+ * Dead-lettering is right for one bad item among good ones; it is wrong when the table is at fault (a key schema
+ * that no longer matches after a table change), because then every item is refused alone and the whole stream
+ * would drain into the dead-letter queue and be acknowledged. So when every one of two or more requests written
+ * together (a batch's puts, or its deletes) is refused alone, they are reported `unwritten` (retried) and the
+ * result is flagged `systemic`.
+ */
+export function judgeSystemic(result: WriteResult, sent: number): WriteResult {
+  if (result.systemic || sent < 2 || result.rejected.length < sent) return result;
+  const problem = `every one of the ${sent} requests of the batch is refused on its own: ${result.rejected[0]?.reason}`;
+  const refused = systemic(
+    result.rejected.map(({ request }) => request),
+    problem,
+    result.retries,
+  );
+  return { ...refused, unwritten: [...result.unwritten, ...refused.unwritten] };
 }
 
 function systemic(requests: readonly WriteRequest[], problem: string, retries: number): WriteResult {

@@ -29,18 +29,14 @@ export interface DynamoDbWriterOptions {
  * its UnprocessedItems and retryable errors with full-jitter backoff until written, out of attempts, or
  * the deadline; in-flight calls are aborted at the deadline. Puts are idempotent (same key, same item). A call
  * DynamoDB refuses as invalid is split until the one request it refuses is found (`rejected`); the rest is written.
- * A refusal of the table's key schema, or of every request alone, is systemic: reported `unwritten` instead.
+ * A refusal naming the table's key schema is systemic: reported `unwritten` instead (every request refused alone
+ * is judged over the whole batch by the core: `judgeSystemic`).
  */
 export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const random = options.random ?? Math.random;
 
-  /** `split` is true for the halves of a chunk DynamoDB refused (see isolateRejected). */
-  async function writeChunk(
-    chunk: readonly WriteRequest[],
-    deadline: number,
-    split = false,
-  ): Promise<WriteResult> {
+  async function writeChunk(chunk: readonly WriteRequest[], deadline: number): Promise<WriteResult> {
     // Built only when DynamoDB hands requests back: most calls carry out everything.
     let byKey: Map<string, WriteRequest> | undefined;
     let pending: WriteRequest[] = [...chunk];
@@ -89,14 +85,7 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
         }
         reason = describeError(err);
         if (isRequestRejection(err)) {
-          const isolated = await isolateRejected(
-            pending,
-            reason,
-            (part) => writeChunk(part, deadline, true),
-            {
-              wholeChunk: !split,
-            },
-          );
+          const isolated = await isolateRejected(pending, reason, (part) => writeChunk(part, deadline));
           return { ...isolated, retries: retries + isolated.retries };
         }
         if (!isRetryableWriteError(err)) break;

@@ -13,6 +13,11 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 export interface PlannedWrite {
   request: WriteRequest;
   owners: Set<string>;
+  /**
+   * For the delete of an earlier version: the keys (`itemKey`) of the newer versions that delete it. It is
+   * carried out only after one of their puts succeeded (see write-phases.ts), so the post never vanishes.
+   */
+  newer?: Set<string>;
 }
 
 export interface BatchPlan {
@@ -96,18 +101,23 @@ class WritePlan {
       earlier.request = { put: item };
       earlier.owners.add(owner);
     }
-    for (const id of earlierVersionIds(item)) this.delete({ Username: item.Username, Id: id }, owner);
+    for (const id of earlierVersionIds(item)) this.delete({ Username: item.Username, Id: id }, owner, key);
   }
 
-  private delete(key: ItemKey, owner: string): void {
+  private delete(key: ItemKey, owner: string, newer: string): void {
     const earlier = this.byKey.get(itemKey(key));
     if (earlier === undefined) {
-      this.byKey.set(itemKey(key), { request: { delete: key }, owners: new Set([owner]) });
+      this.byKey.set(itemKey(key), {
+        request: { delete: key },
+        owners: new Set([owner]),
+        newer: new Set([newer]),
+      });
       return;
     }
     if ("put" in earlier.request) this.superseded += 1;
     earlier.request = { delete: key };
     earlier.owners.add(owner);
+    earlier.newer = (earlier.newer ?? new Set()).add(newer);
   }
 
   result() {

@@ -9,10 +9,10 @@ import {
   type ItemWriter,
   requestKey,
   type WriteRequest,
-  type WriteResult,
 } from "./ports.js";
 import { deadLetterRejected } from "./rejected-letters.js";
 import { itemKey } from "./tweet-item.js";
+import { writeInPhases } from "./write-phases.js";
 
 /** Dead letters logged one by one per batch; a batch of garbage must not flood the logs (the queue has all). */
 const LOGGED_DEAD_LETTERS = 10;
@@ -75,10 +75,12 @@ export async function processBatch(
   // Writes and dead letters are independent: run them side by side so neither starves the other of time.
   const requests = plan.writes.map((planned) => planned.request);
   const [written, dead] = await Promise.all([
-    guard(
-      logger,
-      () => (requests.length === 0 ? noWrites() : ports.writeItems(requests, { deadline })),
-      (reason) => ({ unwritten: requests.map((request) => ({ request, reason })), rejected: [], retries: 0 }),
+    writeInPhases(plan.writes, (phase) =>
+      guard(
+        logger,
+        () => ports.writeItems(phase, { deadline }),
+        (reason) => ({ unwritten: phase.map((request) => ({ request, reason })), rejected: [], retries: 0 }),
+      ),
     ),
     guard(
       logger,
@@ -149,7 +151,8 @@ export async function processBatch(
       written: puts - unwrittenPuts,
       earlierVersionsDeleted:
         requests.length - puts - (written.unwritten.length + written.rejected.length - unwrittenPuts),
-      rejectedByDynamoDb: written.rejected.length,
+      rejectedByDynamoDb: written.rejected.length - written.earlierVersionsKept,
+      earlierVersionsKept: written.earlierVersionsKept,
       refusedAsSystemic: written.systemic ? written.unwritten.length : 0,
       deduplicated: plan.deduplicated,
       superseded: plan.superseded,
@@ -182,5 +185,4 @@ async function guard<T>(
 
 const countPuts = (requests: readonly WriteRequest[]) =>
   requests.filter((request) => "put" in request).length;
-const noWrites = async (): Promise<WriteResult> => ({ unwritten: [], rejected: [], retries: 0 });
 const noLetters = async (): Promise<DeadLetterResult> => ({ failed: [], payloadOmitted: 0 });

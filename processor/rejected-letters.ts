@@ -62,7 +62,8 @@ export async function deadLetterRejected(
 /**
  * One letter per user record that carried a rejected item: its own bytes and subsequence number, found again
  * by decoding its Kinesis record (this runs only when DynamoDB rejects something). A rejected request no user
- * record carries (the delete of an earlier version of an edited post) letters the whole Kinesis record.
+ * record carries (the delete of an earlier version of an edited post) letters the whole Kinesis record, unless
+ * that record already has a letter.
  */
 export function rejectedLetters(
   rejected: WriteResult["rejected"],
@@ -91,7 +92,9 @@ export function rejectedLetters(
         const payload = Buffer.from(user.data).toString("base64");
         letters.push({ origin, subSequenceNumber: user.subSequenceNumber, payload, reason });
       }
-      if (carriers.length === 0) letters.push({ origin, payload: record.kinesis.data, reason });
+      // A record already lettered (its newer version refused) is not lettered again as a whole.
+      if (carriers.length === 0 && !letters.some((letter) => letter.origin.sequenceNumber === owner))
+        letters.push({ origin, payload: record.kinesis.data, reason });
     }
   }
   return letters;

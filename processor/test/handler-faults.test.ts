@@ -62,7 +62,7 @@ describeOnEngines("handler", (engine) => {
       expect(env.proxy.batchWriteCalls()).toBeGreaterThan(3);
     });
 
-    it("retries UnprocessedItems in a call that also deletes an edited post's earlier version", async () => {
+    it("retries an edited post's UnprocessedItems put, then deletes its earlier version", async () => {
       // The proxy used to read every entry as a put and failed on the delete.
       // An edit gets a new, higher id: the older version first.
       const olderN = nextTweet++;
@@ -77,7 +77,8 @@ describeOnEngines("handler", (engine) => {
       expect(response.batchItemFailures).toEqual([]);
       const written = await writtenIds();
       expect([written.has(older.id), written.has(edited.id)]).toEqual([false, true]);
-      expect(env.proxy.batchWriteCalls()).toBe(2);
+      // The put, its retry, then the delete once the put is in (two phases, issue 18 item 1).
+      expect(env.proxy.batchWriteCalls()).toBe(3);
     });
 
     it("never counts an UnprocessedItems entry it cannot recognise as written", async () => {

@@ -99,9 +99,14 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
     expect(env.proxy.batchWriteCalls()).toBe(58);
   });
 
-  it("still dead-letters two bad items of a chunk whose other items are written", async () => {
-    const tweets = freshTweets(25);
-    const bad = new Set([tweets[12]?.id, tweets[13]?.id]);
+  it.each([
+    ["inside the first 25-request call", 12],
+    ["as the whole last call (2 of 27)", 25],
+  ])("dead-letters two bad items of a 27-item batch wherever they sit: %s", async (_, first) => {
+    // Before: judged per call, the last call of a 27-item batch (the 2 bad items alone) was called systemic and
+    // its records retried until the mapping gave up; the same items inside a call of 25 were dead-lettered.
+    const tweets = freshTweets(27);
+    const bad = new Set([tweets[first]?.id, tweets[first + 1]?.id]);
     env.proxy.setPlan(() => ({ kind: "reject", when: (item) => bad.has(item.Id?.S) }));
     const before = env.deadLetters().length;
 
@@ -113,6 +118,8 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
         .deadLetters()
         .slice(before)
         .map((l) => l.sequenceNumber),
-    ).toEqual([sequenceNumber(12), sequenceNumber(13)]);
+    ).toEqual([sequenceNumber(first), sequenceNumber(first + 1)]);
+    const written = await writtenIds();
+    expect(tweets.filter((t) => written.has(t.id))).toHaveLength(25);
   });
 });

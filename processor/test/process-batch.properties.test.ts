@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { requestKey } from "../ports.js";
 import { processBatch } from "../process-batch.js";
 import { itemKey } from "../tweet-item.js";
+import { editVersion, versionId } from "./support/edit-chains.js";
 import { fakePorts } from "./support/fake-ports.js";
 import { aggregated, kinesisEvent, plain, sequenceNumber, tweet } from "./support/records.js";
-import { tweetV2 } from "./support/v2-records.js";
 
 // A user record: a tweet drawn from a small pool of keys (so duplicates are common), or garbage.
 const userRecord = fc.oneof(
@@ -79,28 +79,16 @@ describe("processBatch properties", () => {
   });
 });
 
-// Versions of edited posts: chain c, version k is post c + 50 (k + 1) (same author, ids growing with k) listing
-// versions 0..k as its history; mixed with v1 records of other posts.
+// Versions of edited posts (see edit-chains.ts) mixed with v1 records of other posts.
 type Version = { chain: number; version: number } | { v1: number };
 const versionRecord: fc.Arbitrary<Version> = fc.oneof(
   fc.record({ chain: fc.integer({ min: 0, max: 2 }), version: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ v1: fc.integer({ min: 3, max: 6 }) }),
 );
-const postOf = (chain: number, version: number) => chain + 50 * (version + 1);
-const eventOf = (r: Version) =>
-  "v1" in r
-    ? tweet(r.v1)
-    : tweetV2(postOf(r.chain, r.version), {
-        data: {
-          edit_history_tweet_ids: Array.from(
-            { length: r.version + 1 },
-            (_, k) => tweet(postOf(r.chain, k)).id,
-          ),
-        },
-      });
+const eventOf = (r: Version) => ("v1" in r ? tweet(r.v1) : editVersion(r.chain, r.version));
 
 describe("processBatch properties with edited posts and v1 records mixed", () => {
-  it("puts only each chain's newest version, deletes every earlier one, one request per key; reports by owned keys", async () => {
+  it("puts each chain's newest version, deletes every earlier one once that put succeeded, one request per key; reports by owned keys", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(versionRecord, { minLength: 1, maxLength: 20 }),
@@ -122,23 +110,28 @@ describe("processBatch properties with edited posts and v1 records mixed", () =>
             if (!("v1" in r)) newest.set(r.chain, Math.max(newest.get(r.chain) ?? 0, r.version));
           const expectedPuts = new Set([
             ...records.flatMap((r) => ("v1" in r ? [tweet(r.v1).id] : [])),
-            ...[...newest].map(([chain, version]) => tweet(postOf(chain, version)).id),
+            ...[...newest].map(([chain, version]) => versionId(chain, version)),
           ]);
+          // A chain whose newest put failed keeps its earlier versions: their deletes are never sent.
+          const newestFailed = (chain: number) => failingIds.has(versionId(chain, newest.get(chain) ?? 0));
           const expectedDeletes = new Set(
-            [...newest].flatMap(([chain, version]) =>
-              Array.from({ length: version }, (_, k) => tweet(postOf(chain, k)).id),
-            ),
+            [...newest]
+              .filter(([chain]) => !newestFailed(chain))
+              .flatMap(([chain, version]) => Array.from({ length: version }, (_, k) => versionId(chain, k))),
           );
           expect(new Set(fake.written().map((item) => item.Id))).toEqual(expectedPuts);
           expect(new Set(fake.deleted().map((key) => key.Id))).toEqual(expectedDeletes);
 
-          // A record owns its own key and the keys of every version before it.
+          // A record owns its own key and the keys of every version before it, and is reported with every
+          // record of its chain when the chain's newest put failed (the deletes wait for it).
           const ownedIds = (r: Version) =>
             "v1" in r
               ? [tweet(r.v1).id]
-              : Array.from({ length: r.version + 1 }, (_, k) => tweet(postOf(r.chain, k)).id);
+              : Array.from({ length: r.version + 1 }, (_, k) => versionId(r.chain, k));
           const expected = records.flatMap((r, n) =>
-            ownedIds(r).some((id) => failingIds.has(id)) ? [{ itemIdentifier: sequenceNumber(n) }] : [],
+            ownedIds(r).some((id) => failingIds.has(id)) || (!("v1" in r) && newestFailed(r.chain))
+              ? [{ itemIdentifier: sequenceNumber(n) }]
+              : [],
           );
           expect(response.batchItemFailures).toEqual(expected);
         },

@@ -27,14 +27,18 @@ describe("processBatch with envelope v2 and edited posts", () => {
     expect(fake.logLines.at(-1)).toMatchObject({ userRecords: 4, written: 4, earlierVersionsDeleted: 0 });
   });
 
-  it("deletes the earlier versions of an edited post with the same writer call, under the same username", async () => {
+  it("deletes the earlier versions of an edited post after the newer version's put, under the same username", async () => {
     // Post 50 edited into 100 and then 150: their authors share user0 (n % 50).
     const fake = fakePorts();
     const event = kinesisEvent([plain(edit(150, [50, 100, 150]))]);
 
     await processBatch(event.Records, fake.ports);
 
-    expect(fake.writes).toHaveLength(1);
+    // Two writer calls: the put first, the deletes once it succeeded (issue 18 item 1).
+    expect(fake.writes.map((call) => call.map((request) => Object.keys(request)[0]))).toEqual([
+      ["put"],
+      ["delete", "delete"],
+    ]);
     expect(fake.written().map((item) => item.Id)).toEqual([tweet(150).id]);
     expect(fake.deleted()).toEqual([keyOf(50), keyOf(100)]);
     expect(fake.logLines.at(-1)).toMatchObject({ written: 1, earlierVersionsDeleted: 2, superseded: 0 });
@@ -77,6 +81,26 @@ describe("processBatch with envelope v2 and edited posts", () => {
       { itemIdentifier: sequenceNumber(2) },
     ]);
     expect(fake.logLines.at(-1)).toMatchObject({ written: 2, earlierVersionsDeleted: 0, failedRecords: 2 });
+  });
+
+  it("keeps the earlier version when DynamoDB refuses the newer one alone, and dead-letters both records once", async () => {
+    const fake = fakePorts({ rejectKeys: (key) => key.Id === tweet(100).id });
+    const event = kinesisEvent([plain(edit(50, [50])), plain(edit(100, [50, 100]))]);
+
+    const response = await processBatch(event.Records, fake.ports);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(fake.deleted()).toEqual([]);
+    expect(fake.letters.map((l) => [l.origin.sequenceNumber, l.subSequenceNumber])).toEqual([
+      [sequenceNumber(1), 0],
+      [sequenceNumber(0), 0],
+    ]);
+    expect(fake.logLines.at(-1)).toMatchObject({
+      earlierVersionsDeleted: 0,
+      earlierVersionsKept: 1,
+      rejectedByDynamoDb: 1,
+      deadLettered: 2,
+    });
   });
 
   it("stores the record's JSON as Raw byte for byte, as it came off the stream", async () => {
