@@ -3,13 +3,14 @@ import type { Logger } from "pino";
 import { encodeEvent, type TweetEvent } from "../../events/index.js";
 import type { ProducerMetrics } from "../metrics.js";
 import { RateLimitedLog } from "../rate-limited-log.js";
+import type { PushOutcome } from "../x-stream/ingest-types.js";
 import { DEFAULT_RETRY_BACKOFF } from "./backoff.js";
 import { CallPacer } from "./call-pacer.js";
 import { ConditionWaiters } from "./condition-waiters.js";
 import { KinesisHealth } from "./health.js";
 import { MAX_RECORD_BYTES } from "./limits.js";
 import { PutSettlement } from "./put-settlement.js";
-import { type QueuedRecord, RecordQueue } from "./record-queue.js";
+import { type QueuedRecord, RecordQueue, settleRecord } from "./record-queue.js";
 import { RetrySchedule } from "./retry-schedule.js";
 import { SendLoop, type WriterPhase } from "./send-loop.js";
 import { spillAtShutdown } from "./shutdown-spill.js";
@@ -111,8 +112,11 @@ export class KinesisWriter {
    * every record after it until the spool is empty again, so records reach Kinesis in arrival order. A disk
    * slower than X, or a full spool or disk, pauses ingest (records waiting for the spool reach
    * BUFFER_MAX_BYTES); a broken spool is bypassed, as if there were none.
+   *
+   * `settled` (EventSink's contract) is called once, later, never from inside push(): "durable" when Kinesis
+   * acknowledged the record or the spool file has it, "lost" when it was dropped.
    */
-  push(event: TweetEvent, receivedAtMs: number): boolean {
+  push(event: TweetEvent, receivedAtMs: number, settled?: (outcome: PushOutcome) => void): boolean {
     const data = encodeEvent(event);
     const partitionKey = this.options.partitionKey === "author" ? event.author.id : event.id;
     const size = data.length + Buffer.byteLength(partitionKey);
@@ -122,14 +126,24 @@ export class KinesisWriter {
         { tweetId: event.id, bytes: size, limitBytes: MAX_RECORD_BYTES },
         "tweet dropped: its record is larger than Kinesis accepts",
       );
+      if (settled !== undefined) queueMicrotask(() => settled("lost"));
       return this.hasRoom();
     }
     if (this.phase === "closed" || this.phase === "abandoned") {
       this.metrics.recordsDropped.inc({ reason: "shutdown" });
       this.log.error({ tweetId: event.id }, "tweet dropped: it arrived after the writer closed");
+      if (settled !== undefined) queueMicrotask(() => settled("lost"));
       return false;
     }
-    const record: QueuedRecord = { data, partitionKey, size, receivedAtMs, attempts: 0, isolate: false };
+    const record: QueuedRecord = {
+      data,
+      partitionKey,
+      size,
+      receivedAtMs,
+      attempts: 0,
+      isolate: false,
+      settled,
+    };
     this.ledger.acceptedRecords++;
     const spool = this.spool;
     // Behind records that wait for the spool; with a broken spool only while some still wait for memory.
@@ -187,16 +201,25 @@ export class KinesisWriter {
     }
     this.phase = "closed";
     this.loop.stop();
-    let unsentRecords = this.ledger.heldRecords;
-    if (this.spool !== undefined) {
-      await spillAtShutdown(
-        this.spool,
-        [this.retries.queue, this.fresh],
-        this.ledger,
-        this.log,
-        this.metrics,
-      );
-      unsentRecords = 0; // what did not fit is already counted as dropped (spool_full)
+    const queues = [this.retries.queue, this.fresh];
+    // With a spool, what it could not take is counted (spool_full) and said there.
+    const unsentRecords =
+      this.spool === undefined
+        ? this.dropUnsent(queues, graceMs)
+        : await spillAtShutdown(this.spool, queues, this.ledger, this.log, this.metrics);
+    this.ledger.clearHeld();
+    this.waiters.notify();
+    const summary = this.ledger.summary(unsentRecords);
+    this.log.info(summary, "Kinesis writer closed");
+    return summary;
+  }
+
+  /** Without a spool, what is still held at the end is lost: counted, said, and told to each pusher. */
+  private dropUnsent(queues: readonly RecordQueue[], graceMs: number): number {
+    const unsentRecords = this.ledger.heldRecords;
+    for (const queue of queues) {
+      for (let record = queue.shift(); record !== undefined; record = queue.shift())
+        settleRecord(record, "lost");
     }
     if (unsentRecords > 0) {
       this.metrics.recordsDropped.inc({ reason: "shutdown" }, unsentRecords);
@@ -205,11 +228,7 @@ export class KinesisWriter {
         "shutdown grace time over: records not acknowledged by Kinesis are lost",
       );
     }
-    this.ledger.clearHeld();
-    this.waiters.notify();
-    const summary = this.ledger.summary(unsentRecords);
-    this.log.info(summary, "Kinesis writer closed");
-    return summary;
+    return unsentRecords;
   }
 
   private hasRoom(): boolean {

@@ -6,7 +6,7 @@ import { type Batch, recordsOfEntry } from "./batch-builder.js";
 import type { CallPacer } from "./call-pacer.js";
 import type { KinesisHealth } from "./health.js";
 import { classifyEntryError, classifyPutError, type PutFailure } from "./put-errors.js";
-import type { QueuedRecord } from "./record-queue.js";
+import { type QueuedRecord, settleRecord } from "./record-queue.js";
 import type { RetrySchedule } from "./retry-schedule.js";
 import type { SpoolLink } from "./spool-link.js";
 import type { WriterLedger } from "./writer-ledger.js";
@@ -85,9 +85,10 @@ export class PutSettlement {
     health.reportPut(false, `last PutRecords call failed: ${failure.code}`);
     if (failure.slowDown) this.parts.pacer.slowDown();
     if (this.parts.abandoned()) {
-      // close() spools or counts what is still held; an aborted call's outcome is unknown.
-      if (this.parts.spool === undefined) return;
-      if (failure.outcomeUnknown) ledger.countPossibleDuplicates(records.length);
+      // close() spools what is still held, or counts it as lost; an aborted call's outcome is unknown, which
+      // matters only to records sent again from the spool.
+      if (failure.outcomeUnknown && this.parts.spool !== undefined)
+        ledger.countPossibleDuplicates(records.length);
       retries.keep(records);
       return;
     }
@@ -139,6 +140,7 @@ export class PutSettlement {
     if (only?.isolate) {
       this.parts.ledger.release(1, only.size);
       this.parts.spool?.settle(only);
+      settleRecord(only, "lost");
       this.parts.metrics.recordsDropped.inc({ reason: "rejected" });
       log.error(
         { code: failure.code, detail: failure.message, bytes: only.size },

@@ -1,3 +1,4 @@
+import type { PushOutcome } from "../x-stream/ingest-types.js";
 import type { LoadedBatch } from "./spool-link.js";
 
 /** One tweet on its way to Kinesis: encoded once, at push, and held until acknowledged or dropped. */
@@ -16,6 +17,19 @@ export interface QueuedRecord {
   isolatedAt?: number;
   /** Set on a record read back from the spool: it stays on disk until its whole batch is settled. */
   readonly fromSpool?: { readonly batch: LoadedBatch; readonly index: number };
+  /** The pusher's callback (EventSink.push), cleared once called; none on a record read back from the spool. */
+  settled?: ((outcome: PushOutcome) => void) | undefined;
+}
+
+/**
+ * Tells the pusher what became of the record: "durable" (Kinesis acknowledged it, or the spool file has its
+ * bytes) or "lost" (dropped). At most once: the callback is cleared before it is called.
+ */
+export function settleRecord(record: QueuedRecord, outcome: PushOutcome): void {
+  const settled = record.settled;
+  if (settled === undefined) return;
+  record.settled = undefined;
+  settled(outcome);
 }
 
 /**

@@ -8,7 +8,8 @@ import type { WriterLedger } from "./writer-ledger.js";
  * At shutdown, after the grace time: appends what memory still holds to the spool, to be sent first on the
  * next start. Records read from the spool are not appended again: they are still there. Those of them Kinesis
  * already has but the spool keeps (behind one it lacks) will be sent again: they count as possible duplicates.
- * What the spool cannot take (full, or a failed disk) is counted as dropped (spool_full) and logged.
+ * What the spool cannot take (full, or a failed disk) is lost: counted as dropped (spool_full), said in an
+ * error line, and returned, for close()'s summary.
  */
 export async function spillAtShutdown(
   spool: SpoolLink,
@@ -16,7 +17,7 @@ export async function spillAtShutdown(
   ledger: WriterLedger,
   log: Logger,
   metrics: ProducerMetrics,
-): Promise<void> {
+): Promise<number> {
   await spool.quiesce(); // a batch the disk refuses meanwhile waits in the link and goes to appendNow
   const left: QueuedRecord[] = [];
   for (const queue of queues) {
@@ -26,13 +27,21 @@ export async function spillAtShutdown(
   }
   // Records still waiting for the spool (a batch the disk refused during the grace time) go first.
   const { offered, stored } = await spool.appendNow(left);
-  if (stored < offered) metrics.recordsDropped.inc({ reason: "spool_full" }, offered - stored);
+  const dropped = offered - stored;
   const resent = await spool.releaseLoaded();
   if (resent > 0) ledger.countPossibleDuplicates(resent);
-  if (offered > 0 || resent > 0) {
+  if (dropped > 0) {
+    metrics.recordsDropped.inc({ reason: "spool_full" }, dropped);
+    log.error(
+      { spooledRecords: stored, droppedRecords: dropped, cause: spool.refusalCause },
+      "shutdown grace time over and the spool cannot take more: records not acknowledged by Kinesis are lost",
+    );
+  }
+  if (stored > 0 || resent > 0) {
     log.warn(
-      { spooledRecords: stored, droppedRecords: offered - stored, resentNextStart: resent },
+      { spooledRecords: stored, resentNextStart: resent },
       "shutdown grace time over: records not acknowledged by Kinesis were written to the spool",
     );
   }
+  return dropped;
 }

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { ProducerMetrics } from "../metrics.js";
 import { RateLimitedLog } from "../rate-limited-log.js";
 import { type Spool, SpoolError, type SpoolRecord, type SpoolToken } from "../spool/index.js";
-import type { QueuedRecord } from "./record-queue.js";
+import { type QueuedRecord, settleRecord } from "./record-queue.js";
 import {
   nextSpoolState,
   type SpoolCheck,
@@ -50,6 +50,7 @@ export class SpoolLink {
   private acking: Promise<unknown> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Why the last append was refused. */
   private fullCause = "SPOOL_MAX_BYTES reached";
   private readFailure: string | undefined;
   private lostSeen = 0;
@@ -84,6 +85,11 @@ export class SpoolLink {
     return this.waitingByteCount;
   }
 
+  /** Why records are not taken now: a full spool or disk, or a broken spool. */
+  get refusalCause(): string {
+    return this.state === "broken" ? "the spool is broken by a failed disk write" : this.fullCause;
+  }
+
   /** Nothing on its way to disk: no append waiting, no acknowledgement being written. */
   get idle(): boolean {
     return this.waiting.length === 0 && this.appending === undefined && this.acking === undefined;
@@ -101,10 +107,25 @@ export class SpoolLink {
   }
 
   spill(record: QueuedRecord): void {
+    if (this.stopped) {
+      this.hooks.toMemory([record]); // closing: sent within the grace time, or appended by appendNow
+      return;
+    }
     this.waiting.push(record);
     this.waitingByteCount += record.size;
     this.apply({ kind: "spilled" });
-    if (this.state !== "full" && this.state !== "broken") this.appending ??= this.appendWaiting();
+    if (this.state !== "full") this.startAppending();
+  }
+
+  /**
+   * Starts the append loop, unless it runs or could not append anything. It must always reach its first
+   * await: one that ended synchronously would clear `appending` before `appending` was set to it, leaving a
+   * settled promise there for good, so that `idle` stayed false and `quiesce` spun without end.
+   */
+  private startAppending(): void {
+    if (this.appending !== undefined || this.stopped || this.state === "broken") return;
+    if (this.waiting.length === 0) return;
+    this.appending = this.appendWaiting();
   }
 
   /**
@@ -132,6 +153,7 @@ export class SpoolLink {
       stored += accepted;
       if (accepted < Math.min(APPEND_BATCH, all.length - i)) break;
     }
+    for (let i = stored; i < all.length; i++) settleRecord(all[i] as QueuedRecord, "lost"); // the last chance
     return { offered: all.length, stored };
   }
 
@@ -202,8 +224,7 @@ export class SpoolLink {
   }
 
   private retryNow(): void {
-    if (this.state !== "full" || this.stopped || this.waiting.length === 0) return;
-    this.appending ??= this.appendWaiting();
+    if (this.state === "full") this.startAppending();
   }
 
   private handWaitingToMemory(): void {
@@ -216,6 +237,7 @@ export class SpoolLink {
     let accepted = 0;
     try {
       accepted = (await this.spool.append(batch.map(toSpoolRecord))).accepted;
+      for (let i = 0; i < accepted; i++) settleRecord(batch[i] as QueuedRecord, "durable");
       if (accepted < batch.length) this.fullCause = "SPOOL_MAX_BYTES reached";
     } catch (err) {
       if (this.spool.isBroken() || (err instanceof SpoolError && err.kind === "closed")) {

@@ -1,5 +1,5 @@
 import type { ProducerMetrics } from "../metrics.js";
-import type { QueuedRecord } from "./record-queue.js";
+import { type QueuedRecord, settleRecord } from "./record-queue.js";
 import type { SpoolLink } from "./spool-link.js";
 
 /** What the writer did over its life, as close() reports it. */
@@ -55,6 +55,7 @@ export class WriterLedger {
       const record = records[i] as QueuedRecord;
       bytes += record.size;
       if (record.fromSpool !== undefined) this.spool?.settle(record);
+      else if (record.settled !== undefined) settleRecord(record, "durable");
       this.metrics.ackLatency.observe((now - record.receivedAtMs) / 1000);
     }
     this.metrics.recordsPut.inc(end - start);
