@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ComplianceJobs, type ComplianceJobsOptions } from "./compliance/jobs.js";
 import type { ConnectionRecord } from "./connections/registry.js";
+import { Billing, type BillingRefusal, type XEmulatorBilling } from "./http/billing.js";
 import { sendJson } from "./http/messages.js";
 import { NetworkSwitch } from "./http/network-switch.js";
 import { type RecordedRequest, route } from "./http/routes.js";
@@ -49,6 +50,8 @@ export interface XEmulatorOptions {
   /** How long a connection the client dropped keeps counting against `maxConnections`. Default 0. */
   lingerMs?: number;
   generator?: Omit<TweetGeneratorOptions, "seed">;
+  /** Refuse every stream connection and recent search for billing from the start (`billing.lift()` ends it). */
+  billingRefusal?: BillingRefusal;
   /** Batch compliance jobs: processing time and upload window (see compliance-jobs.ts). */
   compliance?: ComplianceJobsOptions;
 }
@@ -81,6 +84,8 @@ export interface XEmulator {
   rules(): StreamRule[];
   authors: readonly XUser[];
   faults: XEmulatorFaults;
+  /** X's billing refusals (429 usage-capped, 402 credits-depleted) on stream connections and recent search. */
+  billing: XEmulatorBilling;
   /** Batch compliance: mark posts deleted or geo-scrubbed, accounts suspended/protected/...; job knobs. */
   compliance: ComplianceJobs;
   /** Resolves once `count` stream connections have been accepted in total. */
@@ -125,6 +130,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   };
   const requests: RecordedRequest[] = [];
   const compliance = new ComplianceJobs(options.compliance);
+  const billing = new Billing(options.billingRefusal);
 
   const publish = (input: number | PublishTweet[]): GeneratedTweet[] => {
     const tweets = typeof input === "number" ? Array.from({ length: input }, () => generator.next()) : input;
@@ -144,10 +150,13 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   });
 
   const server = createServer((req, res) => {
-    route({ hub, ruleSet, credentials, requests, compliance, history }, req, res).catch((error: Error) => {
-      if (res.headersSent) res.destroy();
-      else sendJson(res, 500, { title: "Internal Server Error", detail: error.message, type: "about:blank" });
-    });
+    route({ hub, billing, ruleSet, credentials, requests, compliance, history }, req, res).catch(
+      (error: Error) => {
+        if (res.headersSent) res.destroy();
+        else
+          sendJson(res, 500, { title: "Internal Server Error", detail: error.message, type: "about:blank" });
+      },
+    );
   });
   network.attach(server);
   await new Promise<void>((resolve, reject) => {
@@ -183,6 +192,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     rules: () => ruleSet.list(),
     authors: generator.authors,
     faults: hub.faults,
+    billing,
     compliance,
     waitForConnections: (count, timeoutMs = 10_000) => hub.waitForConnections(count, timeoutMs),
     async close() {

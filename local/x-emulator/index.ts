@@ -1,5 +1,6 @@
 export type { ConnectionRecord } from "./connections/registry.js";
 export { type PublishTweet, startXEmulator, type XEmulator, type XEmulatorOptions } from "./emulator.js";
+export type { BilledEndpoint, BillingRefusal, XEmulatorBilling } from "./http/billing.js";
 export type { FaultStatus, XProblem } from "./http/problems.js";
 export type { RecordedRequest } from "./http/routes.js";
 export {

@@ -17,6 +17,10 @@ export const PROBLEM_TYPES = {
   streamingConnection: "https://api.twitter.com/2/problems/streaming-connection",
   operationalDisconnect: "https://api.twitter.com/2/problems/operational-disconnect",
   clientForbidden: "https://api.twitter.com/2/problems/client-forbidden",
+  usageCapped: "https://api.twitter.com/2/problems/usage-capped",
+  // Seen in the wild under api.x.com, not api.twitter.com: a client must match a problem type by its last
+  // path segment, as X's error-type table lists them (`.../usage-capped`).
+  creditsDepleted: "https://api.x.com/2/problems/credits-depleted",
 } as const;
 
 /** The statuses the `failConnections` fault can answer a stream connection with. */
@@ -89,4 +93,22 @@ export function streamErrorMessage(problem?: Partial<XProblem>): { errors: XProb
       },
     ],
   };
+}
+
+/** X's 429 at the monthly cap of post reads, as pay-per-use apps receive it (xdevplatform/xdk issue 25). Its
+ * rate-limit headers say requests remain: only the problem type tells it from a rate limit. */
+export function usageCapped(): XProblem {
+  return {
+    account_id: "1800000000000000001",
+    title: "UsageCapExceeded",
+    period: "Monthly",
+    scope: "Product",
+    detail: "Usage cap exceeded: Monthly product cap",
+    type: PROBLEM_TYPES.usageCapped,
+  };
+}
+
+/** X's 402 when the app's prepaid credits are gone; requests fail until credits are bought. */
+export function creditsDepleted(): XProblem {
+  return { title: "Payment Required", detail: "credits depleted", type: PROBLEM_TYPES.creditsDepleted };
 }

@@ -7,6 +7,7 @@ import type { RuleSet } from "../rules/rule-set.js";
 import { searchRecent } from "../search/recent.js";
 import type { StreamKind } from "../stream/connection.js";
 import type { StreamHub } from "../stream/hub.js";
+import type { BilledEndpoint, Billing } from "./billing.js";
 import {
   basicCredentialsOf,
   bearerOf,
@@ -25,6 +26,7 @@ export interface RecordedRequest {
 
 export interface RouteContext {
   hub: StreamHub;
+  billing: Billing;
   ruleSet: RuleSet;
   credentials: { bearerToken: string; apiKey: string; apiSecret: string };
   requests: RecordedRequest[];
@@ -37,6 +39,9 @@ const STREAM_PATHS: Record<string, StreamKind> = {
   "/2/tweets/sample/stream": "sample",
 };
 const RULES_PATH = "/2/tweets/search/stream/rules";
+// X's per-app limits per 15 minutes: stream connections, and recent search (the rules endpoints have the same).
+const STREAM_LIMIT = 50;
+const SEARCH_LIMIT = 450;
 const SEARCH_PATH = "/2/tweets/search/recent";
 const isConnectionsPath = (path: string) =>
   path === CONNECTIONS_PATH || path.startsWith(`${CONNECTIONS_PATH}/`);
@@ -62,19 +67,23 @@ export async function route(ctx: RouteContext, req: IncomingMessage, res: Server
     });
   }
   if (bearerOf(req) !== ctx.credentials.bearerToken) return sendJson(res, 401, httpProblem(401));
-  if (kind !== undefined && req.method === "GET") return ctx.hub.open(req, res, kind, url);
+  if (kind !== undefined && req.method === "GET") {
+    if (refusedForBilling(ctx, res, "stream")) return;
+    return ctx.hub.open(req, res, kind, url);
+  }
   if (url.pathname === RULES_PATH && req.method === "GET") {
     const { status, body } = ctx.ruleSet.get(url.searchParams.get("ids")?.split(","));
-    return sendJson(res, status, body, rateLimitHeaders(450, 449));
+    return sendJson(res, status, body, rateLimitHeaders(SEARCH_LIMIT, SEARCH_LIMIT - 1));
   }
   if (url.pathname === RULES_PATH && req.method === "POST") return updateRules(ctx, req, res, url);
   if (url.pathname === SEARCH_PATH && req.method === "GET") {
+    if (refusedForBilling(ctx, res, "search")) return;
     const { status, body } = searchRecent(url.searchParams, {
       history: ctx.history,
       rules: ctx.ruleSet.list(),
       nowMs: Date.now(),
     });
-    return sendJson(res, status, body, rateLimitHeaders(450, 449));
+    return sendJson(res, status, body, rateLimitHeaders(SEARCH_LIMIT, SEARCH_LIMIT - 1));
   }
   if (isConnectionsPath(url.pathname)) {
     const method = req.method ?? "";
@@ -87,6 +96,15 @@ export async function route(ctx: RouteContext, req: IncomingMessage, res: Server
     detail: `${req.method} ${url.pathname}`,
     type: "about:blank",
   });
+}
+
+/** Answers a billed request X would refuse for billing; the rate-limit headers still say requests remain. */
+function refusedForBilling(ctx: RouteContext, res: ServerResponse, endpoint: BilledEndpoint): boolean {
+  const refusal = ctx.billing.check(endpoint);
+  if (refusal === undefined) return false;
+  const limit = endpoint === "stream" ? STREAM_LIMIT : SEARCH_LIMIT;
+  sendJson(res, refusal.status, refusal.body, rateLimitHeaders(limit, limit - 1));
+  return true;
 }
 
 /** App-only authentication: key and secret (HTTP Basic) in, bearer token out. */
@@ -116,5 +134,5 @@ async function updateRules(
   const deleteAll = url.searchParams.get("delete_all") === "true";
   const { status, body: response } = ctx.ruleSet.update(body, { dryRun, deleteAll });
   if (!dryRun) ctx.hub.queue.wake();
-  sendJson(res, status, response, rateLimitHeaders(450, 449));
+  sendJson(res, status, response, rateLimitHeaders(SEARCH_LIMIT, SEARCH_LIMIT - 1));
 }

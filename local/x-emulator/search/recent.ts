@@ -2,6 +2,7 @@ import { X_FIELD_PARAMS } from "../../../events/x-fields.js";
 import { invalidRequest, type XProblem } from "../http/problems.js";
 import type { PostHistory } from "../posts/history.js";
 import { mergeIncludes, parseProjection, renderPost } from "../posts/projection.js";
+import type { XTweet } from "../posts/x-types.js";
 import { queryMatcher } from "../rules/match.js";
 import { type StreamRule, validateRule } from "../rules/rule-set.js";
 
@@ -23,7 +24,12 @@ const KNOWN = [...PARAMS, "pagination_token", "sort_order", ...Object.keys(X_FIE
 const problem = (param: string, value: string, message: string) =>
   invalidRequest(message, { [param]: [value] });
 
-/** `GET /2/tweets/search/recent` over the emulator's history: newest first, paged by `next_token`. */
+// X's recent search has not returned retweets since May 2026; the stream (and its backfill) still sends them,
+// so a gap recovered by search lacks the retweets published in it.
+const isRetweet = (tweet: XTweet): boolean =>
+  tweet.referenced_tweets?.some((r) => r.type === "retweeted") ?? false;
+
+/** `GET /2/tweets/search/recent` over the emulator's history, retweets left out: newest first, paged by `next_token`. */
 export function searchRecent(query: URLSearchParams, ctx: SearchContext): { status: number; body: unknown } {
   const parsed = parseSearch(query, ctx.nowMs);
   if ("title" in parsed) return { status: 400, body: parsed };
@@ -38,7 +44,8 @@ export function searchRecent(query: URLSearchParams, ctx: SearchContext): { stat
       createdMs < parsed.endMs &&
       (parsed.sinceId === undefined || id > parsed.sinceId) &&
       (parsed.untilId === undefined || id < parsed.untilId) &&
-      matches(post.tweet.id)
+      matches(post.tweet.id) &&
+      !isRetweet(post.tweet)
     );
   });
   found.sort((a, b) => (BigInt(b.post.tweet.id) > BigInt(a.post.tweet.id) ? 1 : -1));
