@@ -11,7 +11,8 @@ import { readStreamEvents } from "./support/kinesis-records.js";
  * Several hundred posts in X's wire format (a quarter long, up to 4,000 code points with emoji and CJK across
  * the 280 cut; retweets of long posts, quotes, replies) through the whole pipeline, with a network outage of
  * several seconds in the middle while posts keep being published: every post reaches Kinesis exactly once with
- * its full text, entities and references, and the table holds every one with the v2 attributes.
+ * its full text, entities and references, and the table holds every one with the v2 attributes; except the
+ * retweets published during the outage, which X's recent search (the recovery) has not returned since May 2026.
  */
 const BEFORE = 250;
 const DURING = 200;
@@ -57,8 +58,11 @@ it("every post, long, retweeted, quoted or replied, streamed or published during
   x.faults.endNetworkOutage();
   const after = await publishOver(AFTER, 2_000);
   const published = [...before, ...during, ...after];
+  // Search never returns retweets (X since May 2026): those published during the outage cannot be recovered.
+  const lostRetweets = new Set(during.filter((p) => originalOf(p) !== undefined));
+  const delivered = published.filter((p) => !lostRetweets.has(p));
   // Recovery searches with an end_time at least 10 s in the past (X's rule), so the gap fills after that.
-  await waitForItems(pipeline, published.length, 180_000);
+  await waitForItems(pipeline, delivered.length, 180_000);
   await sleep(2_000); // anything extra (a duplicate) would land by now
 
   // Assess: the mix is what the issue asks for.
@@ -69,10 +73,11 @@ it("every post, long, retweeted, quoted or replied, streamed or published during
   expect(retweetsOfLong.length).toBeGreaterThan(10);
   expect(kinds).toEqual(new Set([undefined, "retweeted", "quoted", "replied_to"]));
   expect(x.sent.some((s) => during.some((p) => p.tweet.id === s.id))).toBe(false);
+  expect(lostRetweets.size).toBeGreaterThan(5);
 
   // Kinesis: each post exactly once, v2, full text, X's post as sent, the includes it refers to.
   const events = (await readStreamEvents(pipeline)) as TweetEventV2[];
-  const byId = new Map(published.map((p) => [p.tweet.id, p]));
+  const byId = new Map(delivered.map((p) => [p.tweet.id, p]));
   expect(events.map((e) => e.id).sort()).toEqual([...byId.keys()].sort());
   for (const event of events) {
     const post = byId.get(event.id) as GeneratedTweet;
@@ -87,13 +92,15 @@ it("every post, long, retweeted, quoted or replied, streamed or published during
     }
   }
   const recoveredIds = new Set(events.filter((e) => e.recovered).map((e) => e.id));
-  for (const post of during) expect(recoveredIds.has(post.tweet.id), `${post.tweet.id} recovered`).toBe(true);
+  for (const post of during.filter((p) => !lostRetweets.has(p))) {
+    expect(recoveredIds.has(post.tweet.id), `${post.tweet.id} recovered`).toBe(true);
+  }
 
   // Table: one item per post, full Message, the v2 attributes, Raw as a string.
   const items = await scanItems(pipeline);
-  expect(items).toHaveLength(published.length);
+  expect(items).toHaveLength(delivered.length);
   const itemById = new Map(items.map((item) => [String(item.Id), item]));
-  for (const post of published) {
+  for (const post of delivered) {
     const { tweet } = post;
     const item = itemById.get(tweet.id) as Record<string, unknown>;
     expect(item, `item ${tweet.id}`).toBeDefined();
@@ -122,11 +129,11 @@ it("every post, long, retweeted, quoted or replied, streamed or published during
 
   // The progress line's figures.
   const progress = await readProgress(pipeline);
-  expect(progress.recovered).toBeGreaterThanOrEqual(DURING);
-  expect(progress.itemsInTable).toBe(published.length);
+  expect(progress.recovered).toBeGreaterThanOrEqual(DURING - lostRetweets.size);
+  expect(progress.itemsInTable).toBe(delivered.length);
   console.info(
     `whole tweets e2e: published ${published.length} (long ${long.length}, retweets of long ${retweetsOfLong.length}),` +
-      ` published during the ${OUTAGE_MS / 1000} s outage ${DURING}, recovered ${progress.recovered},` +
+      ` published during the ${OUTAGE_MS / 1000} s outage ${DURING} (retweets not recoverable ${lostRetweets.size}), recovered ${progress.recovered},` +
       ` duplicates skipped ${progress.duplicatesSkipped}, in Kinesis ${events.length}, items in table ${items.length}`,
   );
 }, 300_000);
