@@ -18,10 +18,13 @@ const jobState = z.object({
   applied: z.boolean(),
   /** Jobs created for these ids so far: a failed or expired one is submitted again on the next sweep. */
   attempts: z.number().int().min(0),
+  /** Stored chunks holding the job's uploaded lines. */
+  chunks: z.number().int().min(0),
 });
 
 const checkpointSchema = z.object({
-  v: z.literal(1),
+  // 2: uploads in chunks of their own partition keys (1 kept them under one key; a v1 checkpoint starts a new pass).
+  v: z.literal(2),
   /** The scan's position for the next round (reset when a pass over the whole table ends). */
   scan: z.object({
     segments: z.array(
@@ -45,7 +48,7 @@ export function freshScan(segments: number): ScanPosition {
 }
 
 export function freshCheckpoint(segments: number, now: number): Checkpoint {
-  return { v: 1, scan: freshScan(segments), rounds: 0, passStartedAt: new Date(now).toISOString() };
+  return { v: 2, scan: freshScan(segments), rounds: 0, passStartedAt: new Date(now).toISOString() };
 }
 
 /** Reads a stored checkpoint; an unreadable one is reported as such (the caller starts over and says so). */

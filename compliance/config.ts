@@ -40,6 +40,10 @@ const envSchema = z.object({
   DEADLINE_SAFETY_MARGIN_MS: integerFromEnv(10_000, 0, 120_000),
   WRITE_CONCURRENCY: integerFromEnv(4, 1, 64),
   WRITE_MAX_ATTEMPTS: integerFromEnv(8, 1, 100),
+  // Attempts per 25-item chunk of the sweeper's own state (a round's uploads, the checkpoint): up to ~50 items of
+  // ~80 KB, each under its own key; more attempts than deletes get (backoff capped at 3 s: ~40 s at most), since a
+  // round whose uploads cannot be stored cannot start.
+  STATE_WRITE_MAX_ATTEMPTS: integerFromEnv(20, 1, 100),
   // Attempts per Scan page, Query page or UpdateItem (the SDK's standard retry): a throttled partition or a
   // reset socket costs a retry, not the sweep.
   READ_MAX_ATTEMPTS: integerFromEnv(8, 1, 100),
@@ -63,6 +67,7 @@ export interface ComplianceConfig {
   writeConcurrency: number;
   writeMaxAttempts: number;
   readMaxAttempts: number;
+  stateWriteMaxAttempts: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -104,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ComplianceConfig {
     writeConcurrency: c.WRITE_CONCURRENCY,
     writeMaxAttempts: c.WRITE_MAX_ATTEMPTS,
     readMaxAttempts: c.READ_MAX_ATTEMPTS,
+    stateWriteMaxAttempts: c.STATE_WRITE_MAX_ATTEMPTS,
     logLevel: c.LOG_LEVEL ?? c.AWS_LAMBDA_LOG_LEVEL ?? "info",
   };
 }

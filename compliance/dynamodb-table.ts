@@ -5,18 +5,17 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { BatchWriter } from "./batch-writes.js";
-import { RESERVED_PARTITION } from "./checkpoint.js";
 import { createScanner } from "./dynamodb-scan.js";
+import { createDynamoState } from "./dynamodb-state.js";
 import { scrubRaw } from "./geo-scrub.js";
 import type { GeoScrubOutcome, ItemKey, TablePort } from "./ports.js";
-
-/** Lines per stored upload item: 10,000 × ~40 bytes stays far below DynamoDB's 400 KB item limit. */
-const LINES_PER_UPLOAD_ITEM = 10_000;
 
 export interface DynamoTableOptions {
   client: DynamoDBClient;
   tableName: string;
   write: BatchWriter;
+  /** The batch writer for the sweeper's own state, with its own retry budget. */
+  stateWrite: BatchWriter;
   /** Epoch ms by which checkpoint writes must be done (the sweep's deadline and its safety margin). */
   deadline: () => number;
   /** Epoch ms at which a read (and its retries) is cut: the sweep's deadline. */
@@ -24,7 +23,10 @@ export interface DynamoTableOptions {
   onReadUnits: (units: number) => void;
 }
 
-/** The table adapter: Scan, Query, BatchWriteItem and UpdateItem only (what the role allows). */
+/**
+ * The table adapter: Scan, Query, BatchWriteItem and UpdateItem only (what the role allows); the sweeper's own
+ * state is `dynamodb-state.ts`.
+ */
 export function createDynamoTable(options: DynamoTableOptions): TablePort {
   const { client, tableName, onReadUnits } = options;
   const cutAtDeadline = () => ({
@@ -33,7 +35,6 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
 
   async function query(input: {
     username: string;
-    idPrefix?: string;
     id?: string;
     authorId?: string;
     attributes: string[];
@@ -44,9 +45,6 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
     if (input.id !== undefined) {
       condition += " AND #i = :i";
       values[":i"] = { S: input.id };
-    } else if (input.idPrefix !== undefined) {
-      condition += " AND begins_with(#i, :p)";
-      values[":p"] = { S: input.idPrefix };
     }
     let filter: string | undefined;
     if (input.authorId !== undefined) {
@@ -87,15 +85,8 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
   });
   const wireKey = (key: ItemKey) => ({ Username: { S: key.Username }, Id: { S: key.Id } });
 
-  async function put(items: Record<string, AttributeValue>[]): Promise<void> {
-    const { failed } = await options.write(
-      items.map((Item) => ({ PutRequest: { Item } })),
-      options.deadline(),
-    );
-    if (failed.length > 0) throw new Error(`compliance state not written: ${failed[0]?.reason}`);
-  }
-
   return {
+    ...createDynamoState({ ...options, write: options.stateWrite }),
     scanChunk: createScanner({ client, tableName, onReadUnits }),
 
     async deleteItems(keys, deadline) {
@@ -144,49 +135,6 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
         if ((err as Error).name === "ConditionalCheckFailedException") return "conflict";
         throw err;
       }
-    },
-
-    async loadCheckpoint(name) {
-      const [item] = await query({
-        username: RESERVED_PARTITION,
-        id: `checkpoint#${name}`,
-        attributes: ["State"],
-      });
-      return item?.State?.S;
-    },
-
-    async saveCheckpoint(name, state) {
-      await put([
-        { ...wireKey({ Username: RESERVED_PARTITION, Id: `checkpoint#${name}` }), State: { S: state } },
-      ]);
-    },
-
-    async storeUploaded(key, lines) {
-      const items: Record<string, AttributeValue>[] = [];
-      for (let i = 0; i * LINES_PER_UPLOAD_ITEM < Math.max(lines.length, 1); i++) {
-        const part = lines.slice(i * LINES_PER_UPLOAD_ITEM, (i + 1) * LINES_PER_UPLOAD_ITEM);
-        const Id = `upload#${key}#${String(i).padStart(6, "0")}`;
-        items.push({ ...wireKey({ Username: RESERVED_PARTITION, Id }), Lines: { S: part.join("\n") } });
-      }
-      await put(items);
-    },
-
-    async loadUploaded(key) {
-      const items = await query({
-        username: RESERVED_PARTITION,
-        idPrefix: `upload#${key}#`,
-        attributes: ["Lines"],
-      });
-      return items.flatMap((item) => (item.Lines?.S ? item.Lines.S.split("\n") : []));
-    },
-
-    async dropUploaded(key) {
-      const items = await query({ username: RESERVED_PARTITION, idPrefix: `upload#${key}#`, attributes: [] });
-      const { failed } = await options.write(
-        items.map((item) => ({ DeleteRequest: { Key: wireKey(keyOf(item)) } })),
-        options.deadline(),
-      );
-      if (failed.length > 0) throw new Error(`stored uploads not dropped: ${failed[0]?.reason}`);
     },
   };
 }

@@ -31,7 +31,7 @@ export interface DeleteResult {
   failed: { key: ItemKey; reason: string }[];
 }
 
-export interface TablePort {
+export interface PostsPort {
   /**
    * Reads up to `maxPosts` posts from `position` on (reserved checkpoint items are never returned), starting
    * no page after `stopAt` (then fewer posts, and the position where the reading stopped).
@@ -43,13 +43,23 @@ export interface TablePort {
   itemsOfAuthor(username: string, authorId: string): Promise<ItemKey[]>;
   /** Removes `Geo`, and `data.geo` and `includes.places` inside `Raw`. */
   scrubGeo(key: ItemKey): Promise<GeoScrubOutcome>;
+}
+
+/** The sweeper's own state: its checkpoint and the lines each job uploaded. */
+export interface StatePort {
   loadCheckpoint(name: string): Promise<string | undefined>;
   saveCheckpoint(name: string, state: string): Promise<void>;
-  /** The lines uploaded for one job (`<id>\t<username>`), kept so results can be checked and applied later. */
-  storeUploaded(key: string, lines: readonly string[]): Promise<void>;
-  loadUploaded(key: string): Promise<string[]>;
-  dropUploaded(key: string): Promise<void>;
+  /**
+   * Keeps the lines uploaded for one job (`<id>\t<username>`) so results can be checked and applied later;
+   * returns how many chunks hold them (the checkpoint records it, to load and drop them again).
+   */
+  storeUploaded(key: string, lines: readonly string[]): Promise<number>;
+  loadUploaded(key: string, chunks: number): Promise<string[]>;
+  dropUploaded(key: string, chunks: number): Promise<void>;
 }
+
+/** The table: the stored posts and the sweeper's own state. */
+export type TablePort = PostsPort & StatePort;
 
 export type JobType = "tweets" | "users";
 export type JobStatus = "created" | "in_progress" | "complete" | "failed" | "expired";

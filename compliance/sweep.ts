@@ -74,7 +74,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
       }
       const progress = await advanceRound(current, deps, summary, save, dryRunCounted);
       if (progress === "applied") {
-        for (const type of TYPES) await table.dropUploaded(uploadKey(options.checkpointName, round.n, type));
+        for (const type of TYPES)
+          await table.dropUploaded(uploadKey(options.checkpointName, round.n, type), round[type].chunks);
         current.round = undefined;
         await save();
         continue;
@@ -146,14 +147,24 @@ async function startRound(
   }
   const lines = uploadLines(chunk.posts);
   const n = cp.rounds + 1;
+  const chunks = { tweets: 0, users: 0 };
   for (const type of TYPES)
-    await table.storeUploaded(uploadKey(options.checkpointName, n, type), lines[type]);
+    chunks[type] = await table.storeUploaded(uploadKey(options.checkpointName, n, type), lines[type]);
   // Only now: a failed store throws above with the position unmoved, so the next try reads the same posts
   // again (a checkpoint saved after the failure must never point past posts no upload holds).
   cp.scan = chunk.position;
   cp.rounds = n;
-  const job = (ids: number): RoundJob => ({ ids, applied: false, attempts: 0 });
-  cp.round = { n, tweets: job(lines.tweets.length), users: job(new Set(lines.users.map(idOf)).size) };
+  const job = (type: JobType, ids: number): RoundJob => ({
+    ids,
+    applied: false,
+    attempts: 0,
+    chunks: chunks[type],
+  });
+  cp.round = {
+    n,
+    tweets: job("tweets", lines.tweets.length),
+    users: job("users", new Set(lines.users.map(idOf)).size),
+  };
   return true;
 }
 
@@ -186,7 +197,7 @@ async function advanceRound(
     }
     const key = uploadKey(options.checkpointName, round.n, type);
     if (job.jobId === undefined) {
-      const lines = await table.loadUploaded(key);
+      const lines = await table.loadUploaded(key, job.chunks);
       const created = await x.createJob(type, `tweetstream-${type}-${round.n}`, deadline);
       job.attempts += 1;
       summary.jobsCreated += 1;
@@ -210,7 +221,7 @@ async function advanceRound(
     }
     if (status.status !== "complete") continue;
     const text = await x.download(status, deadline);
-    const lines = await table.loadUploaded(key);
+    const lines = await table.loadUploaded(key, job.chunks);
     const done = await applyResults(type, text, lines, {
       table,
       logger,

@@ -45,6 +45,12 @@ export function createSweeper(parts: SweeperParts) {
     concurrency: config.writeConcurrency,
     maxAttempts: config.writeMaxAttempts,
   });
+  const stateWrite = createBatchWriter({
+    client: writes,
+    tableName: config.tableName,
+    concurrency: config.writeConcurrency,
+    maxAttempts: config.stateWriteMaxAttempts,
+  });
   const x = createXComplianceClient({ baseUrl: config.xApiBaseUrl, bearerToken: parts.bearerToken });
 
   const sweep = async (deadline: number): Promise<SweepSummary> => {
@@ -53,6 +59,7 @@ export function createSweeper(parts: SweeperParts) {
       client: reads,
       tableName: config.tableName,
       write,
+      stateWrite,
       deadline: () => deadline + config.safetyMarginMs,
       readDeadline: deadline,
       onReadUnits: (units) => {

@@ -6,7 +6,19 @@ import type { AddressInfo } from "node:net";
  * 500 as DynamoDB's front end sometimes does, or reset the socket (the SDK reports ECONNRESET as a
  * `TimeoutError`, which is what a keep-alive socket closed by the far end looks like).
  */
-export type DynamoFault = "forward" | "throttle" | "server-error" | "reset";
+export type DynamoFault =
+  | "forward"
+  | "throttle"
+  | "server-error"
+  | "reset"
+  /** BatchWriteItem only: write the entries `take` accepts, hand the others back as UnprocessedItems. */
+  | { take: (entry: WriteEntry) => boolean };
+
+/** One entry of a BatchWriteItem request in the wire format. */
+export interface WriteEntry {
+  PutRequest?: { Item: Record<string, { S?: string; B?: string }> };
+  DeleteRequest?: { Key: Record<string, { S?: string }> };
+}
 
 /** One call as the plan sees it: the operation (`Scan`, `Query`, `BatchWriteItem`, ...) and its body. */
 export interface DynamoCall {
@@ -40,27 +52,50 @@ export async function startDynamoFaults(target: string): Promise<DynamoFaultEndp
     const n = (calls.get(operation) ?? 0) + 1;
     calls.set(operation, n);
     const fault = plan({ operation, n, body: body.toString("utf8") });
+    if (typeof fault === "object") return partialWrite(req, body, res, fault.take);
     if (fault !== "forward") injected[`${operation} ${fault}`] = (injected[`${operation} ${fault}`] ?? 0) + 1;
     if (fault === "reset") return req.socket.destroy();
     if (fault === "throttle")
       return sendError(res, 400, "ProvisionedThroughputExceededException", "injected throttling");
     if (fault === "server-error") return sendError(res, 500, "InternalServerError", "injected failure");
-    const out = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on("error", () => res.destroy());
-    out.end(body);
+    forward(req, body, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    }).on("error", () => res.destroy());
   });
+
+  function forward(req: IncomingMessage, body: Buffer, onAnswer: (answer: IncomingMessage) => void) {
+    const headers = { ...req.headers, "content-length": String(body.length) };
+    const out = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+      onAnswer,
+    );
+    out.end(body);
+    return out;
+  }
+
+  /** Writes what `take` accepts (as DynamoDB does within a partition's budget) and hands the rest back. */
+  function partialWrite(
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+    take: (e: WriteEntry) => boolean,
+  ) {
+    const input = JSON.parse(body.toString("utf8")) as { RequestItems: Record<string, WriteEntry[]> };
+    const [table, entries] = Object.entries(input.RequestItems)[0] ?? ["", []];
+    const taken = entries.filter(take);
+    const handedBack = entries.filter((entry) => !taken.includes(entry));
+    const unprocessed = handedBack.length > 0 ? { [table]: handedBack } : {};
+    injected["BatchWriteItem unprocessed"] =
+      (injected["BatchWriteItem unprocessed"] ?? 0) + handedBack.length;
+    if (taken.length === 0) return sendJson(res, 200, { UnprocessedItems: unprocessed });
+    const partial = Buffer.from(JSON.stringify({ ...input, RequestItems: { [table]: taken } }));
+    forward(req, partial, (answer) => {
+      answer.resume();
+      if (answer.statusCode === 200) sendJson(res, 200, { UnprocessedItems: unprocessed });
+      else sendError(res, 500, "InternalServerError", `upstream answered ${answer.statusCode}`);
+    }).on("error", () => res.destroy());
+  }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
@@ -102,7 +137,11 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
+  sendJson(res, status, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
   res.writeHead(status, {
     "content-type": "application/x-amz-json-1.0",
     "content-length": Buffer.byteLength(body),

@@ -89,6 +89,7 @@ export class InMemoryTable implements TablePort {
   }
   async storeUploaded(key: string, lines: readonly string[]) {
     this.state.set(`upload#${key}`, lines.join("\n"));
+    return 1;
   }
   async loadUploaded(key: string) {
     return (this.state.get(`upload#${key}`) ?? "").split("\n").filter(Boolean);
