@@ -1,108 +1,118 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import type { TweetItem } from "./tweet-item.js";
+import type { TweetEvent, TweetEventV2 } from "../events/index.js";
+import {
+  type AttributeType,
+  type ByteCount,
+  binary,
+  boolean,
+  listOf,
+  mapOf,
+  number,
+  readOf,
+  sizeOf,
+  string,
+  utf8Bytes,
+  wireOf,
+} from "./attribute-types.js";
+import {
+  type Entities,
+  editHistory,
+  geoOf,
+  listOrNone,
+  referencedTweets,
+  stringOf,
+} from "./post-attributes.js";
 
-/** How a string's bytes are counted: exactly (UTF-8), or as a cheap upper bound. */
-export type ByteCount = (value: string) => number;
-export const utf8Bytes: ByteCount = (value) => Buffer.byteLength(value, "utf8");
-/** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
-export const boundBytes: ByteCount = (value) => value.length * 3;
-
-/** One attribute type: its DynamoDB wire format and its size by DynamoDB's rules. */
-interface AttributeType<T> {
-  wire(value: T): AttributeValue;
-  size(value: T, bytes: ByteCount): number;
+/** What the attributes are read from: the event (and its v2 form), the post's entities (read once), times. */
+export interface ItemSource {
+  event: TweetEvent;
+  v2: TweetEventV2 | undefined;
+  entities: Entities | undefined;
+  processedAt: string;
+  /** Epoch seconds after which DynamoDB's TTL deletes the item; undefined when retention is off. */
+  expiresAt: number | undefined;
 }
 
-// Sizes: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
-// A list or map is 3 bytes plus 1 per element plus its elements; a map's element sizes include their names.
-// A number is at most 21 bytes; its decimal form plus one byte is an upper bound that is close for coordinates.
-const string: AttributeType<string> = {
-  wire: (value) => ({ S: value }),
-  size: (value, bytes) => bytes(value),
-};
-const boolean: AttributeType<boolean> = { wire: (value) => ({ BOOL: value }), size: () => 1 };
-const number: AttributeType<number> = {
-  wire: (value) => ({ N: String(value) }),
-  size: (value) => String(value).length + 1,
-};
-
-function listOf<T>(element: AttributeType<T>): AttributeType<readonly T[]> {
-  return {
-    wire: (values) => ({ L: values.map((value) => element.wire(value)) }),
-    size: (values, bytes) => {
-      let size = 3 + values.length;
-      for (const value of values) size += element.size(value, bytes);
-      return size;
-    },
-  };
+interface Row<T, Required extends boolean> {
+  type: AttributeType<T>;
+  required: Required;
+  /** The value for this post; undefined leaves the attribute out. */
+  from(source: ItemSource): T | undefined;
 }
-
-type Fields<T> = { [K in keyof T]-?: AttributeType<NonNullable<T[K]>> };
-
-/** A map of named attributes; absent ones are left out, as the SDK's marshaller does. */
-function mapOf<T extends object>(fields: Fields<T>): AttributeType<T> {
-  const names = Object.keys(fields) as (keyof T & string)[];
-  return {
-    wire: (value) => ({ M: wireOf(value, names, fields) }),
-    size: (value, bytes) => 3 + sizeOf(value, names, fields, bytes, 1),
-  };
-}
-
-function wireOf<T>(value: T, names: readonly (keyof T & string)[], fields: Fields<T>) {
-  const wire: Record<string, AttributeValue> = {};
-  for (const name of names) {
-    const field = value[name];
-    if (field !== undefined) wire[name] = fields[name].wire(field as NonNullable<T[typeof name]>);
-  }
-  return wire;
-}
-
-function sizeOf<T>(
-  value: T,
-  names: readonly (keyof T & string)[],
-  fields: Fields<T>,
-  bytes: ByteCount,
-  perElement: number,
-): number {
-  let size = 0;
-  for (const name of names) {
-    const field = value[name];
-    if (field === undefined) continue;
-    size += perElement + bytes(name) + fields[name].size(field as NonNullable<T[typeof name]>, bytes);
-  }
-  return size;
-}
+const required = <T>(type: AttributeType<T>, from: (source: ItemSource) => T): Row<T, true> => ({
+  type,
+  required: true,
+  from,
+});
+const optional = <T>(type: AttributeType<T>, from: (source: ItemSource) => T | undefined): Row<T, false> => ({
+  type,
+  required: false,
+  from,
+});
+const none = () => undefined;
 
 /**
- * The one definition of the item's attributes and their DynamoDB types. Typed against `TweetItem`, so an
- * attribute added to the item without a type here (or here without the item) does not compile, and the
- * property test in processor/test/dynamodb-writer.test.ts generates every attribute listed here.
+ * The item, one row per attribute: its DynamoDB type and how its value is read from the post. Everything
+ * else is derived from this table: the `TweetItem` type, the wire format (`toAttributeValues`), the decoder
+ * (`fromAttributeValues`), DynamoDB's item size (`itemSize`) and the tests' generators
+ * (test/support/item-arbitraries.ts). Keys: `Username` (partition) and `Id` (sort), the seed's
+ * `<stack>-EventData` shape; rows after `ProcessedAt` are envelope v2's and present only when the post has them.
  */
-export const ITEM_ATTRIBUTES: Fields<TweetItem> = {
-  Username: string,
-  Id: string,
-  Timestamp: string,
-  Message: string,
-  AuthorId: string,
-  AuthorName: string,
-  Lang: string,
-  MatchingRules: listOf(string),
-  ReceivedAt: string,
-  ProcessedAt: string,
-  Hashtags: listOf(string),
-  Mentions: listOf(string),
-  Urls: listOf(string),
-  ReferencedTweets: listOf(mapOf<{ Type: string; Id: string }>({ Type: string, Id: string })),
-  ConversationId: string,
-  InReplyToUserId: string,
-  EditHistoryTweetIds: listOf(string),
-  Geo: mapOf<{ PlaceId?: string; Coordinates?: number[] }>({ PlaceId: string, Coordinates: listOf(number) }),
-  Recovered: boolean,
-  Raw: string,
-  RawOmitted: string,
+export const ITEM_ATTRIBUTES = {
+  Username: required(string, (s) => s.event.author.username),
+  Id: required(string, (s) => s.event.id),
+  Timestamp: required(string, (s) => s.event.createdAt),
+  /** The full text: `note_tweet.text`; a retweet `RT @author: ` and the original's full text. */
+  Message: required(string, (s) => s.event.text),
+  AuthorId: required(string, (s) => s.event.author.id),
+  AuthorName: required(string, (s) => s.event.author.name),
+  Lang: optional(string, (s) => s.event.lang),
+  /** Tags of the filtered-stream rules the post matched (the rule id when a rule has no tag). */
+  MatchingRules: required(listOf(string), (s) => (s.event.matchingRules ?? []).map((r) => r.tag ?? r.id)),
+  ReceivedAt: required(string, (s) => s.event.receivedAt),
+  ProcessedAt: required(string, (s) => s.processedAt),
+  Hashtags: optional(listOf(string), (s) => listOrNone(s.entities?.hashtags ?? [])),
+  Mentions: optional(listOf(string), (s) => listOrNone(s.entities?.mentions ?? [])),
+  Urls: optional(listOf(string), (s) => listOrNone(s.entities?.urls ?? [])),
+  ReferencedTweets: optional(listOf(mapOf({ Type: string, Id: string }, {})), (s) =>
+    s.v2 ? referencedTweets(s.v2.data) : undefined,
+  ),
+  ConversationId: optional(string, (s) => stringOf(s.v2?.data.conversation_id)),
+  InReplyToUserId: optional(string, (s) => stringOf(s.v2?.data.in_reply_to_user_id)),
+  /** All versions of the post, oldest first; earlier versions' items are deleted when this one is written. */
+  EditHistoryTweetIds: optional(listOf(string), (s) => (s.v2 ? editHistory(s.v2.data) : undefined)),
+  Geo: optional(mapOf({}, { PlaceId: string, Coordinates: listOf(number) }), (s) => geoOf(s.v2?.data.geo)),
+  Recovered: optional(boolean, (s) => (s.v2?.recovered === true ? true : undefined)),
+  ExpiresAt: optional(number, (s) => s.expiresAt),
+  /** The whole record, encoded (events/stored-record.ts); set by `fitRaw` (item-limits.ts), which needs the rest. */
+  Raw: optional(binary, none),
+  RawOmitted: optional(string as AttributeType<"includes" | "envelope">, none),
 };
 
-export const ITEM_ATTRIBUTE_NAMES = Object.keys(ITEM_ATTRIBUTES) as (keyof TweetItem)[];
+type Rows = typeof ITEM_ATTRIBUTES;
+type RowValue<R> = R extends Row<infer T, boolean> ? T : never;
+type RequiredName = { [K in keyof Rows]: Rows[K] extends Row<unknown, true> ? K : never }[keyof Rows];
+type Flat<T> = { [K in keyof T]: T[K] };
+
+/** The DynamoDB item for one post, as the table above defines it. */
+export type TweetItem = Flat<
+  { [K in RequiredName]: RowValue<Rows[K]> } & {
+    [K in Exclude<keyof Rows, RequiredName>]?: RowValue<Rows[K]>;
+  }
+>;
+export type AttributeName = keyof Rows;
+export const ITEM_ATTRIBUTE_NAMES = Object.keys(ITEM_ATTRIBUTES) as AttributeName[];
+const TYPES = Object.fromEntries(ITEM_ATTRIBUTE_NAMES.map((name) => [name, ITEM_ATTRIBUTES[name].type]));
+
+/** The attributes read from the post, in the table's order (`Raw` and `RawOmitted` are set afterwards). */
+export function readAttributes(source: ItemSource): TweetItem {
+  const item: Record<string, unknown> = {};
+  for (const name of ITEM_ATTRIBUTE_NAMES) {
+    const value = (ITEM_ATTRIBUTES[name] as Row<unknown, boolean>).from(source);
+    if (value !== undefined) item[name] = value;
+  }
+  return item as TweetItem;
+}
 
 /**
  * The item in DynamoDB's wire format, as lib-dynamodb's DocumentClient would send it (an empty list stays
@@ -110,10 +120,15 @@ export const ITEM_ATTRIBUTE_NAMES = Object.keys(ITEM_ATTRIBUTES) as (keyof Tweet
  * the processor's CPU per record.
  */
 export function toAttributeValues(item: TweetItem): Record<string, AttributeValue> {
-  return wireOf(item, ITEM_ATTRIBUTE_NAMES, ITEM_ATTRIBUTES);
+  return wireOf(item, TYPES, ITEM_ATTRIBUTE_NAMES);
+}
+
+/** The table's attributes of an item read from DynamoDB (others are ignored); `Raw` as stored, still encoded. */
+export function fromAttributeValues(wire: Record<string, AttributeValue>): TweetItem {
+  return readOf(wire, TYPES, ITEM_ATTRIBUTE_NAMES) as TweetItem;
 }
 
 /** DynamoDB's item size: attribute names plus values. With `boundBytes`, an upper bound that is cheap. */
 export function itemSize(item: TweetItem, bytes: ByteCount = utf8Bytes): number {
-  return sizeOf(item, ITEM_ATTRIBUTE_NAMES, ITEM_ATTRIBUTES, bytes, 0);
+  return sizeOf(item, TYPES, ITEM_ATTRIBUTE_NAMES, bytes, 0);
 }

@@ -1,6 +1,7 @@
 import type { TweetEventV2 } from "../events/index.js";
-import { boundBytes, itemSize, utf8Bytes } from "./item-attributes.js";
-import type { TweetItem } from "./tweet-item.js";
+import { encodeStoredRecord } from "../events/stored-record.js";
+import { boundBytes, utf8Bytes } from "./attribute-types.js";
+import { itemSize, type TweetItem } from "./item-attributes.js";
 
 // DynamoDB's limits: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
 export const MAX_PARTITION_KEY_BYTES = 2048;
@@ -15,15 +16,15 @@ export function fitsItemLimit(item: TweetItem): boolean {
 }
 
 /**
- * Sets `Raw` to the envelope's JSON (`json`) when the item stays within 400 KB with it; otherwise to the envelope
- * without its includes (`RawOmitted: "includes"`); otherwise leaves Raw out (`RawOmitted: "envelope"`). The post's
- * own attributes are never given up for Raw.
+ * Sets `Raw` to the envelope's JSON (`json`), encoded (events/stored-record.ts), when the item stays within
+ * 400 KB with it; otherwise to the envelope without its includes (`RawOmitted: "includes"`); otherwise leaves
+ * Raw out (`RawOmitted: "envelope"`). The post's own attributes are never given up for Raw.
  */
 export function fitRaw(item: TweetItem, event: TweetEventV2, json: string): void {
-  item.Raw = json;
+  item.Raw = encodeStoredRecord(json, item.Message);
   if (fitsItemLimit(item)) return;
   if (event.includes !== undefined) {
-    item.Raw = JSON.stringify({ ...event, includes: undefined });
+    item.Raw = encodeStoredRecord(JSON.stringify({ ...event, includes: undefined }), item.Message);
     item.RawOmitted = "includes";
     if (fitsItemLimit(item)) return;
   }

@@ -1,29 +1,20 @@
 import { entitiesOf, referencesOf, type TweetEventV2, type XObject } from "../events/index.js";
-import type { TweetItem } from "./tweet-item.js";
 
-/** The attributes a v2 envelope adds to the item, read from X's post object; absent when the post has none. */
-export type PostAttributes = Pick<
-  TweetItem,
-  | "Hashtags"
-  | "Mentions"
-  | "Urls"
-  | "ReferencedTweets"
-  | "ConversationId"
-  | "InReplyToUserId"
-  | "EditHistoryTweetIds"
-  | "Geo"
->;
+// Readers of X's post object for the item's v2 attributes (item-attributes.ts says which attribute reads
+// what). Each returns undefined when the post has nothing to store, so the attribute is left out.
 
 const isObject = (value: unknown): value is XObject =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-const stringOf = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+/** A non-empty string, else undefined. */
+export const stringOf = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+/** A non-empty list, else undefined. */
+export const listOrNone = <T>(values: T[]): T[] | undefined => (values.length > 0 ? values : undefined);
 
-export function postAttributes(event: TweetEventV2): PostAttributes {
-  const post = event.data;
-  const attributes: PostAttributes = {};
-  const entities = entitiesOf(post);
-  // Message holds a retweet's original in full, so the original's entities belong to the item too (the
-  // retweet's own entities cover only its cut text).
+export type Entities = ReturnType<typeof entitiesOf>;
+
+/** Hashtags, mentions and URLs of the full text: a retweet's include its original's, which Message holds. */
+export function itemEntities(event: TweetEventV2): Entities {
+  const entities = entitiesOf(event.data);
   const original = retweetedOriginal(event);
   if (original !== undefined) {
     const more = entitiesOf(original);
@@ -31,24 +22,18 @@ export function postAttributes(event: TweetEventV2): PostAttributes {
     entities.mentions = union(entities.mentions, more.mentions);
     entities.urls = union(entities.urls, more.urls);
   }
-  if (entities.hashtags.length > 0) attributes.Hashtags = entities.hashtags;
-  if (entities.mentions.length > 0) attributes.Mentions = entities.mentions;
-  if (entities.urls.length > 0) attributes.Urls = entities.urls;
+  return entities;
+}
 
-  const references = referencesOf(post);
-  if (references.length > 0)
-    attributes.ReferencedTweets = references.map((r) => ({ Type: r.type, Id: r.id }));
-  const conversationId = stringOf(post.conversation_id);
-  if (conversationId !== undefined) attributes.ConversationId = conversationId;
-  const inReplyTo = stringOf(post.in_reply_to_user_id);
-  if (inReplyTo !== undefined) attributes.InReplyToUserId = inReplyTo;
-  const history = Array.isArray(post.edit_history_tweet_ids)
-    ? post.edit_history_tweet_ids.filter((id): id is string => stringOf(id) !== undefined)
-    : [];
-  if (history.length > 0) attributes.EditHistoryTweetIds = history;
-  const geo = geoOf(post.geo);
-  if (geo !== undefined) attributes.Geo = geo;
-  return attributes;
+export function referencedTweets(post: XObject) {
+  return listOrNone(referencesOf(post).map((r) => ({ Type: r.type, Id: r.id })));
+}
+
+export function editHistory(post: XObject) {
+  const history = post.edit_history_tweet_ids;
+  return Array.isArray(history)
+    ? listOrNone(history.filter((id): id is string => stringOf(id) !== undefined))
+    : undefined;
 }
 
 function retweetedOriginal(event: TweetEventV2): XObject | undefined {
@@ -70,9 +55,9 @@ const isDegrees = (value: unknown): value is number =>
   typeof value === "number" && Math.abs(value) <= 180 && (value === 0 || Math.abs(value) >= 1e-130);
 
 /** X's `geo`: `{ place_id?, coordinates?: { type: "Point", coordinates: [longitude, latitude] } }`. */
-function geoOf(geo: unknown): TweetItem["Geo"] {
+export function geoOf(geo: unknown): { PlaceId?: string; Coordinates?: number[] } | undefined {
   if (!isObject(geo)) return undefined;
-  const out: NonNullable<TweetItem["Geo"]> = {};
+  const out: { PlaceId?: string; Coordinates?: number[] } = {};
   const placeId = stringOf(geo.place_id);
   if (placeId !== undefined) out.PlaceId = placeId;
   const point = isObject(geo.coordinates) ? geo.coordinates.coordinates : undefined;

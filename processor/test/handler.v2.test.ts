@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { decodeStoredRecord } from "../../events/stored-record.js";
 import { lambdaContext } from "../../local/esm-runner/stream-record.js";
 import type { TweetItem } from "../tweet-item.js";
 import { describeOnEngines } from "./support/dynamo-engines.js";
@@ -59,10 +60,12 @@ describeOnEngines("handler with envelope v1 and v2 records", (engine) => {
     });
     expect(items.get(placed.id)?.Geo).toEqual({ PlaceId: "p1", Coordinates: [-122.4194, 37.7749] });
     for (const v2 of [original, retweet, placed]) {
-      const raw = items.get(v2.id)?.Raw;
-      // Read back as a string: stored as S, not as a map.
-      expect(typeof raw).toBe("string");
-      expect(JSON.parse(raw ?? "")).toEqual(v2);
+      const item = items.get(v2.id);
+      // Stored as Binary (events/stored-record.ts), not as a map; decoded with the item's own Message.
+      expect(item?.Raw).toBeInstanceOf(Uint8Array);
+      expect(
+        JSON.parse(decodeStoredRecord({ B: item?.Raw ?? new Uint8Array() }, item?.Message ?? "")),
+      ).toEqual(v2);
     }
   });
 

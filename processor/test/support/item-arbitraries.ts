@@ -1,51 +1,60 @@
 import fc from "fast-check";
-import type { TweetItem } from "../../tweet-item.js";
-import { V1_ATTRIBUTES } from "./v2-records.js";
+import type { Shape } from "../../attribute-types.js";
+import { type AttributeName, ITEM_ATTRIBUTES, type TweetItem } from "../../item-attributes.js";
 
 const text = fc.string({ unit: "grapheme", maxLength: 40 });
-const texts = fc.array(text, { maxLength: 4 });
 const postId = fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }).map(String);
-// Degrees as DynamoDB stores them (no magnitudes below 1E-130); -0 reads back as 0.
-const degrees = fc
+// Numbers as DynamoDB stores them (no magnitudes below 1E-130); -0 reads back as 0.
+const dynamoNumber = fc
   .double({ min: -180, max: 180, noNaN: true })
   .filter((n) => n === 0 || Math.abs(n) >= 1e-130)
   .map((n) => n + 0);
 
-/**
- * One arbitrary per attribute of the item type: the mapped type makes an attribute added to `TweetItem`
- * without one here a compile error, and the test below checks the list against `ITEM_ATTRIBUTES`.
- */
-export const ATTRIBUTES: { [K in keyof TweetItem]-?: fc.Arbitrary<NonNullable<TweetItem[K]>> } = {
+/** A generator for any attribute of a shape, derived from the item's table (item-attributes.ts). */
+export function arbitraryOf(shape: Shape): fc.Arbitrary<unknown> {
+  switch (shape.kind) {
+    case "S":
+      return text;
+    case "N":
+      return dynamoNumber;
+    case "B":
+      return fc.uint8Array({ maxLength: 64 });
+    case "BOOL":
+      return fc.boolean();
+    case "L":
+      return fc.array(arbitraryOf(shape.of), { maxLength: 4 });
+    case "M": {
+      const fields = Object.fromEntries(Object.entries(shape.fields).map(([n, s]) => [n, arbitraryOf(s)]));
+      return fc.record(fields, { requiredKeys: [...shape.required] });
+    }
+  }
+}
+
+// Where an attribute's values are narrower than its type: keys DynamoDB accepts, ids that are post ids.
+const NARROWER: Partial<Record<AttributeName, fc.Arbitrary<unknown>>> = {
   Username: fc.string({ minLength: 1, maxLength: 15 }),
   Id: postId,
-  Timestamp: text,
-  Message: text,
-  AuthorId: text,
-  AuthorName: text,
-  Lang: fc.constantFrom("en", "ja", "und", ""),
-  MatchingRules: texts,
-  ReceivedAt: text,
-  ProcessedAt: text,
-  Hashtags: texts,
-  Mentions: texts,
-  Urls: texts,
-  ReferencedTweets: fc.array(
-    fc.record({ Type: fc.constantFrom("retweeted", "quoted", "replied_to"), Id: postId }),
-    { maxLength: 3 },
-  ),
   ConversationId: postId,
   InReplyToUserId: postId,
   EditHistoryTweetIds: fc.array(postId, { minLength: 1, maxLength: 5 }),
-  Geo: fc.record(
-    { PlaceId: fc.string({ minLength: 1, maxLength: 16 }), Coordinates: fc.array(degrees, { maxLength: 2 }) },
-    { requiredKeys: [] },
-  ),
+  ExpiresAt: fc.integer({ min: 1_700_000_000, max: 2_100_000_000 }),
   Recovered: fc.constant(true),
-  Raw: fc.json(),
   RawOmitted: fc.constantFrom("includes", "envelope"),
 };
+
+/** One generator per attribute of the table, narrowed where the values are. */
+export const ATTRIBUTES = Object.fromEntries(
+  (Object.keys(ITEM_ATTRIBUTES) as AttributeName[]).map((name) => [
+    name,
+    NARROWER[name] ?? arbitraryOf(ITEM_ATTRIBUTES[name].type.shape),
+  ]),
+) as Record<AttributeName, fc.Arbitrary<unknown>>;
+const REQUIRED = (Object.keys(ITEM_ATTRIBUTES) as AttributeName[]).filter(
+  (name) => ITEM_ATTRIBUTES[name].required,
+);
+
 export const tweetItem: fc.Arbitrary<TweetItem> = fc
-  .record(ATTRIBUTES, { requiredKeys: V1_ATTRIBUTES.filter((name) => name !== "Lang") })
+  .record(ATTRIBUTES, { requiredKeys: REQUIRED })
   .map((item) => item as TweetItem);
 /** Every attribute present: what the size and round-trip properties need to cover. */
-export const fullItem: fc.Arbitrary<TweetItem> = fc.record(ATTRIBUTES);
+export const fullItem: fc.Arbitrary<TweetItem> = fc.record(ATTRIBUTES).map((item) => item as TweetItem);

@@ -1,0 +1,75 @@
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { DICTIONARY_1_BASE64 } from "./stored-record-dictionary.js";
+
+/**
+ * The stored record: how the processor keeps a post's whole record (the envelope's JSON as it came off the
+ * stream) in the item's `Raw` attribute, and how any reader gets it back byte for byte. Shared by the
+ * processor (writes it), the compliance sweeper (scrubs geo inside it) and consumers (processor/decode-item.ts).
+ *
+ * `Raw` is a Binary: one format byte, then a raw DEFLATE stream (RFC 1951, zlib's deflate-raw) made with the
+ * preset dictionary of that format. Format 1: before compressing, each occurrence of the item's `Message` in
+ * the record (JSON-escaped, as JSON.stringify writes it) is replaced by the character U+0000, and each
+ * occurrence of a retweet's original text (`Message` after its `RT @name: `) by U+0001; a JSON text never
+ * holds those two characters unescaped, and a record that does is stored as format 2 (no replacement). So
+ * decoding needs the item's own `Message`. Items written before this encoding hold `Raw` as a String (the
+ * record's JSON), which `decodeStoredRecord` returns as it is.
+ *
+ * Everything used here is in Node's zlib since Node 0.x (the dictionary option too), so any Node (20, 22, 24)
+ * and any zlib binding in any language decodes it: no zstd, which Node 20 lacks.
+ */
+export const STORED_RECORD_FORMAT = { substituted: 1, plain: 2 } as const;
+
+const DICTIONARY = Buffer.from(DICTIONARY_1_BASE64, "base64");
+/** zlib level 6 (its default): see processor/README.md, "Encoding", for the sizes and CPU that chose it. */
+const LEVEL = 6;
+const MESSAGE = "\u0000";
+const ORIGINAL = "\u0001";
+// The shortest text worth a replacement; an empty Message would otherwise match everywhere.
+const MIN_REPLACED = 8;
+const RETWEET_PREFIX = /^RT @[A-Za-z0-9_]{1,15}: /;
+
+const escaped = (text: string) => JSON.stringify(text).slice(1, -1);
+
+/** The retweeted original's text inside `message` (after `RT @name: `), when `message` is a retweet's. */
+function originalText(message: string): string | undefined {
+  const prefix = RETWEET_PREFIX.exec(message);
+  return prefix === null ? undefined : message.slice(prefix[0].length);
+}
+
+function replaceAll(text: string, find: string, by: string): string {
+  return find.length < MIN_REPLACED ? text : text.split(find).join(by);
+}
+
+/** `Raw` for the record `json` of an item whose `Message` is `message`. */
+export function encodeStoredRecord(json: string, message: string): Uint8Array {
+  const clean = !json.includes(MESSAGE) && !json.includes(ORIGINAL);
+  let body = json;
+  if (clean) {
+    body = replaceAll(body, escaped(message), MESSAGE);
+    const original = originalText(message);
+    if (original !== undefined) body = replaceAll(body, escaped(original), ORIGINAL);
+  }
+  const deflated = deflateRawSync(Buffer.from(body, "utf8"), { level: LEVEL, dictionary: DICTIONARY });
+  const out = Buffer.allocUnsafe(deflated.length + 1);
+  out[0] = clean ? STORED_RECORD_FORMAT.substituted : STORED_RECORD_FORMAT.plain;
+  deflated.copy(out, 1);
+  return out;
+}
+
+/** A `Raw` value as DynamoDB returns it: Binary (this encoding) or String (items written before it). */
+export type StoredRecord = { B: Uint8Array } | { S: string };
+
+/** The record's JSON, byte for byte as the processor received it. `message` is the item's `Message`. */
+export function decodeStoredRecord(raw: StoredRecord, message: string): string {
+  if ("S" in raw) return raw.S;
+  const bytes = raw.B;
+  const format = bytes[0];
+  if (format !== STORED_RECORD_FORMAT.substituted && format !== STORED_RECORD_FORMAT.plain) {
+    throw new Error(`Raw: unknown stored-record format ${String(format)} (this reader knows 1 and 2)`);
+  }
+  const body = inflateRawSync(bytes.subarray(1), { dictionary: DICTIONARY }).toString("utf8");
+  if (format === STORED_RECORD_FORMAT.plain) return body;
+  const original = originalText(message);
+  const restored = original === undefined ? body : body.split(ORIGINAL).join(escaped(original));
+  return restored.split(MESSAGE).join(escaped(message));
+}
