@@ -89,5 +89,6 @@ export function mergeWriteResults(results: readonly WriteResult[]): WriteResult 
     rejected: results.flatMap((result) => result.rejected),
     retries: results.reduce((sum, result) => sum + result.retries, 0),
     ...(systemicProblem ? { systemic: systemicProblem } : {}),
+    ...(results.some((result) => result.cutByDeadline) ? { cutByDeadline: true } : {}),
   };
 }

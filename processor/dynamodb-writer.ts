@@ -42,10 +42,12 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
     let pending: WriteRequest[] = [...chunk];
     let reason = "";
     let retries = 0;
+    let cutByDeadline = false;
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         reason = `deadline reached${reason ? ` after ${reason}` : " before the write"}`;
+        cutByDeadline = true;
         break;
       }
       const deadlineSignal = AbortSignal.timeout(remaining);
@@ -81,6 +83,7 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
         // (ECONNRESET on a kept-alive socket) "TimeoutError", and that one is worth another attempt.
         if (deadlineSignal.aborted) {
           reason = "deadline reached during the write";
+          cutByDeadline = true;
           break;
         }
         reason = describeError(err);
@@ -97,12 +100,14 @@ export function createDynamoDbWriter(options: DynamoDbWriterOptions): ItemWriter
       const delay = fullJitterDelay(attempt, backoff, random);
       if (Date.now() + delay >= deadline) {
         reason = `${reason}, no time left to retry`;
+        cutByDeadline = true;
         break;
       }
       await sleep(delay);
       retries += 1;
     }
-    return { unwritten: pending.map((request) => ({ request, reason })), rejected: [], retries };
+    const unwritten = pending.map((request) => ({ request, reason }));
+    return { unwritten, rejected: [], retries, ...(cutByDeadline ? { cutByDeadline } : {}) };
   }
 
   return async (items, { deadline }) => {

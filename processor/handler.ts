@@ -4,6 +4,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aw
 import { loadConfig } from "./config.js";
 import { createDynamoDbWriter } from "./dynamodb-writer.js";
 import { createLogger } from "./logger.js";
+import { createMetricsPublisher } from "./metrics.js";
 import { processBatch } from "./process-batch.js";
 import { createSqsDeadLetterSender } from "./sqs-dead-letter.js";
 
@@ -24,6 +25,7 @@ const sendToDeadLetter = createSqsDeadLetterSender({
   queueUrl: config.deadLetterQueueUrl,
 });
 const clock = { now: () => Date.now() };
+const publishMetrics = createMetricsPublisher();
 
 export async function handler(
   event: KinesisStreamEvent,
@@ -37,5 +39,6 @@ export async function handler(
     safetyMarginMs: config.safetyMarginMs,
     logger: logger.child({ requestId: context.awsRequestId }),
     clock,
+    publishMetrics: (metrics) => publishMetrics(context.functionName, metrics),
   });
 }

@@ -31,6 +31,8 @@ export interface WriteResult {
    * must fix. Those requests are in `unwritten` (retried), never `rejected` (dead-lettered).
    */
   systemic?: string;
+  /** Set when the deadline stopped the writes with requests left (`unwritten`). */
+  cutByDeadline?: boolean;
 }
 
 /** Carries out requests whose keys are distinct; must not throw for per-request failures. */
@@ -44,6 +46,8 @@ export interface DeadLetterResult {
   failed: { letter: DeadLetter; reason: string }[];
   /** Letters sent without their payload because it would not fit in one message. */
   payloadOmitted: number;
+  /** Set when the deadline stopped the sends with letters left (`failed`). */
+  cutByDeadline?: boolean;
 }
 
 export type DeadLetterSender = (

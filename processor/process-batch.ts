@@ -1,5 +1,6 @@
 import type { KinesisStreamBatchResponse, KinesisStreamRecord } from "aws-lambda";
 import { writeDeadline } from "./deadline.js";
+import type { BatchMetrics } from "./metrics.js";
 import { planBatch } from "./plan-batch.js";
 import {
   type BatchLogger,
@@ -26,6 +27,8 @@ export interface ProcessBatchPorts {
   safetyMarginMs: number;
   logger: BatchLogger;
   clock: Clock;
+  /** The batch's CloudWatch metrics; the handler publishes them as EMF, other callers (a replay) may not. */
+  publishMetrics?: (metrics: BatchMetrics) => void;
 }
 
 /**
@@ -86,7 +89,10 @@ export async function processBatch(
       logger,
       () =>
         plan.deadLetters.length === 0 ? noLetters() : ports.sendToDeadLetter(plan.deadLetters, { deadline }),
-      (reason) => ({ failed: plan.deadLetters.map((letter) => ({ letter, reason })), payloadOmitted: 0 }),
+      (reason): DeadLetterResult => ({
+        failed: plan.deadLetters.map((letter) => ({ letter, reason })),
+        payloadOmitted: 0,
+      }),
     ),
   ]);
 
@@ -144,29 +150,44 @@ export async function processBatch(
   const unwrittenPuts = countPuts(
     [...written.unwritten, ...written.rejected].map((failed) => failed.request),
   );
-  logger.info(
-    {
-      records: records.length,
-      userRecords: plan.userRecords,
-      written: puts - unwrittenPuts,
-      earlierVersionsDeleted:
-        requests.length - puts - (written.unwritten.length + written.rejected.length - unwrittenPuts),
-      rejectedByDynamoDb: written.rejected.length - written.earlierVersionsKept,
-      earlierVersionsKept: written.earlierVersionsKept,
-      refusedAsSystemic: written.systemic ? written.unwritten.length : 0,
-      deduplicated: plan.deduplicated,
-      superseded: plan.superseded,
-      rawIncludesOmitted: plan.rawIncludesOmitted,
-      rawOmitted: plan.rawOmitted,
-      deadLettered: plan.deadLetters.length - dead.failed.length + rejected.sent,
-      deadLetterPayloadOmitted: dead.payloadOmitted + rejected.payloadOmitted,
-      failedRecords: batchItemFailures.length,
-      writeRetries: written.retries,
-      durationMs: clock.now() - started,
-    },
-    "batch processed",
-  );
+  const summary = {
+    records: records.length,
+    userRecords: plan.userRecords,
+    written: puts - unwrittenPuts,
+    earlierVersionsDeleted:
+      requests.length - puts - (written.unwritten.length + written.rejected.length - unwrittenPuts),
+    rejectedByDynamoDb: written.rejected.length - written.earlierVersionsKept,
+    earlierVersionsKept: written.earlierVersionsKept,
+    refusedAsSystemic: written.systemic ? written.unwritten.length : 0,
+    deduplicated: plan.deduplicated,
+    superseded: plan.superseded,
+    rawIncludesOmitted: plan.rawIncludesOmitted,
+    rawOmitted: plan.rawOmitted,
+    deadLettered: plan.deadLetters.length - dead.failed.length + rejected.sent,
+    deadLetterPayloadOmitted: dead.payloadOmitted + rejected.payloadOmitted,
+    failedRecords: batchItemFailures.length,
+    cutByDeadline: Boolean(written.cutByDeadline || dead.cutByDeadline || rejected.cutByDeadline),
+    writeRetries: written.retries,
+    durationMs: clock.now() - started,
+  };
+  logger.info(summary, "batch processed");
+  publish(ports, {
+    ItemsWritten: summary.written,
+    ItemsDeadLettered: summary.deadLettered,
+    ItemsRefusedSystemic: summary.refusedAsSystemic,
+    BatchesCutByDeadline: summary.cutByDeadline ? 1 : 0,
+    EarlierVersionsDeleted: summary.earlierVersionsDeleted,
+  });
   return { batchItemFailures };
+}
+
+/** A failure to publish the metrics (metrics.ts) never fails a batch that was written. */
+function publish(ports: ProcessBatchPorts, metrics: BatchMetrics): void {
+  try {
+    ports.publishMetrics?.(metrics);
+  } catch (err) {
+    ports.logger.error({ err }, "the batch's metrics could not be published");
+  }
 }
 
 /** A port that throws (a bug, not a per-item failure) fails everything it was given, never the whole batch. */

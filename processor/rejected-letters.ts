@@ -14,11 +14,9 @@ import { type ItemKey, itemKey } from "./tweet-item.js";
 /** Rejected requests logged one by one per batch (the queue holds every one). */
 const LOGGED_REJECTIONS = 10;
 
-export interface RejectedOutcome {
-  /** Letters the queue did not take: their records are reported for retry. */
-  failed: DeadLetterResult["failed"];
+export interface RejectedOutcome extends DeadLetterResult {
+  /** Letters the queue took; `failed` ones are reported for retry. */
   sent: number;
-  payloadOmitted: number;
 }
 
 /**

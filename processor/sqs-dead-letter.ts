@@ -35,15 +35,17 @@ export function createSqsDeadLetterSender(options: SqsDeadLetterOptions): DeadLe
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         fail(batch, "deadline reached before the dead-letter send");
+        result.cutByDeadline = true;
         continue;
       }
+      const deadlineSignal = AbortSignal.timeout(remaining);
       try {
         const out = await options.client.send(
           new SendMessageBatchCommand({
             QueueUrl: options.queueUrl,
             Entries: batch.map((i) => ({ Id: String(i), MessageBody: messages[i]?.body })),
           }),
-          { abortSignal: AbortSignal.timeout(remaining) },
+          { abortSignal: deadlineSignal },
         );
         const sent = new Set((out.Successful ?? []).map((entry) => entry.Id));
         const refused = new Map(
@@ -55,6 +57,7 @@ export function createSqsDeadLetterSender(options: SqsDeadLetterOptions): DeadLe
         }
       } catch (err) {
         fail(batch, describeError(err));
+        if (deadlineSignal.aborted) result.cutByDeadline = true;
       }
     }
     return result;

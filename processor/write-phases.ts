@@ -72,11 +72,13 @@ export async function writeInPhases(
   }
   const second = ready.length === 0 ? noWrites() : judgeSystemic(await write(ready), ready.length);
   const systemic = first.systemic ?? second.systemic;
+  const cutByDeadline = first.cutByDeadline || second.cutByDeadline;
   return {
     unwritten: [...first.unwritten, ...deferred, ...second.unwritten],
     rejected: [...first.rejected, ...second.rejected, ...kept],
     retries: first.retries + second.retries,
     ...(systemic ? { systemic } : {}),
+    ...(cutByDeadline ? { cutByDeadline } : {}),
     earlierVersionsKept: kept.length,
   };
 }
