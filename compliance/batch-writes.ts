@@ -4,9 +4,9 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
-import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "../events/backoff.js";
-import { mapWithConcurrency } from "../events/concurrency.js";
-import { describeError, isRetryableWriteError } from "../events/sdk-errors.js";
+import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "../lambda-support/backoff.js";
+import { mapWithConcurrency } from "../lambda-support/concurrency.js";
+import { describeError, isRetryableWriteError } from "../lambda-support/sdk-errors.js";
 
 /** BatchWriteItem's limit. */
 export const MAX_BATCH_WRITE_ITEMS = 25;

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
-import { mapWithConcurrency } from "../events/concurrency.js";
+import { mapWithConcurrency } from "../lambda-support/concurrency.js";
 import type { BatchWriter } from "./batch-writes.js";
 import { RESERVED_PARTITION } from "./checkpoint.js";
 import type { StatePort } from "./ports.js";

@@ -3,9 +3,9 @@ import {
   type DynamoDBClient,
   type WriteRequest as WireWriteRequest,
 } from "@aws-sdk/client-dynamodb";
-import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "../events/backoff.js";
-import { mapWithConcurrency } from "../events/concurrency.js";
-import { describeError, isRequestRejection, isRetryableWriteError } from "../events/sdk-errors.js";
+import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay, sleep } from "../lambda-support/backoff.js";
+import { mapWithConcurrency } from "../lambda-support/concurrency.js";
+import { describeError, isRequestRejection, isRetryableWriteError } from "../lambda-support/sdk-errors.js";
 import { isolateRejected, mergeWriteResults } from "./bisect-rejected.js";
 import { toAttributeValues } from "./item-attributes.js";
 import { type ItemWriter, requestKey, type WriteRequest, type WriteResult } from "./ports.js";

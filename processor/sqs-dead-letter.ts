@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { describeError } from "../events/sdk-errors.js";
+import { describeError } from "../lambda-support/sdk-errors.js";
 import { type DeadLetter, toDeadLetterBody } from "./dead-letter.js";
 import type { DeadLetterResult, DeadLetterSender } from "./ports.js";
 import { packBatches, SQS_MAX_MESSAGE_BYTES } from "./sqs-batches.js";

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BACKOFF, fullJitterDelay } from "../../events/backoff.js";
-import { mapWithConcurrency } from "../../events/concurrency.js";
-import { isRequestRejection, isRetryableWriteError } from "../../events/sdk-errors.js";
+import { DEFAULT_BACKOFF, fullJitterDelay } from "../backoff.js";
+import { mapWithConcurrency } from "../concurrency.js";
+import { isRequestRejection, isRetryableWriteError } from "../sdk-errors.js";
 
 describe("fullJitterDelay", () => {
   it("stays in [0, min(cap, base * 2^(attempt-1)))", () => {
