@@ -1,0 +1,62 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeStoredRecord, encodeStoredRecord, STORED_RECORD_FORMAT } from "../stored-record.js";
+
+const anyText = fc.string({ unit: "binary", maxLength: 300 });
+
+describe("the stored record (Raw)", () => {
+  it("decodes to the very string encoded, for any string and any Message, control characters included", () => {
+    fc.assert(
+      fc.property(anyText, anyText, (json, message) => {
+        expect(decodeStoredRecord({ B: encodeStoredRecord(json, message) }, message)).toBe(json);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("replaces the Message and a retweet's original inside the record, wherever they occur", () => {
+    fc.assert(
+      fc.property(
+        anyText,
+        fc.array(fc.constantFrom("a", "b", "m", "o"), { maxLength: 12 }),
+        (text, parts) => {
+          const message = `RT @ada: ${text}🚀 and a few more words`;
+          const pieces = {
+            a: '{"x":',
+            b: "}",
+            m: JSON.stringify(message),
+            o: JSON.stringify(message.slice(9)),
+          };
+          const json = parts.map((part) => pieces[part as keyof typeof pieces]).join("");
+          expect(decodeStoredRecord({ B: encodeStoredRecord(json, message) }, message)).toBe(json);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("stores a record holding the replacement characters unreplaced (format 2), and reads items written before as they are", () => {
+    const json = "not JSON \u0000 \u0001 but kept";
+    const stored = encodeStoredRecord(json, "but kept and more");
+    expect(stored[0]).toBe(STORED_RECORD_FORMAT.plain);
+    expect(decodeStoredRecord({ B: stored }, "but kept and more")).toBe(json);
+    expect(decodeStoredRecord({ S: '{"v":2}' }, "anything")).toBe('{"v":2}');
+  });
+
+  it("keeps a long text out of the stored bytes: they hold a reference to Message", () => {
+    const message = "長い投稿 🚀 ".repeat(400);
+    const json = JSON.stringify({
+      v: 2,
+      text: message,
+      data: { text: message.slice(0, 280), note_tweet: { text: message } },
+    });
+    expect(Buffer.byteLength(json)).toBeGreaterThan(10_000);
+    expect(encodeStoredRecord(json, message).length).toBeLessThan(200);
+  });
+
+  it("names an unknown format instead of returning garbage", () => {
+    expect(() => decodeStoredRecord({ B: Uint8Array.of(9, 1, 2) }, "")).toThrow(
+      /unknown stored-record format 9/,
+    );
+  });
+});
