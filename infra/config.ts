@@ -9,13 +9,20 @@ export interface InfraConfig {
   readonly stackName: string;
   readonly region: string;
   readonly stream: { readonly shardCount: number | undefined; readonly retentionHours: number };
-  readonly table: { readonly ttlAttribute: string | undefined; readonly deletionProtection: boolean };
+  readonly table: {
+    /** The TTL attribute: `ExpiresAt` with RETENTION_DAYS, else TABLE_TTL_ATTRIBUTE; undefined keeps items forever. */
+    readonly ttlAttribute: string | undefined;
+    readonly deletionProtection: boolean;
+    readonly tableClass: TableClass;
+  };
   readonly processor: {
     readonly memoryMb: number;
     readonly timeoutSeconds: number;
     /** Passed to the function as DEADLINE_SAFETY_MARGIN_MS; the timeout must be longer. */
     readonly deadlineSafetyMarginMs: number;
     readonly logRetentionDays: number;
+    /** Passed to the function as RETENTION_DAYS: it then writes `ExpiresAt`; undefined keeps posts forever. */
+    readonly retentionDays: number | undefined;
   };
   readonly mapping: {
     readonly batchSize: number;
@@ -44,6 +51,12 @@ export interface InfraConfig {
     | { readonly kind: "local"; readonly path: string | undefined }
     | { readonly kind: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
 }
+
+/** The attribute the processor writes when RETENTION_DAYS is set (epoch seconds), and the table's TTL reads. */
+export const EXPIRY_ATTRIBUTE = "ExpiresAt";
+
+export const TABLE_CLASSES = ["STANDARD", "STANDARD_INFREQUENT_ACCESS"] as const;
+export type TableClass = (typeof TABLE_CLASSES)[number];
 
 export class InfraConfigError extends Error {
   override readonly name = "InfraConfigError";
@@ -92,6 +105,13 @@ const envSchema = z
       .regex(/^[A-Za-z0-9_.-]{1,255}$/, "expected a DynamoDB attribute name")
       .refine((name) => name !== "Username" && name !== "Id", "a key attribute cannot be the TTL attribute")
       .optional(),
+    // Off by default: posts stay until the compliance sweep removes them, as before. Set, the processor writes
+    // ExpiresAt (received time + this many days) and DynamoDB's TTL deletes the item within days after it, at no
+    // write cost. Items written before it was set have no ExpiresAt and stay. infra/README.md: "Retention".
+    RETENTION_DAYS: integer(1, 36_500).optional(),
+    // STANDARD by default: a young table's bill is writes, and Standard-IA charges 25% more per write for 60% less
+    // per GB stored. infra/README.md: "Table class" gives the break-even.
+    TABLE_CLASS: z.enum(TABLE_CLASSES, `expected one of ${TABLE_CLASSES.join(", ")}`).default("STANDARD"),
     // Off so that `npm run destroy` removes everything, as the original stack's deletion did; turn it on for
     // a table you keep for months (destroy then stops at the table until you turn it off again).
     TABLE_DELETION_PROTECTION: boolean.default(false),
@@ -205,6 +225,17 @@ const envSchema = z
         message: `must be longer than PROCESSOR_DEADLINE_SAFETY_MARGIN_MS (${env.PROCESSOR_DEADLINE_SAFETY_MARGIN_MS} ms), the time the processor keeps back from every invocation: it would leave no time to write`,
       });
     }
+    if (
+      env.RETENTION_DAYS !== undefined &&
+      env.TABLE_TTL_ATTRIBUTE !== undefined &&
+      env.TABLE_TTL_ATTRIBUTE !== EXPIRY_ATTRIBUTE
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TABLE_TTL_ATTRIBUTE"],
+        message: `a table has one TTL attribute, and RETENTION_DAYS needs it to be ${EXPIRY_ATTRIBUTE} (what the processor writes): unset TABLE_TTL_ATTRIBUTE or RETENTION_DAYS`,
+      });
+    }
     if (env.TF_STATE_PATH !== undefined && env.TF_STATE_BUCKET !== undefined) {
       ctx.addIssue({
         code: "custom",
@@ -262,12 +293,17 @@ export function readInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
     stackName: e.STACK_NAME,
     region: e.AWS_REGION,
     stream: { shardCount: e.SHARD_COUNT, retentionHours: e.STREAM_RETENTION_HOURS },
-    table: { ttlAttribute: e.TABLE_TTL_ATTRIBUTE, deletionProtection: e.TABLE_DELETION_PROTECTION },
+    table: {
+      ttlAttribute: e.RETENTION_DAYS === undefined ? e.TABLE_TTL_ATTRIBUTE : EXPIRY_ATTRIBUTE,
+      deletionProtection: e.TABLE_DELETION_PROTECTION,
+      tableClass: e.TABLE_CLASS,
+    },
     processor: {
       memoryMb: e.PROCESSOR_MEMORY_MB,
       timeoutSeconds: e.PROCESSOR_TIMEOUT_SECONDS,
       deadlineSafetyMarginMs: e.PROCESSOR_DEADLINE_SAFETY_MARGIN_MS,
       logRetentionDays: e.LOG_RETENTION_DAYS,
+      retentionDays: e.RETENTION_DAYS,
     },
     mapping: {
       batchSize: e.ESM_BATCH_SIZE,

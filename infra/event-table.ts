@@ -8,6 +8,8 @@ export interface EventTableProps {
   readonly ttlAttribute: string | undefined;
   /** When on, Terraform (and anyone else) cannot delete the table until it is turned off again. */
   readonly deletionProtection: boolean;
+  /** STANDARD or STANDARD_INFREQUENT_ACCESS (TABLE_CLASS; the trade-off is in config.ts and the README). */
+  readonly tableClass: string;
 }
 
 /** One item per tweet, keyed as the original: `Username` (hash) and `Id` (range), both strings. */
@@ -27,6 +29,7 @@ export class EventTable extends Construct {
       ],
       // On-demand: no capacity to plan for a bursty stream, and nothing to pay while idle but storage.
       billingMode: "PAY_PER_REQUEST",
+      tableClass: props.tableClass,
       // 35 days of restore points: a bad deploy of the processor can be undone to the second.
       pointInTimeRecovery: { enabled: true },
       // Encrypt with the account's AWS-managed DynamoDB key (visible in CloudTrail) rather than an AWS-owned key.

@@ -28,6 +28,8 @@ export interface ProcessorFunctionProps {
   readonly deadlineSafetyMarginMs: number;
   /** Days CloudWatch keeps the function's logs; without a log group of our own they would be kept forever. */
   readonly logRetentionDays: number;
+  /** The processor's RETENTION_DAYS: set, it writes `ExpiresAt` for the table's TTL; undefined, posts stay. */
+  readonly retentionDays: number | undefined;
 }
 
 /** The Lambda that writes stream records into the table, with its log group and least-privilege role. */
@@ -121,6 +123,7 @@ export class ProcessorFunction extends Construct {
           TABLE_NAME: props.table.name,
           DLQ_URL: props.deadLetterQueue.url,
           DEADLINE_SAFETY_MARGIN_MS: String(props.deadlineSafetyMarginMs),
+          ...(props.retentionDays === undefined ? {} : { RETENTION_DAYS: String(props.retentionDays) }),
           // The bundle ships a source map: stack traces then point into the TypeScript sources.
           NODE_OPTIONS: "--enable-source-maps",
         },

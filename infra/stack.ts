@@ -2,8 +2,8 @@ import { dirname, join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { PipelineAlarms } from "./alarms.js";
-import { ComplianceAlarms } from "./compliance-alarms.js";
+import { alarmRows } from "./alarm-list.js";
+import { StackAlarms } from "./alarms.js";
 import { ComplianceSchedule } from "./compliance-schedule.js";
 import { ComplianceSecret } from "./compliance-secret.js";
 import { ComplianceSweeper } from "./compliance-sweeper.js";
@@ -52,6 +52,7 @@ export class TweetstreamStack extends TerraformStack {
       name: name("EventData"),
       ttlAttribute: config.table.ttlAttribute,
       deletionProtection: config.table.deletionProtection,
+      tableClass: config.table.tableClass,
     });
     const { queue } = new DeadLetterQueue(this, "dead-letters", { name: name("processor-dlq") });
     // What the mapping gives up on is kept whole in S3 (an SQS destination would get only its position).
@@ -84,20 +85,23 @@ export class TweetstreamStack extends TerraformStack {
       kind: config.producer,
     });
 
-    new PipelineAlarms(this, "alarms", {
-      prefix: config.stackName,
-      functionName: processor.function.functionName,
-      queueName: queue.name,
-      mappingUuid: eventSource.mapping.uuid,
-      streamName: stream.name,
-      iteratorAgeSeconds: config.alarms.iteratorAgeSeconds,
-      topicArn: config.alarms.topicArn,
-    });
-
     const compliance =
       config.compliance === undefined
         ? undefined
         : this.complianceSweeper(config, config.compliance, table, props, name);
+
+    new StackAlarms(this, "alarms", {
+      prefix: config.stackName,
+      rows: alarmRows(config.alarms).filter((row) => compliance !== undefined || row.part === "pipeline"),
+      subjects: {
+        processor: processor.function.functionName,
+        queue: queue.name,
+        stream: stream.name,
+        mapping: eventSource.mapping.uuid,
+        sweeper: compliance?.functionName,
+      },
+      topicArn: config.alarms.topicArn,
+    });
 
     addStackOutputs(this, {
       region: config.region,
@@ -112,7 +116,7 @@ export class TweetstreamStack extends TerraformStack {
     });
   }
 
-  /** The sweeper (issue 14): its token secret, function, schedule and alarms. */
+  /** The sweeper (issue 14): its token secret, function and schedule (its alarms are in alarm-list.ts). */
   private complianceSweeper(
     config: InfraConfig,
     settings: NonNullable<InfraConfig["compliance"]>,
@@ -137,11 +141,6 @@ export class TweetstreamStack extends TerraformStack {
       scheduleExpression: settings.schedule,
       functionArn: sweeper.function.arn,
       functionName: sweeper.function.functionName,
-    });
-    new ComplianceAlarms(this, "compliance-alarms", {
-      prefix: config.stackName,
-      functionName: sweeper.function.functionName,
-      topicArn: config.alarms.topicArn,
     });
     return { functionName: sweeper.function.functionName, tokenSecretArn: secret.arn };
   }

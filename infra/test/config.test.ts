@@ -11,8 +11,14 @@ describe("readInfraConfig", () => {
       stackName: "tweetstream",
       region: "us-east-1",
       stream: { shardCount: undefined, retentionHours: 24 },
-      table: { ttlAttribute: undefined, deletionProtection: false },
-      processor: { memoryMb: 256, timeoutSeconds: 60, deadlineSafetyMarginMs: 1000, logRetentionDays: 30 },
+      table: { ttlAttribute: undefined, deletionProtection: false, tableClass: "STANDARD" },
+      processor: {
+        memoryMb: 256,
+        timeoutSeconds: 60,
+        deadlineSafetyMarginMs: 1000,
+        logRetentionDays: 30,
+        retentionDays: undefined,
+      },
       mapping: {
         batchSize: 500,
         batchingWindowSeconds: 1,
@@ -43,6 +49,8 @@ describe("readInfraConfig", () => {
       STREAM_RETENTION_HOURS: "48",
       TABLE_TTL_ATTRIBUTE: "ExpiresAt",
       TABLE_DELETION_PROTECTION: "true",
+      RETENTION_DAYS: "90",
+      TABLE_CLASS: "STANDARD_INFREQUENT_ACCESS",
       PROCESSOR_MEMORY_MB: "512",
       PROCESSOR_TIMEOUT_SECONDS: "120",
       PROCESSOR_DEADLINE_SAFETY_MARGIN_MS: "2000",
@@ -76,8 +84,18 @@ describe("readInfraConfig", () => {
       stackName: "demo",
       region: "eu-west-1",
       stream: { shardCount: 2, retentionHours: 48 },
-      table: { ttlAttribute: "ExpiresAt", deletionProtection: true },
-      processor: { memoryMb: 512, timeoutSeconds: 120, deadlineSafetyMarginMs: 2000, logRetentionDays: 14 },
+      table: {
+        ttlAttribute: "ExpiresAt",
+        deletionProtection: true,
+        tableClass: "STANDARD_INFREQUENT_ACCESS",
+      },
+      processor: {
+        memoryMb: 512,
+        timeoutSeconds: 120,
+        deadlineSafetyMarginMs: 2000,
+        logRetentionDays: 14,
+        retentionDays: 90,
+      },
       mapping: {
         batchSize: 100,
         batchingWindowSeconds: 0,
@@ -154,6 +172,10 @@ describe("readInfraConfig", () => {
     ["STREAM_RETENTION_HOURS", "12", "from 24 to 8760"],
     ["TABLE_TTL_ATTRIBUTE", "Id", "key attribute"],
     ["TABLE_DELETION_PROTECTION", "yes", "true or false"],
+    ["RETENTION_DAYS", "0", "from 1 to 36500"],
+    ["RETENTION_DAYS", "30d", "whole number"],
+    ["TABLE_CLASS", "INFREQUENT", "one of STANDARD, STANDARD_INFREQUENT_ACCESS"],
+    ["FAILED_BATCH_RETENTION_DAYS", "0", "from 1 to 3650"],
     ["PROCESSOR_MEMORY_MB", "64", "from 128 to 10240"],
     ["PROCESSOR_TIMEOUT_SECONDS", "901", "from 1 to 900"],
     ["LOG_RETENTION_DAYS", "10", "one of 1, 3, 5"],
@@ -186,6 +208,10 @@ describe("readInfraConfig", () => {
     ],
     [{ PRODUCER_IDENTITY: "role", PRODUCER_PGP_KEY: "keybase:x" }, "PRODUCER_PGP_KEY: only applies with"],
     [{ TF_STATE_KEY: "state" }, "TF_STATE_KEY: only applies with TF_STATE_BUCKET"],
+    [
+      { RETENTION_DAYS: "30", TABLE_TTL_ATTRIBUTE: "DeleteAfter" },
+      "TABLE_TTL_ATTRIBUTE: a table has one TTL attribute, and RETENTION_DAYS needs it to be ExpiresAt",
+    ],
     [{ TF_STATE_REGION: "eu-west-1" }, "TF_STATE_REGION: only applies with TF_STATE_BUCKET"],
   ])("rejects the combination %j", (env, expected) => {
     expect(() => readInfraConfig(env)).toThrow(expected);

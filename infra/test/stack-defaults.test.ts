@@ -41,7 +41,7 @@ describe("the stack with default settings", () => {
       aws_iam_user: 1,
       aws_iam_user_policy: 1,
       aws_iam_access_key: 1,
-      aws_cloudwatch_metric_alarm: 6,
+      aws_cloudwatch_metric_alarm: 10,
     });
   });
 
@@ -90,11 +90,16 @@ describe("the stack with default settings", () => {
         { name: "Id", type: "S" },
       ],
       billing_mode: "PAY_PER_REQUEST",
+      table_class: "STANDARD",
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true },
       deletion_protection_enabled: false,
     });
+    // Posts stay until RETENTION_DAYS is set (and the processor is not told to write ExpiresAt).
     expect(table).not.toHaveProperty("ttl");
+    expect(onlyResource(tf, "aws_lambda_function").environment).not.toHaveProperty(
+      "variables.RETENTION_DAYS",
+    );
   });
 
   it("makes one encrypted queue that keeps the processor's dead letters 14 days", () => {
@@ -209,11 +214,12 @@ describe("the stack with default settings", () => {
     });
   });
 
-  it("alarms on iterator age, function errors, dead letters, write and read throttling", () => {
+  it("alarms on iterator age, function errors, dead letters, kept batches, write and read throttling", () => {
     const alarms = Object.fromEntries(
       resourcesOf(tf, "aws_cloudwatch_metric_alarm").map((a) => [a.alarm_name, a]),
     );
-    expect(alarms).toEqual({
+    // The processor's EMF alarms and DroppedEventCount: alarm-docs.test.ts.
+    expect(alarms).toMatchObject({
       "tweetstream-processor-iterator-age": expect.objectContaining({
         namespace: "AWS/Lambda",
         metric_name: "IteratorAge",

@@ -43,6 +43,27 @@ describe("the stack as configured", () => {
     });
   });
 
+  it("keeps posts RETENTION_DAYS: TTL on ExpiresAt, and the processor told to write it", () => {
+    // Act
+    const tf = synthesize({ RETENTION_DAYS: "90" });
+
+    // Assess
+    expect(onlyResource(tf, "aws_dynamodb_table")).toMatchObject({
+      ttl: { attribute_name: "ExpiresAt", enabled: true },
+    });
+    expect(onlyResource(tf, "aws_lambda_function")).toMatchObject({
+      environment: { variables: { RETENTION_DAYS: "90" } },
+    });
+  });
+
+  it("makes the table Standard-IA with TABLE_CLASS", () => {
+    const tf = synthesize({ TABLE_CLASS: "STANDARD_INFREQUENT_ACCESS" });
+
+    expect(onlyResource(tf, "aws_dynamodb_table")).toMatchObject({
+      table_class: "STANDARD_INFREQUENT_ACCESS",
+    });
+  });
+
   it("passes the mapping and function settings through", () => {
     // Act
     const tf = synthesize({
