@@ -1,0 +1,23 @@
+// StrykerJS over the modules that guard data (`npm run test:mutation`; scripts/mutation/run.ts names the modules,
+// their files to mutate and their tests). Concurrency 1: the machines have 2 cores and the tests open sockets.
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  plugins: ["@stryker-mutator/vitest-runner"],
+  vitest: { configFile: "scripts/mutation/vitest.config.ts", related: false },
+  // Vitest 4.1 breaks the runner's per-test coverage (stryker-js issue 5928): every mutant runs the module's tests.
+  coverageAnalysis: "off",
+  concurrency: 1,
+  // A mutant that makes a test loop or wait: killed as a timeout after 3x the unmutated run time plus this.
+  timeoutMS: 10_000,
+  disableTypeChecks: true,
+  // Stryker rewrites the tsconfig's paths for its sandbox through TypeScript's JS API, which TypeScript 7 (tsgo) no
+  // longer has; ours has no extends or references to rewrite, and Vitest does not read it: point it at no file.
+  tsconfigFile: "scripts/mutation/no-tsconfig.json",
+  tempDirName: ".cache/stryker-tmp",
+  cleanTempDir: "always",
+  ignorePatterns: ["dist", "cdktf.out", ".cache", "coverage", "bench/results", "*.tfstate*"],
+  reporters: ["clear-text", "progress", "json"],
+  jsonReporter: { fileName: process.env.MUTATION_REPORT ?? ".cache/mutation/mutation.json" },
+  clearTextReporter: { allowColor: false, logTests: false, allowEmojis: false },
+};
