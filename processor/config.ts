@@ -32,6 +32,8 @@ const envSchema = z.object({
   DEADLINE_SAFETY_MARGIN_MS: integerFromEnv(1000, 0, 60_000),
   // Ceiling on BatchWriteItem attempts per chunk (the deadline usually ends retrying first).
   WRITE_MAX_ATTEMPTS: integerFromEnv(8, 1, 100),
+  // Days an item stays before DynamoDB's TTL deletes it (the item's ExpiresAt); 0 (the default) keeps it forever.
+  RETENTION_DAYS: integerFromEnv(0, 0, 36_500),
 });
 
 export interface ProcessorConfig {
@@ -41,6 +43,8 @@ export interface ProcessorConfig {
   writeConcurrency: number;
   safetyMarginMs: number;
   writeMaxAttempts: number;
+  /** 0: items carry no ExpiresAt and stay until deleted. */
+  retentionDays: number;
 }
 
 /** Reads and validates the processor's environment once, at cold start. */
@@ -58,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ProcessorConfig {
     writeConcurrency: c.WRITE_CONCURRENCY,
     safetyMarginMs: c.DEADLINE_SAFETY_MARGIN_MS,
     writeMaxAttempts: c.WRITE_MAX_ATTEMPTS,
+    retentionDays: c.RETENTION_DAYS,
   };
 }
 

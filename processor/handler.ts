@@ -37,6 +37,7 @@ export async function handler(
     sendToDeadLetter,
     remainingTimeMs: () => context.getRemainingTimeInMillis(),
     safetyMarginMs: config.safetyMarginMs,
+    retentionDays: config.retentionDays,
     logger: logger.child({ requestId: context.awsRequestId }),
     clock,
     publishMetrics: (metrics) => publishMetrics(context.functionName, metrics),

@@ -41,7 +41,11 @@ export interface BatchPlan {
  * A newer version of an edited post deletes its earlier versions' items; within the batch, that delete
  * replaces their puts whatever the order (one request per key), and their records own the delete.
  */
-export function planBatch(records: readonly KinesisStreamRecord[], processedAt: string): BatchPlan {
+export function planBatch(
+  records: readonly KinesisStreamRecord[],
+  processedAt: string,
+  expiresAt?: number,
+): BatchPlan {
   const plan = new WritePlan();
   const deadLetters: DeadLetter[] = [];
   let userRecords = 0;
@@ -68,7 +72,7 @@ export function planBatch(records: readonly KinesisStreamRecord[], processedAt: 
         letter(deadLetterReason(user.result.error));
         continue;
       }
-      const item = toTweetItem(user.result.value, processedAt, () => utf8.decode(user.data));
+      const item = toTweetItem(user.result.value, processedAt, () => utf8.decode(user.data), expiresAt);
       const broken = checkItemLimits(item);
       if (broken) {
         letter(deadLetterReason(broken));

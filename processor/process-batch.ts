@@ -27,6 +27,8 @@ export interface ProcessBatchPorts {
   safetyMarginMs: number;
   logger: BatchLogger;
   clock: Clock;
+  /** Days an item stays (its ExpiresAt, for DynamoDB's TTL); 0 or absent: no ExpiresAt. */
+  retentionDays?: number;
   /** The batch's CloudWatch metrics; the handler publishes them as EMF, other callers (a replay) may not. */
   publishMetrics?: (metrics: BatchMetrics) => void;
 }
@@ -49,7 +51,9 @@ export async function processBatch(
       "little time left in this invocation: the safety margin is capped so the batch can still be written (raise the function's timeout)",
     );
   }
-  const plan = planBatch(records, new Date(started).toISOString());
+  const retentionDays = ports.retentionDays ?? 0;
+  const expiresAt = retentionDays > 0 ? Math.floor(started / 1000) + retentionDays * 86_400 : undefined;
+  const plan = planBatch(records, new Date(started).toISOString(), expiresAt);
 
   for (const letter of plan.deadLetters.slice(0, LOGGED_DEAD_LETTERS)) {
     logger.warn(

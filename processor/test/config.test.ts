@@ -12,6 +12,7 @@ describe("loadConfig", () => {
       writeConcurrency: 4,
       safetyMarginMs: 1000,
       writeMaxAttempts: 8,
+      retentionDays: 0,
     });
   });
 
