@@ -1,5 +1,6 @@
+import { mapWithConcurrency } from "../lambda-support/concurrency.js";
 import type { ItemKey, JobType, SweepLogger, TablePort } from "./ports.js";
-import { readResultLine, resultLines } from "./results.js";
+import { readResultLine, resultLines, type Verdict } from "./results.js";
 import type { SweepSummary } from "./summary.js";
 
 export interface ApplyContext {
@@ -15,21 +16,42 @@ export interface ApplyContext {
 
 /** Malformed lines logged one by one before the rest are only counted. */
 const MALFORMED_LOG_LIMIT = 5;
+/** Result lines applied at a time: the checkpoint records each applied slice, so a sweep resumes after it. */
+export const SLICE_LINES = 250;
+/** Per-author `Query`s in flight while a `users` slice is collected. */
+const QUERY_CONCURRENCY = 8;
 
 const keyOf = (key: ItemKey) => `${key.Username}\u0000${key.Id}`;
 
+/** Where a job's result file stands: lines applied by earlier sweeps, and how to record more. */
+export interface ApplyProgress {
+  /** Result lines (non-empty, in file order) already applied: skipped. */
+  from: number;
+  /** Records that the first `lines` lines are applied (the checkpoint), after every change of a slice held. */
+  applied(lines: number): Promise<void>;
+}
+
+interface SliceChanges {
+  deletes: Map<string, { key: ItemKey; reason: string }>;
+  scrubs: Map<string, ItemKey>;
+}
+
 /**
- * Applies one complete job's result file. `uploaded` are the job's own lines (`<id>\t<username>`): the only
- * ids acted on, and where their items live. Returns false when some change did not happen (a delete
- * DynamoDB did not take, an item that changed while being scrubbed, the deadline reached during the
- * per-author queries or the scrubs): the caller keeps the job, downloads and applies the file again on the
- * next sweep. Applying again is idempotent: deleting a gone item and scrubbing a scrubbed one change nothing.
+ * Applies one complete job's result file, a slice of `SLICE_LINES` lines at a time from `progress.from`.
+ * `uploaded` are the job's own lines (`<id>\t<username>`): the only ids acted on, and where their items
+ * live. Each slice is collected (one `Query` per author and username for `users`), then its deletes and scrubs
+ * are made, then, if every one of them held, recorded as applied: a sweep stopped by its deadline loses at most
+ * the slice it was in, and the next one resumes after the last recorded slice. Returns false when some change
+ * did not happen (a delete DynamoDB did not take, an item that changed while being scrubbed, the deadline):
+ * the caller keeps the job, downloads the file again on the next sweep and applies it from the first slice not
+ * recorded. Applying again is idempotent: deleting a gone item and scrubbing a scrubbed one change nothing.
  */
 export async function applyResults(
   type: JobType,
   resultText: string,
   uploaded: readonly string[],
   ctx: ApplyContext,
+  progress: ApplyProgress,
 ): Promise<boolean> {
   const { summary, logger } = ctx;
   const owners = new Map<string, string[]>();
@@ -39,19 +61,40 @@ export async function applyResults(
     if (list) list.push(username);
     else owners.set(id, [username]);
   }
+  const lines = resultLines(resultText);
+  // Once a slice did not fully hold, later ones are still applied but no longer recorded: the next sweep
+  // starts again at that slice.
+  let recording = true;
+  for (let start = progress.from; start < lines.length; start += SLICE_LINES) {
+    const slice = lines.slice(start, start + SLICE_LINES);
+    const changes = await collect(type, slice, start, owners, ctx);
+    if (changes === "deadline") return stoppedAtDeadline(logger, type, start);
+    const held = await applyChanges(type, changes, ctx);
+    if (held === "deadline") return stoppedAtDeadline(logger, type, start);
+    if (!held) recording = false;
+    if (recording) await progress.applied(start + slice.length);
+    summary.resultLinesApplied += slice.length;
+  }
+  if (summary.malformedLines > MALFORMED_LOG_LIMIT)
+    logger.warn({ type, malformedLines: summary.malformedLines }, "more malformed result lines skipped");
+  if (!recording) return false;
+  if (type === "tweets") summary.postsChecked += owners.size;
+  else summary.usersChecked += owners.size;
+  return true;
+}
 
-  const deletes = new Map<string, { key: ItemKey; reason: string }>();
-  const scrubs = new Map<string, ItemKey>();
-  let lineNumber = 0;
-  let outOfTime = false;
-  for (const line of resultLines(resultText)) {
-    // Each `users` line is a query per username. Nothing collected is applied once the deadline has passed:
-    // the batch writer would refuse the deletes, so the whole file is applied on the next sweep instead.
-    if (ctx.now() >= ctx.deadline) {
-      outOfTime = true;
-      break;
-    }
-    lineNumber += 1;
+/** The keys a slice of result lines asks to delete or scrub; "deadline" when it was reached while querying. */
+async function collect(
+  type: JobType,
+  slice: readonly string[],
+  start: number,
+  owners: ReadonlyMap<string, string[]>,
+  ctx: ApplyContext,
+): Promise<SliceChanges | "deadline"> {
+  const { summary, logger } = ctx;
+  const verdicts: { verdict: Extract<Verdict, { id: string }>; usernames: string[] }[] = [];
+  slice.forEach((line, index) => {
+    const lineNumber = start + index + 1;
     const verdict = readResultLine(line, type);
     if (verdict.kind === "malformed") {
       summary.malformedLines += 1;
@@ -60,31 +103,54 @@ export async function applyResults(
           { type, lineNumber, problem: verdict.problem },
           "malformed compliance result line skipped",
         );
-      continue;
+      return;
     }
     const usernames = owners.get(verdict.id);
     if (usernames === undefined) {
       summary.unknownIds += 1;
       logger.warn({ type, lineNumber }, "compliance result for an id that was not uploaded skipped");
-      continue;
+      return;
     }
-    const keys =
-      type === "tweets"
-        ? usernames.map((Username) => ({ Username, Id: verdict.id }))
-        : (await Promise.all(usernames.map((u) => ctx.table.itemsOfAuthor(u, verdict.id)))).flat();
-    for (const key of keys) {
-      if (verdict.kind === "delete") deletes.set(keyOf(key), { key, reason: verdict.reason });
-      else scrubs.set(keyOf(key), key);
-    }
+    verdicts.push({ verdict, usernames });
+  });
+  const changes: SliceChanges = { deletes: new Map(), scrubs: new Map() };
+  const add = (verdict: Extract<Verdict, { id: string }>, key: ItemKey) => {
+    if (verdict.kind === "delete") changes.deletes.set(keyOf(key), { key, reason: verdict.reason });
+    else changes.scrubs.set(keyOf(key), key);
+  };
+  if (type === "tweets") {
+    for (const { verdict, usernames } of verdicts)
+      for (const Username of usernames) add(verdict, { Username, Id: verdict.id });
+    return changes;
   }
-  if (summary.malformedLines > MALFORMED_LOG_LIMIT)
-    logger.warn({ type, malformedLines: summary.malformedLines }, "more malformed result lines skipped");
-  if (outOfTime) return stoppedAtDeadline(logger, type, lineNumber);
-  if (type === "tweets") summary.postsChecked += owners.size;
-  else summary.usersChecked += owners.size;
+  // `users`: a Query per author and username. Nothing of the slice is applied once the deadline has passed
+  // (the batch writer would refuse the deletes): the next sweep collects the slice again.
+  const queries = verdicts.flatMap(({ verdict, usernames }) =>
+    usernames.map((username) => ({ verdict, username })),
+  );
+  let outOfTime = false;
+  const found = await mapWithConcurrency(queries, QUERY_CONCURRENCY, async ({ verdict, username }) => {
+    if (outOfTime || ctx.now() >= ctx.deadline) {
+      outOfTime = true;
+      return [];
+    }
+    return (await ctx.table.itemsOfAuthor(username, verdict.id)).map((key) => ({ verdict, key }));
+  });
+  if (outOfTime) return "deadline";
+  for (const { verdict, key } of found.flat()) add(verdict, key);
+  return changes;
+}
+
+/** Makes a slice's deletes and scrubs; false when one did not hold, "deadline" when scrubbing ran out of time. */
+async function applyChanges(
+  type: JobType,
+  changes: SliceChanges,
+  ctx: ApplyContext,
+): Promise<boolean | "deadline"> {
+  const { summary, logger } = ctx;
+  const { deletes, scrubs } = changes;
   // An item about to be deleted needs no scrubbing.
   for (const id of deletes.keys()) scrubs.delete(id);
-
   const count = (reason: string, n: number) => {
     summary.itemsDeleted += n;
     summary.deletedByReason[reason] = (summary.deletedByReason[reason] ?? 0) + n;
@@ -111,6 +177,7 @@ export async function applyResults(
   }
 
   let conflicts = 0;
+  let outOfTime = false;
   for (const key of scrubs.values()) {
     if (ctx.now() >= ctx.deadline) {
       outOfTime = true;
@@ -124,14 +191,14 @@ export async function applyResults(
     summary.geoConflicts += conflicts;
     logger.warn({ type, conflicts }, "items changed while their geo was scrubbed; scrubbed again next sweep");
   }
-  if (outOfTime) return stoppedAtDeadline(logger, type, lineNumber);
+  if (outOfTime) return "deadline";
   return failed.length === 0 && conflicts === 0;
 }
 
 function stoppedAtDeadline(logger: SweepLogger, type: JobType, lineNumber: number): false {
   logger.warn(
     { type, lineNumber },
-    "compliance results not fully applied by the deadline; the job is downloaded and applied again next sweep",
+    "compliance results not fully applied by the deadline; the rest is applied on the next sweep",
   );
   return false;
 }

@@ -20,6 +20,8 @@ const jobState = z.object({
   attempts: z.number().int().min(0),
   /** Stored chunks holding the job's uploaded lines. */
   chunks: z.number().int().min(0),
+  /** Lines of its complete result file applied so far: a large file is applied over several sweeps. */
+  linesApplied: z.number().int().min(0),
 });
 
 const checkpointSchema = z.object({

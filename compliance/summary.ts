@@ -7,6 +7,8 @@ export interface SweepSummary {
   usersChecked: number;
   /** Posts read by the scan in this sweep (they go into jobs). */
   postsScanned: number;
+  /** Lines of complete jobs' result files applied in this sweep (progress on a large file shows here). */
+  resultLinesApplied: number;
   /** Items deleted (in a dry run: that would have been deleted). */
   itemsDeleted: number;
   /** itemsDeleted by X's reason: deleted, deactivated, protected, suspended, bounced. */
@@ -51,6 +53,7 @@ export function emptySummary(dryRun: boolean): SweepSummary {
     postsChecked: 0,
     usersChecked: 0,
     postsScanned: 0,
+    resultLinesApplied: 0,
     itemsDeleted: 0,
     deletedByReason: {},
     geoScrubbed: 0,

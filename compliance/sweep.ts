@@ -159,6 +159,7 @@ async function startRound(
     applied: false,
     attempts: 0,
     chunks: chunks[type],
+    linesApplied: 0,
   });
   cp.round = {
     n,
@@ -215,6 +216,7 @@ async function advanceRound(
         "compliance job did not complete; nothing applied, its ids are submitted again on the next sweep",
       );
       job.jobId = undefined;
+      job.linesApplied = 0;
       await save();
       stop = true;
       continue;
@@ -222,15 +224,28 @@ async function advanceRound(
     if (status.status !== "complete") continue;
     const text = await x.download(status, deadline);
     const lines = await table.loadUploaded(key, job.chunks);
-    const done = await applyResults(type, text, lines, {
-      table,
-      logger,
-      now: deps.clock.now,
-      summary,
-      dryRun: options.dryRun,
-      deadline,
-      dryRunCounted,
-    });
+    const done = await applyResults(
+      type,
+      text,
+      lines,
+      {
+        table,
+        logger,
+        now: deps.clock.now,
+        summary,
+        dryRun: options.dryRun,
+        deadline,
+        dryRunCounted,
+      },
+      {
+        // A dry run records its slices too, in its own checkpoint: a large file is counted once, over sweeps.
+        from: job.linesApplied,
+        applied: async (lines) => {
+          job.linesApplied = lines;
+          await save();
+        },
+      },
+    );
     if (!done) {
       stop = true;
       continue;
