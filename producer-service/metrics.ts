@@ -1,5 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { SPOOL_STATES } from "./kinesis/spool-state.js";
+
+/** Label values of spool_state: the writer's spool states, which kinesis/spool-state.ts describes. */
+export const SPOOL_STATES = ["memory", "spilling", "draining", "full", "broken"] as const;
 
 /**
  * The producer's Prometheus metrics. A "tweet" is one event of the shared contract; a "record" is one tweet

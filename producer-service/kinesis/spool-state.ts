@@ -1,3 +1,5 @@
+import type { SPOOL_STATES } from "../metrics.js";
+
 /**
  * The writer↔spool states. Every change of state goes through `nextSpoolState`, and what /readyz and the
  * metrics say is read from the state, so no part of the writer re-derives it from flags of its own.
@@ -11,9 +13,7 @@
  * - broken:   a failed write could not be taken back: the spool is bypassed, as if there were none
  *             (backpressure on X); what it holds waits on disk for the next start.
  */
-export type SpoolState = "memory" | "spilling" | "draining" | "full" | "broken";
-
-export const SPOOL_STATES: readonly SpoolState[] = ["memory", "spilling", "draining", "full", "broken"];
+export type SpoolState = (typeof SPOOL_STATES)[number];
 
 export type SpoolEvent =
   /** A record was handed to the spool link. */
