@@ -5,16 +5,22 @@ export const METRICS_NAMESPACE = "Tweetstream/Compliance";
 
 /**
  * One CloudWatch Embedded Metric Format line per sweep: CloudWatch Logs turns it into metrics with no API
- * call and no extra permission. `SweepSucceeded` is 1 only for a sweep that ended without an error, without
- * a job X failed or expired, and without a resubmitted job still open: the alarm on "no successful sweep for
- * two days" reads it, so an X that refuses our jobs every day raises it. `SweepErrors` counts errors. A dry run deletes and scrubs nothing, so
+ * call and no extra permission. `SweepSucceeded` is 1 only for a sweep that made progress (below) and ended
+ * without an error, without a delete DynamoDB refused, without a job X failed or expired, and without a
+ * resubmitted job still open: the alarm on "no successful sweep for two days" reads it, so an X that refuses
+ * our jobs every day, a table that refuses our deletes, or a file too large to apply in a sweep raises it. `SweepErrors` counts errors. A dry run deletes and scrubs nothing, so
  * it emits `ItemsDeleted` and `GeoScrubbed` as 0 (what it would have done is in the summary line only):
  * dashboards never show deletions that did not happen.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
 export function metricsLine(summary: SweepSummary, functionName: string, now: number): string {
   const jobsNotCompleted = summary.jobsFailed + summary.jobsExpired;
-  const succeeded = summary.errors === 0 && jobsNotCompleted === 0 && summary.jobsResubmitted === 0;
+  const succeeded =
+    summary.errors === 0 &&
+    jobsNotCompleted === 0 &&
+    summary.jobsResubmitted === 0 &&
+    summary.deleteFailures === 0 &&
+    madeProgress(summary);
   const values = {
     SweepSucceeded: succeeded ? 1 : 0,
     SweepErrors: summary.errors,
@@ -38,4 +44,12 @@ export function metricsLine(summary: SweepSummary, functionName: string, now: nu
     FunctionName: functionName,
     ...values,
   });
+}
+
+/**
+ * Progress: a job's results applied (a whole job, or slices of a large file), or a pass over the table ended
+ * (an empty table has nothing to apply). A day of jobs still running at X is no progress; two in a row alarm.
+ */
+function madeProgress(summary: SweepSummary): boolean {
+  return summary.jobsCompleted > 0 || summary.resultLinesApplied > 0 || summary.passCompleted;
 }

@@ -6,14 +6,20 @@ const emitted = (change: Partial<SweepSummary>) =>
   JSON.parse(metricsLine({ ...emptySummary(false), ...change }, "sweeper", 0)) as Record<string, number>;
 
 describe("metricsLine (the sweep's CloudWatch EMF line)", () => {
-  it("counts a clean sweep as succeeded", () => {
-    expect(emitted({})).toMatchObject({ SweepSucceeded: 1, SweepErrors: 0, JobsFailed: 0 });
+  it.each([
+    ["a completed job", { jobsCompleted: 1 }],
+    ["slices of a large file applied", { resultLinesApplied: 250 }],
+    ["a pass completed (an empty table)", { passCompleted: true }],
+  ] as const)("counts a clean sweep with %s as succeeded", (_, change) => {
+    expect(emitted(change)).toMatchObject({ SweepSucceeded: 1, SweepErrors: 0, JobsFailed: 0 });
   });
 
   it.each([
-    ["a failed job", { jobsFailed: 1 }],
-    ["an expired job", { jobsExpired: 1 }],
-    ["an error", { errors: 1 }],
+    ["a failed job", { jobsFailed: 1, jobsCompleted: 1 }],
+    ["an expired job", { jobsExpired: 1, jobsCompleted: 1 }],
+    ["an error", { errors: 1, jobsCompleted: 1 }],
+    ["deletes DynamoDB refused", { deleteFailures: 3, jobsCompleted: 1, resultLinesApplied: 250 }],
+    ["nothing applied (jobs still running, or a file stopped mid-slice)", { jobsPending: 2 }],
   ] as const)("does not count a sweep with %s as succeeded, so the two-day alarm fires", (_, change) => {
     expect(emitted(change).SweepSucceeded).toBe(0);
   });

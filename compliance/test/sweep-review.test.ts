@@ -105,3 +105,41 @@ describe("runSweep: SweepSucceeded while X keeps failing jobs", () => {
     expect(succeeded(third)).toBe(1);
   });
 });
+
+describe("runSweep: SweepSucceeded means progress (issue 19 item 4)", () => {
+  const succeeded = (summary: Parameters<typeof metricsLine>[0]) =>
+    (JSON.parse(metricsLine(summary, "sweeper", 0)) as { SweepSucceeded: number }).SweepSucceeded;
+
+  it("is 0 on a day whose deletes DynamoDB refused, and 1 once they are taken", async () => {
+    const { sweep, table } = rig([post("1", "alice", "100"), post("2", "alice", "100")], (type) =>
+      type === "tweets" ? [resultLine("1", "deleted")] : [],
+    );
+    table.refuseDeletes.add("alice\u00001");
+
+    const refused = await sweep();
+    expect(refused).toMatchObject({ errors: 0, deleteFailures: 1 });
+    expect(succeeded(refused)).toBe(0);
+
+    table.refuseDeletes.clear();
+    expect(succeeded(await sweep())).toBe(1);
+  });
+
+  it("is 0 on a day whose per-author queries ran out of time, so nothing was applied", async () => {
+    const items = ["1", "2", "3"].map((id) => post(id, `user${id}`, `10${id}`));
+    const { sweep, table, clock } = rig(items, (type, uploaded) =>
+      type === "users" ? uploaded.map((id) => resultLine(id, "suspended")) : [],
+    );
+    const query = table.itemsOfAuthor.bind(table);
+    table.itemsOfAuthor = async (username, authorId) => {
+      clock.time += 1000;
+      return query(username, authorId);
+    };
+
+    // The first sweep applies the (empty) tweets file: progress. The users file (3 s of queries) fits neither
+    // in what is left of it nor in the next sweep's 1.5 s.
+    await sweep(2_500);
+    const stopped = await sweep(1_500);
+    expect(stopped).toMatchObject({ errors: 0, itemsDeleted: 0, jobsCompleted: 0, resultLinesApplied: 0 });
+    expect(succeeded(stopped)).toBe(0);
+  });
+});
