@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { rateLimitHeaders, sendJson } from "../http/messages.js";
+import { rateLimitHeaders, readBody, sendJson } from "../http/messages.js";
 import { httpProblem } from "../http/problems.js";
 import type { ComplianceJobs, ComplianceJobType } from "./jobs.js";
 
@@ -34,7 +34,7 @@ export async function routeCompliance(
   if (req.method === "POST" && url.pathname === JOBS_PATH) {
     let body: { type?: unknown; name?: unknown } = {};
     try {
-      body = JSON.parse(await readAll(req, 64 * 1024));
+      body = JSON.parse(await readBody(req, 64 * 1024));
     } catch {
       body = {};
     }
@@ -121,21 +121,10 @@ async function storageRequest(
   if (!job || !signed) return text(403, "SignatureDoesNotMatch or expired");
   if (kind === "upload") {
     if (req.method !== "PUT") return text(405, "PUT only");
-    const outcome = jobs.upload(job, await readAll(req, MAX_UPLOAD_BYTES));
+    const outcome = jobs.upload(job, await readBody(req, MAX_UPLOAD_BYTES));
     return outcome === "ok" ? text(200, "") : text(403, "upload window closed");
   }
   if (req.method !== "GET") return text(405, "GET only");
   if (jobs.statusOf(job) !== "complete") return text(404, "NoSuchKey: the job has no results");
   text(200, jobs.results(job));
-}
-
-async function readAll(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new Error("request body too large");
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -30,12 +30,13 @@ export function rateLimitHeaders(
   };
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** The request body as text; past `limit` bytes the request fails (a 500 naming it). */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error("request body too large");
+    if (size > limit) throw new Error("request body too large");
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");

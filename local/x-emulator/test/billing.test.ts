@@ -1,28 +1,22 @@
 import { Agent } from "node:http";
 import { ApiResponseError, TwitterApi } from "twitter-api-v2";
-import { afterEach, describe, expect, it } from "vitest";
-import { type BillingRefusal, startXEmulator, type XEmulator } from "../index.js";
-import { openRawStream, STREAM_QUERY } from "./raw-client.js";
-import { addRules, callX } from "./x-http.js";
+import { afterAll, describe, expect, it } from "vitest";
+import type { BillingRefusal } from "../index.js";
+import { emulatorPerTest } from "./emulator-per-test.js";
+import { callX } from "./x-http.js";
 
-let x: XEmulator;
+const fixture = emulatorPerTest();
 const agent = new Agent();
-afterEach(async () => {
-  await x.close();
-  agent.destroy();
-});
+afterAll(() => agent.destroy());
 
-/** A stream connection attempt: the refusal's status and problem, or 200 (then closed). */
+/** A stream connection attempt: the refusal's status and problem, or 200. */
 const connect = async () => {
-  const s = await openRawStream(x.url, `/2/tweets/search/stream?${STREAM_QUERY}`, x.bearerToken);
-  if (s.status === 200) {
-    s.close();
-    return { status: s.status, body: undefined, headers: s.headers };
-  }
+  const s = await fixture.open();
+  if (s.status === 200) return { status: s.status, body: undefined, headers: s.headers };
   await s.finished;
   return { status: s.status, body: JSON.parse(s.bytes().toString()), headers: s.headers };
 };
-const search = () => callX(x, "GET", "/2/tweets/search/recent?query=cats");
+const search = () => callX(fixture.x, "GET", "/2/tweets/search/recent?query=cats");
 
 const REFUSALS: [BillingRefusal, number, object][] = [
   [
@@ -46,8 +40,7 @@ describe("X's billing refusals", () => {
   it.each(REFUSALS)(
     "%s: stream connections and searches get %i in X's problem shape until lifted",
     async (refusal, status, problem) => {
-      x = await startXEmulator();
-      await addRules(x, [{ value: "cats" }]);
+      const x = await fixture.start({}, [{ value: "cats" }]);
       x.billing.refuse(refusal);
       const refusedStream = await connect();
       expect(refusedStream.status).toBe(status);
@@ -69,7 +62,7 @@ describe("X's billing refusals", () => {
   );
 
   it("refuses from the start with the billingRefusal option; twitter-api-v2 reports the status and problem", async () => {
-    x = await startXEmulator({ billingRefusal: "credits-depleted" });
+    const x = await fixture.start({ billingRefusal: "credits-depleted" });
     const client = new TwitterApi(x.bearerToken, { httpAgent: agent });
     const prefix = `${x.url}/2/`;
     const error = await client.v2.get("tweets/search/recent", { query: "cats" }, { prefix }).then(

@@ -1,17 +1,16 @@
 import { Agent } from "node:http";
 import { ETwitterStreamEvent, TwitterApi } from "twitter-api-v2";
-import { afterEach, describe, expect, it } from "vitest";
-import { CHUNKING_MODES, type ChunkingMode, startXEmulator, type XEmulator } from "../index.js";
-import { openRawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
+import { describe, expect, it } from "vitest";
+import { CHUNKING_MODES, type ChunkingMode } from "../index.js";
+import { emulatorPerTest, SAMPLE_STREAM } from "./emulator-per-test.js";
+import { waitUntil } from "./raw-client.js";
 
-const SAMPLE = `/2/tweets/sample/stream?${STREAM_QUERY}`;
-let emulator: XEmulator;
-afterEach(() => emulator.close());
+const fixture = emulatorPerTest();
 
 async function receive(mode: ChunkingMode, tweets: number) {
-  emulator = await startXEmulator({ chunking: mode, seed: 11 });
+  const emulator = await fixture.start({ chunking: mode, seed: 11 });
   emulator.publish(tweets);
-  const stream = await openRawStream(emulator.url, SAMPLE, emulator.bearerToken);
+  const stream = await fixture.open(SAMPLE_STREAM);
   await waitUntil(() => stream.lines().length >= tweets);
   stream.close();
   return stream;
@@ -22,7 +21,7 @@ const isContinuation = (byte: number | undefined) => byte !== undefined && (byte
 describe("chunking modes", () => {
   it.each(CHUNKING_MODES)("%s: the bytes received are exactly the messages sent", async (mode) => {
     const stream = await receive(mode, mode === "bytewise" ? 3 : 40);
-    const expected = emulator.sent.map((s) => `${JSON.stringify(s.message)}\r\n`).join("");
+    const expected = fixture.x.sent.map((s) => `${JSON.stringify(s.message)}\r\n`).join("");
     expect(stream.bytes().equals(Buffer.from(expected, "utf8"))).toBe(true);
   });
 
@@ -50,7 +49,7 @@ describe("chunking modes", () => {
 // through the emulator: proof that its chunk boundaries reach a client.
 describe("twitter-api-v2's stream reader against the worst-case chunking", () => {
   async function readWithLibrary(mode: ChunkingMode, tweets: number) {
-    emulator = await startXEmulator({ chunking: mode, seed: 3 });
+    const emulator = await fixture.start({ chunking: mode, seed: 3 });
     emulator.publish(tweets);
     const agent = new Agent();
     const client = new TwitterApi(emulator.bearerToken, { httpAgent: agent });
@@ -76,7 +75,7 @@ describe("twitter-api-v2's stream reader against the worst-case chunking", () =>
 
   it("turns multi-byte characters split across chunks into U+FFFD", async () => {
     const received = await readWithLibrary("split-utf8", 20);
-    const byId = new Map(emulator.sent.map((s) => [s.id, s.message.data.text]));
+    const byId = new Map(fixture.x.sent.map((s) => [s.id, s.message.data.text]));
     const corrupted = received.filter((m) => m.data.text !== byId.get(m.data.id));
     expect(corrupted.length).toBeGreaterThan(0);
     expect(corrupted.some((m) => m.data.text.includes("\uFFFD"))).toBe(true);

@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startXEmulator, type XEmulator } from "../index.js";
+import { describe, expect, it } from "vitest";
+import type { XEmulator } from "../index.js";
+import { emulatorPerTest } from "./emulator-per-test.js";
 
-let x: XEmulator | undefined;
-afterEach(async () => {
-  await x?.close();
-  x = undefined;
-});
+const fixture = emulatorPerTest();
 
 async function createJob(emulator: XEmulator, type: string, token = emulator.bearerToken) {
   const response = await fetch(`${emulator.url}/2/compliance/jobs`, {
@@ -35,7 +32,7 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
 
 describe("X emulator: batch compliance jobs", () => {
   it("moves a job from created to in_progress to complete and serves results for marked posts", async () => {
-    x = await startXEmulator({ compliance: { processingMs: 100 } });
+    const x = await fixture.start({ compliance: { processingMs: 100 } });
     const [published] = x.publish(1);
     const postId = published?.tweet.id ?? "";
     x.compliance.deletePost("111");
@@ -68,7 +65,7 @@ describe("X emulator: batch compliance jobs", () => {
   });
 
   it("refuses a wrong bearer token, a tampered signature, and a second job of a type in progress", async () => {
-    x = await startXEmulator({ compliance: { processingMs: 60_000 } });
+    const x = await fixture.start({ compliance: { processingMs: 60_000 } });
     expect((await createJob(x, "users", "wrong")).status).toBe(401);
     const { body } = await createJob(x, "users");
     // Change the signature's first character to another one (replacing it with a fixed "0" left one URL in 16 as it was).
@@ -83,7 +80,7 @@ describe("X emulator: batch compliance jobs", () => {
   });
 
   it("fails or adds a malformed line to the next job when told", async () => {
-    x = await startXEmulator({ compliance: { processingMs: 10 } });
+    const x = await fixture.start({ compliance: { processingMs: 10 } });
     x.compliance.failNextJob();
     const failed = (await createJob(x, "tweets")).body.data;
     await fetch(failed.upload_url ?? "", { method: "PUT", body: "1\n" });
@@ -99,7 +96,7 @@ describe("X emulator: batch compliance jobs", () => {
   });
 
   it("expires a job whose ids were not uploaded in time, and closes its upload URL", async () => {
-    x = await startXEmulator({ compliance: { uploadTtlMs: 50 } });
+    const x = await fixture.start({ compliance: { uploadTtlMs: 50 } });
     const neverUploaded = (await createJob(x, "tweets")).body.data;
     await until(async () => (await getJob(x as XEmulator, neverUploaded.id ?? "")).status === "expired");
     expect((await fetch(neverUploaded.upload_url ?? "", { method: "PUT", body: "1\n" })).status).toBe(403);

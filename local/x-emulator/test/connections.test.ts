@@ -1,25 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startXEmulator, type XEmulator } from "../index.js";
-import { openRawStream, type RawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
+import { describe, expect, it } from "vitest";
+import { emulatorPerTest, postLines } from "./emulator-per-test.js";
+import { STREAM_QUERY, waitUntil } from "./raw-client.js";
 import { addRules, callX } from "./x-http.js";
 
-let x: XEmulator;
-const streams: RawStream[] = [];
-afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
-  await x.close();
-});
-
-const open = async (query = STREAM_QUERY) => {
-  const s = await openRawStream(x.url, `/2/tweets/search/stream?${query}`, x.bearerToken);
-  streams.push(s);
-  return s;
-};
-const tweetLines = (s: RawStream) => s.lines().filter((line) => line !== "");
+const fixture = emulatorPerTest();
+const open = (query = STREAM_QUERY) => fixture.open(`/2/tweets/search/stream?${query}`);
 
 describe("one connection we own: TooManyConnections, lingering, the Connections API", () => {
   it("a dropped connection lingers: the next gets 429 TooManyConnections until DELETE /2/connections/filtered_stream", async () => {
-    x = await startXEmulator({ lingerMs: 60_000 });
+    const x = await fixture.start({ lingerMs: 60_000 });
     const first = await open();
     expect(first.status).toBe(200);
     first.close();
@@ -47,11 +36,12 @@ describe("one connection we own: TooManyConnections, lingering, the Connections 
   });
 
   it("without lingering the slot frees when the client goes; lingering ends by itself after lingerMs", async () => {
-    x = await startXEmulator();
+    const x = await fixture.start();
     (await open()).close();
     await waitUntil(() => x.openConnections === 0);
-    expect((await open()).status).toBe(200);
-    for (const s of streams.splice(0)) s.close();
+    const served = await open();
+    expect(served.status).toBe(200);
+    served.close();
     await waitUntil(() => x.openConnections === 0);
     x.faults.lingerAfterDrop(150);
     (await open()).close();
@@ -62,7 +52,7 @@ describe("one connection we own: TooManyConnections, lingering, the Connections 
   });
 
   it("DELETE /2/connections/all ends open streams; DELETE /2/connections kills by uuid and reports unknown ones", async () => {
-    x = await startXEmulator({ maxConnections: 2 });
+    const x = await fixture.start({ maxConnections: 2 });
     const a = await open();
     await open();
     const all = await callX(x, "DELETE", "/2/connections/all");
@@ -86,17 +76,17 @@ describe("one connection we own: TooManyConnections, lingering, the Connections 
 
 describe("backfill_minutes", () => {
   it("redelivers what was published in the last N minutes before the live stream, duplicates included", async () => {
-    x = await startXEmulator();
+    const x = await fixture.start();
     await addRules(x, [{ value: "cats" }]);
     const first = await open();
     const earlier = x.publish(30);
-    await waitUntil(() => tweetLines(first).length >= 30);
+    await waitUntil(() => postLines(first).length >= 30);
     first.close();
     await waitUntil(() => x.openConnections === 0);
     const later = x.publish(5);
     const second = await open(`${STREAM_QUERY}&backfill_minutes=2`);
-    await waitUntil(() => tweetLines(second).length >= 40);
-    const ids = tweetLines(second).map((line) => JSON.parse(line).data.id);
+    await waitUntil(() => postLines(second).length >= 40);
+    const ids = postLines(second).map((line) => JSON.parse(line).data.id);
     const all = [...earlier, ...later].map((p) => p.tweet.id);
     expect(ids.slice(0, 35)).toEqual(all);
     expect(ids.slice(35)).toEqual(later.map((p) => p.tweet.id));
@@ -104,7 +94,7 @@ describe("backfill_minutes", () => {
   });
 
   it("refuses backfill_minutes outside 0..5 with X's 400", async () => {
-    x = await startXEmulator();
+    const x = await fixture.start();
     const res = await callX(x, "GET", `/2/tweets/search/stream?backfill_minutes=6`);
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ parameters: { backfill_minutes: ["6"] } });

@@ -1,29 +1,25 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startXEmulator, type XEmulator } from "../index.js";
-import { openRawStream, type RawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
+import { describe, expect, it } from "vitest";
+import type { XEmulatorFaults } from "../index.js";
+import { emulatorPerTest, postLines, SAMPLE_STREAM } from "./emulator-per-test.js";
+import { waitUntil } from "./raw-client.js";
 
-const SAMPLE = `/2/tweets/sample/stream?${STREAM_QUERY}`;
-let emulator: XEmulator;
-let stream: RawStream | undefined;
+const fixture = emulatorPerTest();
+const open = () => fixture.open(SAMPLE_STREAM);
 
-afterEach(async () => {
-  stream?.close();
-  stream = undefined;
-  await emulator.close();
-});
-
-const open = async () => {
-  stream = await openRawStream(emulator.url, SAMPLE, emulator.bearerToken);
-  return stream;
-};
-const tweetLines = (s: RawStream) => s.lines().filter((line) => line !== "");
+/** An emulator with `published` posts queued and the disconnect fault set, and a stream opened on it. */
+async function disconnecting(published: number, fault: Parameters<XEmulatorFaults["disconnect"]>[0]) {
+  const emulator = await fixture.start();
+  emulator.publish(published);
+  emulator.faults.disconnect(fault);
+  return { emulator, s: await open() };
+}
 
 describe("fault knobs", () => {
   it("answers the next connections with 429 and x-rate-limit-reset, then serves the stream", async () => {
-    emulator = await startXEmulator();
+    const emulator = await fixture.start();
     emulator.faults.failConnections(429, { count: 2, resetInSeconds: 30 });
     for (let i = 0; i < 2; i++) {
-      const refused = await openRawStream(emulator.url, SAMPLE, emulator.bearerToken);
+      const refused = await open();
       await refused.finished;
       expect(refused.status).toBe(429);
       const reset = Number(refused.headers["x-rate-limit-reset"]);
@@ -36,9 +32,9 @@ describe("fault knobs", () => {
   it.each([401, 403, 503] as const)(
     "answers the next connection with %i in X's problem format",
     async (status) => {
-      emulator = await startXEmulator();
+      const emulator = await fixture.start();
       emulator.faults.failConnections(status);
-      const refused = await openRawStream(emulator.url, SAMPLE, emulator.bearerToken);
+      const refused = await open();
       await refused.finished;
       expect(refused.status).toBe(status);
       expect(JSON.parse(refused.bytes().toString())).toHaveProperty("title");
@@ -46,30 +42,21 @@ describe("fault knobs", () => {
   );
 
   it("ends the response cleanly after N tweets (mode end)", async () => {
-    emulator = await startXEmulator();
-    emulator.publish(5);
-    emulator.faults.disconnect({ afterTweets: 3 });
-    const s = await open();
+    const { emulator, s } = await disconnecting(5, { afterTweets: 3 });
     expect(await s.finished).toBe("end");
-    expect(tweetLines(s)).toHaveLength(3);
+    expect(postLines(s)).toHaveLength(3);
     expect(emulator.sent).toHaveLength(3);
     expect(emulator.queued).toBe(2);
   });
 
   it("drops the connection mid-response after N tweets (mode drop): the client sees an error", async () => {
-    emulator = await startXEmulator();
-    emulator.publish(4);
-    emulator.faults.disconnect({ afterTweets: 2, mode: "drop" });
-    const s = await open();
+    const { s } = await disconnecting(4, { afterTweets: 2, mode: "drop" });
     expect(await s.finished).toBe("error");
-    expect(tweetLines(s)).toHaveLength(2);
+    expect(postLines(s)).toHaveLength(2);
   });
 
   it("cuts a tweet in half (mode mid-message): the half is not counted as sent", async () => {
-    emulator = await startXEmulator();
-    emulator.publish(3);
-    emulator.faults.disconnect({ afterTweets: 1, mode: "mid-message" });
-    const s = await open();
+    const { emulator, s } = await disconnecting(3, { afterTweets: 1, mode: "mid-message" });
     expect(await s.finished).toBe("error");
     expect(emulator.sent).toHaveLength(1);
     const text = s.bytes().toString();
@@ -78,11 +65,11 @@ describe("fault knobs", () => {
   });
 
   it("stalls: no tweet and no keep-alive after N tweets, while the connection stays open", async () => {
-    emulator = await startXEmulator({ keepAliveMs: 10 });
+    const emulator = await fixture.start({ keepAliveMs: 10 });
     emulator.publish(4);
     emulator.faults.stall({ afterTweets: 2 });
     const s = await open();
-    await waitUntil(() => tweetLines(s).length >= 2);
+    await waitUntil(() => postLines(s).length >= 2);
     const bytes = s.bytes().length;
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(s.bytes().length).toBe(bytes);
@@ -90,18 +77,18 @@ describe("fault knobs", () => {
     s.close();
     await waitUntil(() => emulator.openConnections === 0);
     const next = await open();
-    await waitUntil(() => tweetLines(next).length >= 2);
+    await waitUntil(() => postLines(next).length >= 2);
   });
 
   it("injects malformed lines and in-stream errors in order with the tweets", async () => {
-    emulator = await startXEmulator();
+    const emulator = await fixture.start();
     emulator.publish(1);
     emulator.faults.injectMalformed();
     emulator.faults.injectError({ title: "Boom", detail: "broken" });
     emulator.publish(1);
     const s = await open();
-    await waitUntil(() => tweetLines(s).length >= 4);
-    const lines = tweetLines(s);
+    await waitUntil(() => postLines(s).length >= 4);
+    const lines = postLines(s);
     expect(() => JSON.parse(lines[1] as string)).toThrow();
     expect(JSON.parse(lines[2] as string)).toEqual({
       errors: [expect.objectContaining({ title: "Boom", detail: "broken" })],
@@ -110,13 +97,13 @@ describe("fault knobs", () => {
   });
 
   it("sends X's operational-disconnect message, then ends the stream", async () => {
-    emulator = await startXEmulator();
+    const emulator = await fixture.start();
     emulator.publish(1);
     emulator.faults.operationalDisconnect();
     emulator.publish(1);
     const s = await open();
     expect(await s.finished).toBe("end");
-    const last = JSON.parse(tweetLines(s).at(-1) as string);
+    const last = JSON.parse(postLines(s).at(-1) as string);
     expect(last.errors[0]).toMatchObject({
       title: "operational-disconnect",
       type: "https://api.twitter.com/2/problems/operational-disconnect",
@@ -125,9 +112,9 @@ describe("fault knobs", () => {
   });
 
   it("generates tweets at the configured rate up to the total", async () => {
-    emulator = await startXEmulator({ tweetsPerSecond: 2000, totalTweets: 50 });
+    const emulator = await fixture.start({ tweetsPerSecond: 2000, totalTweets: 50 });
     const s = await open();
-    await waitUntil(() => tweetLines(s).length >= 50);
+    await waitUntil(() => postLines(s).length >= 50);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(emulator.sent).toHaveLength(50);
   });

@@ -1,32 +1,20 @@
-import { afterEach, expect, it } from "vitest";
-import { startXEmulator, type XEmulator } from "../index.js";
-import { createTweetGenerator } from "../posts/generator.js";
-import { openRawStream, type RawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
-import { addRules, callX } from "./x-http.js";
+import { expect, it } from "vitest";
+import { createTweetGenerator } from "../index.js";
+import { emulatorPerTest, postLines } from "./emulator-per-test.js";
+import { waitUntil } from "./raw-client.js";
+import { callX } from "./x-http.js";
 
-let x: XEmulator;
-let streams: RawStream[] = [];
-afterEach(async () => {
-  for (const s of streams) s.close();
-  streams = [];
-  await x.close();
-});
-const open = async () => {
-  const s = await openRawStream(x.url, `/2/tweets/search/stream?${STREAM_QUERY}`, x.bearerToken);
-  streams.push(s);
-  return s;
-};
-const tweetLines = (s: RawStream) => s.lines().filter((line) => line !== "");
+const fixture = emulatorPerTest();
+const open = () => fixture.open();
 
 it("a network outage cuts the stream and refuses connections; posts published meanwhile are never streamed but search finds them", async () => {
-  x = await startXEmulator();
-  await addRules(x, [{ value: "cats" }]);
+  const x = await fixture.start({}, [{ value: "cats" }]);
   // Created a minute ago, so search (end_time at least 10 s before now) can see them.
   const generator = createTweetGenerator({ seed: 2, startTimeMs: Date.now() - 60_000 });
   const batch = (n: number) => Array.from({ length: n }, () => generator.next());
   const before = await open();
   const streamed = x.publish(batch(10));
-  await waitUntil(() => tweetLines(before).length >= 10);
+  await waitUntil(() => postLines(before).length >= 10);
 
   x.faults.networkOutage();
   expect(await before.finished).toBe("error");
@@ -37,9 +25,9 @@ it("a network outage cuts the stream and refuses connections; posts published me
 
   const after = await open();
   const live = x.publish(batch(5));
-  await waitUntil(() => tweetLines(after).length >= 5);
+  await waitUntil(() => postLines(after).length >= 5);
   await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(tweetLines(after).map((line) => JSON.parse(line).data.id)).toEqual(live.map((p) => p.tweet.id));
+  expect(postLines(after).map((line) => JSON.parse(line).data.id)).toEqual(live.map((p) => p.tweet.id));
   expect(x.sent.map((s) => s.id)).not.toContain(missed[0]?.tweet.id);
   expect(x.published).toBe(35);
 
@@ -51,7 +39,7 @@ it("a network outage cuts the stream and refuses connections; posts published me
 });
 
 it("an outage with durationMs ends by itself", async () => {
-  x = await startXEmulator();
+  const x = await fixture.start();
   x.faults.networkOutage({ durationMs: 100 });
   await expect(callX(x, "GET", "/2/connections")).rejects.toThrow();
   await new Promise((resolve) => setTimeout(resolve, 150));

@@ -1,30 +1,22 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../../events/x-fields.js";
 import { fullText } from "../../../events/x-post.js";
-import { startXEmulator, type XEmulator } from "../index.js";
-import { RICH_MIX } from "../posts/generator.js";
-import { openRawStream, type RawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
-import { addRules, callX } from "./x-http.js";
+import { RICH_MIX } from "../index.js";
+import { emulatorPerTest, postLines } from "./emulator-per-test.js";
+import { STREAM_QUERY, waitUntil } from "./raw-client.js";
+import { callX } from "./x-http.js";
 
 const FULL_QUERY = new URLSearchParams(xFieldsQuery(DEFAULT_X_FIELDS)).toString();
-let emulator: XEmulator;
-let stream: RawStream | undefined;
-afterEach(async () => {
-  stream?.close();
-  await emulator.close();
-});
+const fixture = emulatorPerTest();
 
 async function streamOf(query: string, count: number) {
-  emulator = await startXEmulator({ seed: 3, generator: { mix: RICH_MIX } });
-  await addRules(emulator, [{ value: "cats", tag: "felines" }]);
+  const emulator = await fixture.start({ seed: 3, generator: { mix: RICH_MIX } }, [
+    { value: "cats", tag: "felines" },
+  ]);
   const published = emulator.publish(count);
-  stream = await openRawStream(emulator.url, `/2/tweets/search/stream?${query}`, emulator.bearerToken);
-  await waitUntil(() => (stream?.lines().filter((l) => l !== "").length ?? 0) >= count, 10_000);
-  const messages = stream
-    .lines()
-    .filter((l) => l !== "")
-    .map((l) => JSON.parse(l));
-  return { published, messages };
+  const stream = await fixture.open(`/2/tweets/search/stream?${query}`);
+  await waitUntil(() => postLines(stream).length >= count, 10_000);
+  return { published, messages: postLines(stream).map((l) => JSON.parse(l)) };
 }
 
 describe("the fields and expansions a request names, and only those", () => {
@@ -58,7 +50,7 @@ describe("the fields and expansions a request names, and only those", () => {
       expect(message.data.note_tweet).toEqual(tweet.note_tweet);
       expect(message.data.entities).toEqual(tweet.entities);
       expect(message.data.referenced_tweets).toEqual(tweet.referenced_tweets);
-      expect(message.matching_rules).toEqual([{ id: emulator.rules()[0]?.id, tag: "felines" }]);
+      expect(message.matching_rules).toEqual([{ id: fixture.x.rules()[0]?.id, tag: "felines" }]);
       const original = post.referenced?.[0];
       if (original) {
         expect(message.includes.tweets).toEqual([expect.objectContaining({ id: original.tweet.id })]);
@@ -82,7 +74,7 @@ describe("the fields and expansions a request names, and only those", () => {
   });
 
   it("answers an undocumented value with X's 400 problem naming it", async () => {
-    emulator = await startXEmulator();
+    const emulator = await fixture.start();
     for (const [param, value] of [
       ["media.fields", "colour"],
       ["expansions", "author"],

@@ -1,36 +1,20 @@
 import { type IncomingMessage, request } from "node:http";
 import { gunzipSync } from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
-import { startXEmulator, type XEmulator } from "../index.js";
-import { openRawStream, type RawStream, STREAM_QUERY, waitUntil } from "./raw-client.js";
+import { describe, expect, it } from "vitest";
+import type { XEmulatorOptions } from "../index.js";
+import { emulatorPerTest, FILTERED_STREAM, SAMPLE_STREAM } from "./emulator-per-test.js";
+import { openRawStream, waitUntil } from "./raw-client.js";
 
-const FILTERED = `/2/tweets/search/stream?${STREAM_QUERY}`;
-let emulator: XEmulator;
-let stream: RawStream | undefined;
-
-afterEach(async () => {
-  stream?.close();
-  stream = undefined;
-  await emulator.close();
-});
-
-async function withRule(options: Parameters<typeof startXEmulator>[0] = {}): Promise<XEmulator> {
-  emulator = await startXEmulator(options);
-  const res = await fetch(`${emulator.url}/2/tweets/search/stream/rules`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${emulator.bearerToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ add: [{ value: "cats", tag: "felines" }] }),
-  });
-  expect(res.status).toBe(201);
-  return emulator;
-}
+const fixture = emulatorPerTest();
+const withRule = (options: XEmulatorOptions = {}) =>
+  fixture.start(options, [{ value: "cats", tag: "felines" }]);
 
 describe("stream wire format", () => {
   it("sends each tweet as one JSON object terminated by \\r\\n, with the requested fields, author and rule", async () => {
-    await withRule();
+    const emulator = await withRule();
     const published = emulator.publish(5);
-    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
-    await waitUntil(() => (stream?.lines().length ?? 0) >= 5);
+    const stream = await fixture.open(FILTERED_STREAM);
+    await waitUntil(() => stream.lines().length >= 5);
 
     expect(stream.status).toBe(200);
     expect(stream.headers["content-type"]).toBe("application/json; charset=utf-8");
@@ -56,48 +40,44 @@ describe("stream wire format", () => {
   });
 
   it("sends only id, text and edit history without tweet.fields, and no includes without the expansion", async () => {
-    await withRule();
+    const emulator = await withRule();
     emulator.publish(1);
-    stream = await openRawStream(emulator.url, "/2/tweets/search/stream", emulator.bearerToken);
-    await waitUntil(() => (stream?.lines().length ?? 0) >= 1);
+    const stream = await fixture.open("/2/tweets/search/stream");
+    await waitUntil(() => stream.lines().length >= 1);
     const message = JSON.parse(stream.lines()[0] as string);
     expect(Object.keys(message.data).sort()).toEqual(["edit_history_tweet_ids", "id", "text"]);
     expect(message.includes).toBeUndefined();
   });
 
   it("holds tweets on the filtered stream until a rule exists, as X delivers nothing without rules", async () => {
-    emulator = await startXEmulator();
+    const emulator = await fixture.start();
     emulator.publish(2);
-    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
+    const stream = await fixture.open(FILTERED_STREAM);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(stream.chunks).toHaveLength(0);
     expect(emulator.queued).toBe(2);
   });
 
   it("serves the sample stream without matching_rules", async () => {
-    emulator = await startXEmulator();
+    const emulator = await fixture.start();
     emulator.publish(3);
-    stream = await openRawStream(
-      emulator.url,
-      `/2/tweets/sample/stream?${STREAM_QUERY}`,
-      emulator.bearerToken,
-    );
-    await waitUntil(() => (stream?.lines().length ?? 0) >= 3);
+    const stream = await fixture.open(SAMPLE_STREAM);
+    await waitUntil(() => stream.lines().length >= 3);
     for (const line of stream.lines()) expect(JSON.parse(line).matching_rules).toBeUndefined();
   });
 
   it("sends \\r\\n keep-alives at the configured interval", async () => {
     await withRule({ keepAliveMs: 20 });
-    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
-    await waitUntil(() => (stream?.lines().length ?? 0) >= 3);
+    const stream = await fixture.open(FILTERED_STREAM);
+    await waitUntil(() => stream.lines().length >= 3);
     expect(stream.lines().slice(0, 3)).toEqual(["", "", ""]);
   });
 
   it("gzips the stream for a client that accepts it (option gzip), flushing each write", async () => {
-    await withRule({ gzip: true, keepAliveMs: 20 });
+    const emulator = await withRule({ gzip: true, keepAliveMs: 20 });
     emulator.publish(3);
     const chunks: Buffer[] = [];
-    const req = request(`${emulator.url}${FILTERED}`, {
+    const req = request(`${emulator.url}${FILTERED_STREAM}`, {
       headers: { authorization: `Bearer ${emulator.bearerToken}`, "accept-encoding": "gzip" },
     });
     const response = await new Promise<IncomingMessage>((resolve) => req.on("response", resolve).end());
@@ -112,8 +92,8 @@ describe("stream wire format", () => {
   });
 
   it("answers a wrong bearer token with 401 in X's problem format", async () => {
-    emulator = await startXEmulator();
-    stream = await openRawStream(emulator.url, FILTERED, "wrong-token");
+    const emulator = await fixture.start();
+    const stream = await openRawStream(emulator.url, FILTERED_STREAM, "wrong-token");
     await stream.finished;
     expect(stream.status).toBe(401);
     expect(JSON.parse(stream.bytes().toString())).toEqual({
@@ -125,12 +105,8 @@ describe("stream wire format", () => {
   });
 
   it("refuses an unknown tweet field with 400 invalid-request naming it", async () => {
-    emulator = await startXEmulator();
-    stream = await openRawStream(
-      emulator.url,
-      "/2/tweets/search/stream?tweet.fields=lang,mood",
-      emulator.bearerToken,
-    );
+    await fixture.start();
+    const stream = await fixture.open("/2/tweets/search/stream?tweet.fields=lang,mood");
     await stream.finished;
     const body = JSON.parse(stream.bytes().toString());
     expect(stream.status).toBe(400);
@@ -139,7 +115,7 @@ describe("stream wire format", () => {
   });
 
   it("exchanges key and secret for the bearer token at /oauth2/token, and refuses wrong ones", async () => {
-    emulator = await startXEmulator({ apiKey: "k", apiSecret: "s", bearerToken: "B" });
+    const emulator = await fixture.start({ apiKey: "k", apiSecret: "s", bearerToken: "B" });
     const token = (key: string) =>
       fetch(`${emulator.url}/oauth2/token`, {
         method: "POST",
@@ -159,16 +135,16 @@ describe("stream wire format", () => {
 
   it("allows one stream connection at a time, as X does, answering another with 429 TooManyConnections", async () => {
     await withRule();
-    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
-    const second = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
+    await fixture.open(FILTERED_STREAM);
+    const second = await fixture.open(FILTERED_STREAM);
     await second.finished;
     expect(second.status).toBe(429);
     expect(JSON.parse(second.bytes().toString()).connection_issue).toBe("TooManyConnections");
   });
 
   it("keeps no secret in its request log", async () => {
-    await withRule();
-    stream = await openRawStream(emulator.url, FILTERED, emulator.bearerToken);
+    const emulator = await withRule();
+    await fixture.open(FILTERED_STREAM);
     await emulator.waitForConnections(1);
     expect(JSON.stringify(emulator.requests)).not.toContain(emulator.bearerToken);
     expect(emulator.requests.at(-1)?.query).toEqual({
