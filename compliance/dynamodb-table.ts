@@ -7,7 +7,7 @@ import {
 import type { BatchWriter } from "./batch-writes.js";
 import { createScanner } from "./dynamodb-scan.js";
 import { createDynamoState } from "./dynamodb-state.js";
-import { scrubRaw } from "./geo-scrub.js";
+import { GEO_SCRUB_ATTRIBUTES, planGeoScrub } from "./geo-scrub.js";
 import type { GeoScrubOutcome, ItemKey, TablePort } from "./ports.js";
 
 export interface DynamoTableOptions {
@@ -105,29 +105,18 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
     },
 
     async scrubGeo(key): Promise<GeoScrubOutcome> {
-      const [item] = await query({ username: key.Username, id: key.Id, attributes: ["Geo", "Raw"] });
+      const [item] = await query({
+        username: key.Username,
+        id: key.Id,
+        attributes: [...GEO_SCRUB_ATTRIBUTES],
+      });
       if (item === undefined) return "absent";
-      const raw = item.Raw?.S;
-      const scrubbed = raw === undefined ? undefined : scrubRaw(raw);
-      if (item.Geo === undefined && (scrubbed === undefined || scrubbed === raw)) return "no-geo";
-      const set = scrubbed !== undefined && scrubbed !== raw;
+      // Raw in either form (Binary, or a String in items written before the encoding): see geo-scrub.ts.
+      const plan = planGeoScrub(item);
+      if (plan === "no-geo") return "no-geo";
       try {
         await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: wireKey(key),
-            UpdateExpression: `REMOVE #g${set ? " SET #r = :new" : ""}`,
-            // The processor may rewrite the item meanwhile (a redelivery): then leave it to the next sweep.
-            ConditionExpression: raw === undefined ? "attribute_exists(#i)" : "#r = :old",
-            ExpressionAttributeNames: {
-              "#g": "Geo",
-              ...(raw === undefined ? { "#i": "Id" } : { "#r": "Raw" }),
-            },
-            ExpressionAttributeValues:
-              raw === undefined
-                ? undefined
-                : { ":old": { S: raw }, ...(set ? { ":new": { S: scrubbed } } : {}) },
-          }),
+          new UpdateItemCommand({ TableName: tableName, Key: wireKey(key), ...plan }),
           cutAtDeadline(),
         );
         return "scrubbed";

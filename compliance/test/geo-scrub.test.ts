@@ -10,6 +10,7 @@ import { decodeStoredRecord, encodeStoredRecord } from "../../events/stored-reco
 import type { RunningEmulator } from "../../local/emulators/listen.js";
 import { createEventTable } from "../../local/pipeline/aws-resources.js";
 import { describeOnEngines } from "../../processor/test/support/dynamo-engines.js";
+import { createDynamoTable } from "../dynamodb-table.js";
 import { GEO_SCRUB_ATTRIBUTES, planGeoScrub } from "../geo-scrub.js";
 
 const TABLE = "geo-scrub-test";
@@ -69,12 +70,20 @@ describeOnEngines("the compliance geo scrub on stored records", (engine) => {
         }),
       )
     ).Item ?? {};
-  async function scrub(id: string) {
-    const plan = planGeoScrub(await read(id));
-    if (plan === "no-geo") return plan;
-    await client.send(new UpdateItemCommand({ TableName: TABLE, Key: key(id), ...plan }));
-    return "scrubbed";
-  }
+  // Through the sweeper's own table adapter; the scrub writes no batches.
+  const unused = async (): Promise<never> => {
+    throw new Error("the geo scrub writes no batches");
+  };
+  const scrub = (id: string) =>
+    createDynamoTable({
+      client,
+      tableName: TABLE,
+      write: unused,
+      stateWrite: unused,
+      deadline: () => Date.now() + 30_000,
+      readDeadline: Date.now() + 30_000,
+      onReadUnits: () => undefined,
+    }).scrubGeo({ Username: "dave", Id: id });
   const put = (id: string, raw: AttributeValue) =>
     client.send(
       new PutItemCommand({
