@@ -1,3 +1,4 @@
+import { mergeBatchWriteResults } from "../lambda-support/batch-write.js";
 import type { WriteRequest, WriteResult } from "./ports.js";
 
 /**
@@ -78,17 +79,5 @@ export async function bisectRejected(
   // One half after the other: the writer's concurrency limit counts chunks, and a split chunk stays one.
   const first = await writePart(refused.slice(0, middle));
   const second = await writePart(refused.slice(middle));
-  return mergeWriteResults([first, second]);
-}
-
-/** The results of parts of one write, as one. */
-export function mergeWriteResults(results: readonly WriteResult[]): WriteResult {
-  const systemicProblem = results.find((result) => result.systemic)?.systemic;
-  return {
-    unwritten: results.flatMap((result) => result.unwritten),
-    rejected: results.flatMap((result) => result.rejected),
-    retries: results.reduce((sum, result) => sum + result.retries, 0),
-    ...(systemicProblem ? { systemic: systemicProblem } : {}),
-    ...(results.some((result) => result.cutByDeadline) ? { cutByDeadline: true } : {}),
-  };
+  return mergeBatchWriteResults([first, second]);
 }

@@ -1,3 +1,4 @@
+import type { BatchWriteResult } from "../lambda-support/batch-write.js";
 import type { DeadLetter } from "./dead-letter.js";
 import type { ItemKey, TweetItem } from "./tweet-item.js";
 
@@ -16,24 +17,13 @@ export type WriteRequest = { put: TweetItem } | { delete: ItemKey };
 export const requestKey = (request: WriteRequest): ItemKey =>
   "put" in request ? request.put : request.delete;
 
-export interface WriteResult {
-  /** Requests not carried out, each with the last reason. Everything else was written or deleted. */
-  unwritten: { request: WriteRequest; reason: string }[];
-  /**
-   * Requests DynamoDB refuses on their own (a ValidationException for a call holding only them): no retry can
-   * write them, so the core dead-letters their records. Everything else in their calls was written.
-   */
-  rejected: { request: WriteRequest; reason: string }[];
-  /** Extra attempts spent on throttling, server errors and UnprocessedItems. */
-  retries: number;
-  /**
-   * Set when DynamoDB refuses the table's key schema or every request of a call alone: a setup problem a person
-   * must fix. Those requests are in `unwritten` (retried), never `rejected` (dead-lettered).
-   */
-  systemic?: string;
-  /** Set when the deadline stopped the writes with requests left (`unwritten`). */
-  cutByDeadline?: boolean;
-}
+/**
+ * What became of the requests (lambda-support's result over ours): `rejected` are refused by DynamoDB on their
+ * own (a ValidationException for a call holding only them), so the core dead-letters their records; `systemic`
+ * is set when DynamoDB refuses the table's key schema or every request of the batch alone, a setup problem a
+ * person must fix: those requests are in `unwritten` (retried), never `rejected`.
+ */
+export type WriteResult = BatchWriteResult<WriteRequest>;
 
 /** Carries out requests whose keys are distinct; must not throw for per-request failures. */
 export type ItemWriter = (
