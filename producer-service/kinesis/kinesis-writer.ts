@@ -4,22 +4,19 @@ import { encodeEvent, type TweetEvent } from "../../events/index.js";
 import type { ProducerMetrics } from "../metrics.js";
 import { RateLimitedLog } from "../rate-limited-log.js";
 import type { PushOutcome } from "../x-stream/ingest-types.js";
-import { DEFAULT_RETRY_BACKOFF } from "./backoff.js";
-import { CallPacer } from "./call-pacer.js";
-import { ConditionWaiters } from "./condition-waiters.js";
+import { CallPacer, DEFAULT_RETRY_BACKOFF, RetrySchedule } from "./backoff.js";
 import { KinesisHealth } from "./health.js";
 import { MAX_RECORD_BYTES } from "./limits.js";
-import { PutSettlement } from "./put-settlement.js";
+import { PutResults } from "./put-results.js";
 import { type QueuedRecord, RecordQueue, settleRecord } from "./record-queue.js";
-import { RetrySchedule } from "./retry-schedule.js";
 import { SendLoop, type WriterPhase } from "./send-loop.js";
 import { spillAtShutdown } from "./shutdown-spill.js";
-import { SpoolLink } from "./spool-link.js";
+import { SpoolOverflow } from "./spool-overflow.js";
 import type { SpoolCheck } from "./spool-state.js";
-import { type CloseSummary, WriterLedger } from "./writer-ledger.js";
+import { type CloseSummary, WriterCounts } from "./writer-counts.js";
 import type { KinesisWriterOptions } from "./writer-options.js";
 
-export type { CloseSummary } from "./writer-ledger.js";
+export type { CloseSummary } from "./writer-counts.js";
 export type { KinesisWriterOptions, StreamTarget } from "./writer-options.js";
 
 const LOG_EVERY_MS = 5_000;
@@ -36,11 +33,11 @@ export class KinesisWriter {
   readonly health = new KinesisHealth();
   private readonly fresh = new RecordQueue();
   private readonly retries: RetrySchedule;
-  private readonly ledger: WriterLedger;
+  private readonly counts: WriterCounts;
   private readonly loop: SendLoop;
   private readonly waiters = new ConditionWaiters();
   private phase: WriterPhase = "open";
-  private readonly spool: SpoolLink | undefined;
+  private readonly spool: SpoolOverflow | undefined;
 
   constructor(
     client: Pick<KinesisClient, "send">,
@@ -51,23 +48,23 @@ export class KinesisWriter {
     this.spool =
       options.spool === undefined
         ? undefined
-        : new SpoolLink(options.spool, metrics, log, {
+        : new SpoolOverflow(options.spool, metrics, log, {
             changed: () => {
               this.waiters.notify();
               this.loop.pump();
             },
             toMemory: (records) => this.toMemory(records),
-            possibleDuplicates: (records) => this.ledger.countPossibleDuplicates(records),
+            possibleDuplicates: (records) => this.counts.countPossibleDuplicates(records),
           });
-    this.ledger = new WriterLedger(metrics, this.spool);
+    this.counts = new WriterCounts(metrics, this.spool);
     this.retries = new RetrySchedule(options.retryBackoff ?? DEFAULT_RETRY_BACKOFF);
     const pacer = new CallPacer(options.throttleBackoff, metrics);
-    const settlement = new PutSettlement({
+    const putResults = new PutResults({
       metrics,
       health: this.health,
       log,
       warnings: new RateLimitedLog(log, LOG_EVERY_MS),
-      ledger: this.ledger,
+      counts: this.counts,
       retries: this.retries,
       pacer,
       spool: this.spool,
@@ -80,14 +77,14 @@ export class KinesisWriter {
       fresh: this.fresh,
       retries: this.retries,
       pacer,
-      settlement,
+      putResults,
       phase: () => this.phase,
       beforeRound: () => this.loadFromSpool(),
       settled: () => this.waiters.notify(),
     });
     metrics.sources.buffer = () => ({
-      records: this.ledger.heldRecords,
-      bytes: this.ledger.heldBytes,
+      records: this.counts.heldRecords,
+      bytes: this.counts.heldBytes,
       maxBytes: options.bufferMaxBytes,
     });
     // Records a previous process left in the spool go first, whether or not tweets arrive.
@@ -101,7 +98,7 @@ export class KinesisWriter {
 
   /** Records and bytes held: queued, in flight or waiting for a retry. */
   get held(): { records: number; bytes: number } {
-    return { records: this.ledger.heldRecords, bytes: this.ledger.heldBytes };
+    return { records: this.counts.heldRecords, bytes: this.counts.heldBytes };
   }
 
   /**
@@ -144,20 +141,20 @@ export class KinesisWriter {
       isolate: false,
       settled,
     };
-    this.ledger.acceptedRecords++;
+    this.counts.acceptedRecords++;
     const spool = this.spool;
     // Behind records that wait for the spool; with a broken spool only while some still wait for memory.
     const behindSpool =
       spool !== undefined &&
       (spool.state === "broken"
         ? spool.pendingBytes > 0
-        : spool.takesNewRecords || this.ledger.heldBytes >= this.options.bufferMaxBytes);
+        : spool.takesNewRecords || this.counts.heldBytes >= this.options.bufferMaxBytes);
     if (behindSpool) {
       spool.spill(record);
       return this.hasRoom();
     }
     this.fresh.push(record);
-    this.ledger.hold(record);
+    this.counts.hold(record);
     if (this.fresh.length === 1 || this.loop.batchFull()) this.loop.pump();
     return this.hasRoom();
   }
@@ -166,7 +163,7 @@ export class KinesisWriter {
   private toMemory(records: QueuedRecord[]): void {
     for (const record of records) {
       this.fresh.push(record);
-      this.ledger.hold(record);
+      this.counts.hold(record);
     }
     this.loop.pump();
   }
@@ -181,7 +178,7 @@ export class KinesisWriter {
    * as lost. Pushes after this are dropped (counted). Records already in the spool stay there.
    */
   async close(graceMs: number): Promise<CloseSummary> {
-    if (this.phase !== "open") return this.ledger.summary(0);
+    if (this.phase !== "open") return this.counts.summary(0);
     this.phase = "flushing";
     this.spool?.stopSpilling();
     this.loop.pump();
@@ -190,7 +187,7 @@ export class KinesisWriter {
       graceTimer = setTimeout(() => resolve(false), graceMs);
     });
     const drained = await Promise.race([
-      this.waiters.until(() => this.ledger.heldRecords === 0 && (this.spool?.idle ?? true)).then(() => true),
+      this.waiters.until(() => this.counts.heldRecords === 0 && (this.spool?.idle ?? true)).then(() => true),
       graceOver,
     ]);
     clearTimeout(graceTimer);
@@ -206,17 +203,17 @@ export class KinesisWriter {
     const unsentRecords =
       this.spool === undefined
         ? this.dropUnsent(queues, graceMs)
-        : await spillAtShutdown(this.spool, queues, this.ledger, this.log, this.metrics);
-    this.ledger.clearHeld();
+        : await spillAtShutdown(this.spool, queues, this.counts, this.log, this.metrics);
+    this.counts.clearHeld();
     this.waiters.notify();
-    const summary = this.ledger.summary(unsentRecords);
+    const summary = this.counts.summary(unsentRecords);
     this.log.info(summary, "Kinesis writer closed");
     return summary;
   }
 
   /** Without a spool, what is still held at the end is lost: counted, said, and told to each pusher. */
   private dropUnsent(queues: readonly RecordQueue[], graceMs: number): number {
-    const unsentRecords = this.ledger.heldRecords;
+    const unsentRecords = this.counts.heldRecords;
     for (const queue of queues) {
       for (let record = queue.shift(); record !== undefined; record = queue.shift())
         settleRecord(record, "lost");
@@ -236,7 +233,7 @@ export class KinesisWriter {
     if (this.spool !== undefined && this.spool.state !== "broken") {
       return this.spool.pendingBytes < this.options.bufferMaxBytes;
     }
-    return this.ledger.heldBytes + (this.spool?.pendingBytes ?? 0) < this.options.bufferMaxBytes;
+    return this.counts.heldBytes + (this.spool?.pendingBytes ?? 0) < this.options.bufferMaxBytes;
   }
 
   /**
@@ -245,12 +242,12 @@ export class KinesisWriter {
    */
   private loadFromSpool(): void {
     const spool = this.spool;
-    const room = this.options.bufferMaxBytes - this.ledger.heldBytes;
+    const room = this.options.bufferMaxBytes - this.counts.heldBytes;
     if (spool === undefined || this.phase !== "open" || room <= 0) return;
     if (spool.canBypass) {
       for (const record of spool.takeWaiting(room)) {
         this.fresh.push(record);
-        this.ledger.hold(record);
+        this.counts.hold(record);
       }
       return;
     }
@@ -260,9 +257,32 @@ export class KinesisWriter {
     void spool.load(maxRecords, maxBytes).then((records) => {
       for (const record of records) {
         this.fresh.push(record);
-        this.ledger.hold(record);
+        this.counts.hold(record);
       }
       if (records.length > 0) this.loop.pump();
     });
+  }
+}
+
+/**
+ * Promises that resolve once a condition on the writer's state holds. The writer calls notify() whenever
+ * that state changes, so nothing polls.
+ */
+class ConditionWaiters {
+  private waiters: { condition: () => boolean; resolve: () => void }[] = [];
+
+  until(condition: () => boolean): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ condition, resolve }));
+  }
+
+  notify(): void {
+    if (this.waiters.length === 0) return;
+    const waiting: typeof this.waiters = [];
+    for (const waiter of this.waiters) {
+      if (waiter.condition()) waiter.resolve();
+      else waiting.push(waiter);
+    }
+    this.waiters = waiting;
   }
 }

@@ -1,5 +1,5 @@
+import type { SpoolToken } from "../spool/index.js";
 import type { PushOutcome } from "../x-stream/ingest-types.js";
-import type { LoadedBatch } from "./spool-link.js";
 
 /** One tweet on its way to Kinesis: encoded once, at push, and held until acknowledged or dropped. */
 export interface QueuedRecord {
@@ -19,6 +19,15 @@ export interface QueuedRecord {
   readonly fromSpool?: { readonly batch: LoadedBatch; readonly index: number };
   /** The pusher's callback (EventSink.push), cleared once called; none on a record read back from the spool. */
   settled?: ((outcome: PushOutcome) => void) | undefined;
+}
+
+/** Records read from the spool into memory; they stay on disk until every one of them is settled. */
+export interface LoadedBatch {
+  readonly token: SpoolToken;
+  readonly settled: boolean[];
+  /** Records 0..prefix-1 are all settled: what `ack(token, prefix)` may remove at shutdown. */
+  prefix: number;
+  remaining: number;
 }
 
 /**

@@ -1,11 +1,10 @@
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { ProducerMetrics } from "../metrics.js";
+import type { CallPacer, RetrySchedule } from "./backoff.js";
 import { type Batch, type EntryMode, takeBatch } from "./batch-builder.js";
-import type { CallPacer } from "./call-pacer.js";
 import { putRecords } from "./put-records-call.js";
-import type { PutSettlement } from "./put-settlement.js";
+import type { PutResults } from "./put-results.js";
 import type { RecordQueue } from "./record-queue.js";
-import type { RetrySchedule } from "./retry-schedule.js";
 import type { KinesisWriterOptions } from "./writer-options.js";
 
 /** open: normal; flushing: sending everything now; abandoned: grace time over, sending nothing more. */
@@ -18,7 +17,7 @@ export interface SendLoopParts {
   fresh: RecordQueue;
   retries: RetrySchedule;
   pacer: CallPacer;
-  settlement: PutSettlement;
+  putResults: PutResults;
   phase: () => WriterPhase;
   /** Runs before each round of sending: the writer reads spooled records in when memory has room. */
   beforeRound: () => void;
@@ -107,7 +106,7 @@ export class SendLoop {
   }
 
   private async send(batch: Batch): Promise<void> {
-    const { client, options, metrics, settlement } = this.parts;
+    const { client, options, metrics, putResults } = this.parts;
     this.inFlight++;
     const abort = new AbortController();
     this.aborts.add(abort);
@@ -115,9 +114,9 @@ export class SendLoop {
     const started = performance.now();
     try {
       const { results, failedCount } = await putRecords(client, options.target, batch, abort.signal);
-      settlement.answered(batch, results, failedCount);
+      putResults.answered(batch, results, failedCount);
     } catch (err) {
-      settlement.failed(batch, err);
+      putResults.failed(batch, err);
     } finally {
       metrics.putDuration.observe((performance.now() - started) / 1000);
       this.aborts.delete(abort);

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { ProducerMetrics } from "../metrics.js";
 import type { QueuedRecord, RecordQueue } from "./record-queue.js";
-import type { SpoolLink } from "./spool-link.js";
-import type { WriterLedger } from "./writer-ledger.js";
+import type { SpoolOverflow } from "./spool-overflow.js";
+import type { WriterCounts } from "./writer-counts.js";
 
 /**
  * At shutdown, after the grace time: appends what memory still holds to the spool, to be sent first on the
@@ -12,13 +12,13 @@ import type { WriterLedger } from "./writer-ledger.js";
  * error line, and returned, for close()'s summary.
  */
 export async function spillAtShutdown(
-  spool: SpoolLink,
+  spool: SpoolOverflow,
   queues: readonly RecordQueue[],
-  ledger: WriterLedger,
+  counts: WriterCounts,
   log: Logger,
   metrics: ProducerMetrics,
 ): Promise<number> {
-  await spool.quiesce(); // a batch the disk refuses meanwhile waits in the link and goes to appendNow
+  await spool.quiesce(); // a batch the disk refuses meanwhile waits there and goes to appendNow
   const left: QueuedRecord[] = [];
   for (const queue of queues) {
     for (let record = queue.shift(); record !== undefined; record = queue.shift()) {
@@ -29,7 +29,7 @@ export async function spillAtShutdown(
   const { offered, stored } = await spool.appendNow(left);
   const dropped = offered - stored;
   const resent = await spool.releaseLoaded();
-  if (resent > 0) ledger.countPossibleDuplicates(resent);
+  if (resent > 0) counts.countPossibleDuplicates(resent);
   if (dropped > 0) {
     metrics.recordsDropped.inc({ reason: "spool_full" }, dropped);
     log.error(

@@ -2,24 +2,23 @@ import type { PutRecordsResultEntry } from "@aws-sdk/client-kinesis";
 import type { Logger } from "pino";
 import type { ProducerMetrics } from "../metrics.js";
 import type { RateLimitedLog } from "../rate-limited-log.js";
+import type { CallPacer, RetrySchedule } from "./backoff.js";
 import { type Batch, recordsOfEntry } from "./batch-builder.js";
-import type { CallPacer } from "./call-pacer.js";
 import type { KinesisHealth } from "./health.js";
-import { classifyEntryError, classifyPutError, type PutFailure } from "./put-errors.js";
+import { classifyEntryError, classifyPutError, type PutFailure } from "./put-records-call.js";
 import { type QueuedRecord, settleRecord } from "./record-queue.js";
-import type { RetrySchedule } from "./retry-schedule.js";
-import type { SpoolLink } from "./spool-link.js";
-import type { WriterLedger } from "./writer-ledger.js";
+import type { SpoolOverflow } from "./spool-overflow.js";
+import type { WriterCounts } from "./writer-counts.js";
 
-export interface SettlementParts {
+export interface PutResultsParts {
   metrics: ProducerMetrics;
   health: KinesisHealth;
   log: Logger;
   warnings: RateLimitedLog;
-  ledger: WriterLedger;
+  counts: WriterCounts;
   retries: RetrySchedule;
   pacer: CallPacer;
-  spool: SpoolLink | undefined;
+  spool: SpoolOverflow | undefined;
   /** The shutdown grace time is over: failed records are kept for close(), not retried. */
   abandoned: () => boolean;
 }
@@ -28,21 +27,21 @@ export interface SettlementParts {
  * What a PutRecords call's outcome means for its records: acknowledged, retried (only the failed entries of
  * a partial success), or, for a record Kinesis itself refuses as invalid, dropped with a metric.
  */
-export class PutSettlement {
+export class PutResults {
   /** When Kinesis last accepted a record: a record refused alone after that is refused for itself. */
   private lastAcceptedAt = 0;
   /** Set while every request is refused as invalid and nothing accepted since: a configuration fault. */
   private refusingAll: string | undefined;
 
-  constructor(private readonly parts: SettlementParts) {}
+  constructor(private readonly parts: PutResultsParts) {}
 
   answered(batch: Batch, results: PutRecordsResultEntry[], failedCount: number): void {
-    const { metrics, health, ledger, pacer } = this.parts;
+    const { metrics, health, counts, pacer } = this.parts;
     const now = Date.now();
     if (failedCount < results.length) this.accepted(now);
     health.reportPut(true, "last PutRecords call succeeded");
     if (failedCount === 0) {
-      ledger.acknowledge(batch.records, 0, batch.records.length, now);
+      counts.acknowledge(batch.records, 0, batch.records.length, now);
       metrics.kinesisRecordsPut.inc(batch.entries.length);
       metrics.putRequests.inc({ outcome: "success" });
       pacer.succeeded();
@@ -56,7 +55,7 @@ export class PutSettlement {
       const start = batch.ends === undefined ? i : (batch.ends[i - 1] ?? 0);
       const end = batch.ends === undefined ? i + 1 : (batch.ends[i] ?? start);
       if (!errorCode) {
-        ledger.acknowledge(batch.records, start, end, now);
+        counts.acknowledge(batch.records, start, end, now);
         entriesPut++;
         continue;
       }
@@ -77,7 +76,7 @@ export class PutSettlement {
   }
 
   failed(batch: Batch, err: unknown): void {
-    const { metrics, health, ledger, retries } = this.parts;
+    const { metrics, health, counts, retries } = this.parts;
     const failure = classifyPutError(err);
     const records = batch.records;
     metrics.putRequests.inc({ outcome: failure.throttled ? "throttled" : "error" });
@@ -88,7 +87,7 @@ export class PutSettlement {
       // close() spools what is still held, or counts it as lost; an aborted call's outcome is unknown, which
       // matters only to records sent again from the spool.
       if (failure.outcomeUnknown && this.parts.spool !== undefined)
-        ledger.countPossibleDuplicates(records.length);
+        counts.countPossibleDuplicates(records.length);
       retries.keep(records);
       return;
     }
@@ -96,7 +95,7 @@ export class PutSettlement {
       this.isolateInvalid(records, failure);
       return;
     }
-    if (failure.outcomeUnknown) ledger.countPossibleDuplicates(records.length);
+    if (failure.outcomeUnknown) counts.countPossibleDuplicates(records.length);
     this.parts.warnings.warn(
       failure.code,
       {
@@ -138,7 +137,7 @@ export class PutSettlement {
       return;
     }
     if (only?.isolate) {
-      this.parts.ledger.release(1, only.size);
+      this.parts.counts.release(1, only.size);
       this.parts.spool?.settle(only);
       settleRecord(only, "lost");
       this.parts.metrics.recordsDropped.inc({ reason: "rejected" });

@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
 import type { ProducerMetrics } from "../metrics.js";
 import { RateLimitedLog } from "../rate-limited-log.js";
-import { type Spool, SpoolError, type SpoolRecord, type SpoolToken } from "../spool/index.js";
+import { type Spool, SpoolError, type SpoolRecord } from "../spool/index.js";
 import { type QueuedRecord, settleRecord } from "./record-queue.js";
+import { SpoolDrain } from "./spool-drain.js";
 import {
   nextSpoolState,
   type SpoolCheck,
@@ -11,16 +12,7 @@ import {
   spoolCheck,
 } from "./spool-state.js";
 
-/** Records read from the spool into memory; they stay on disk until every one of them is settled. */
-export interface LoadedBatch {
-  readonly token: SpoolToken;
-  readonly settled: boolean[];
-  /** Records 0..prefix-1 are all settled: what `ack(token, prefix)` may remove at shutdown. */
-  prefix: number;
-  remaining: number;
-}
-
-export interface SpoolLinkHooks {
+export interface SpoolOverflowHooks {
   /** Something the writer waits on changed: room for spilling, a batch loaded or released. */
   changed(): void;
   /** Records the spool cannot take and that must be sent from memory (broken spool, shutdown). */
@@ -35,43 +27,43 @@ const RETRY_MS = 1_000;
 const APPEND_BATCH = 500;
 
 /**
- * The writer's bridge to the durable spool, as one state machine (see spool-state.ts). New records go here
+ * Memory's overflow to the durable spool, as one state machine (see spool-state.ts). New records go here
  * instead of memory while the buffer is full or while the spool still holds records (so they queue behind
- * them, in arrival order); the writer loads them back, oldest first, when memory has room, and the spool
- * forgets them only once Kinesis has them. A record the spool cannot take is never dropped: it waits here.
+ * them, in arrival order); the writer loads them back, oldest first, when memory has room (SpoolDrain), and
+ * the spool forgets them only once Kinesis has them. A record the spool cannot take is never dropped while
+ * running: it waits here.
  */
-export class SpoolLink {
+export class SpoolOverflow {
   state: SpoolState;
   private waiting: QueuedRecord[] = [];
   private waitingByteCount = 0;
   private appending: Promise<void> | undefined;
-  private loading = false;
-  private loaded: LoadedBatch | undefined;
-  private acking: Promise<unknown> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Why the last append was refused. */
   private fullCause = "SPOOL_MAX_BYTES reached";
-  private readFailure: string | undefined;
-  private lostSeen = 0;
-  /** One retry loop for the read position, however many acknowledgements could not save it. */
-  private positionRetryPending = false;
   private readonly errors: RateLimitedLog;
+  private readonly drain: SpoolDrain;
   spooledRecords = 0;
 
   constructor(
     readonly spool: Spool,
     private readonly metrics: ProducerMetrics,
     private readonly log: Logger,
-    private readonly hooks: SpoolLinkHooks,
+    private readonly hooks: SpoolOverflowHooks,
   ) {
     this.errors = new RateLimitedLog(log, LOG_EVERY_MS);
     this.state = spool.recordCount > 0 ? "draining" : "memory";
+    this.drain = new SpoolDrain(spool, metrics, log, {
+      possibleDuplicates: hooks.possibleDuplicates,
+      retryRead: hooks.changed,
+      broken: () => this.state === "broken",
+    });
     metrics.sources.spool = () => ({
       ...spool.stats(),
       full: this.state === "full",
       state: this.state,
-      readFailing: this.readFailure !== undefined,
+      readFailing: this.drain.readFailure !== undefined,
     });
   }
 
@@ -92,13 +84,13 @@ export class SpoolLink {
 
   /** Nothing on its way to disk: no append waiting, no acknowledgement being written. */
   get idle(): boolean {
-    return this.waiting.length === 0 && this.appending === undefined && this.acking === undefined;
+    return this.waiting.length === 0 && this.appending === undefined && !this.drain.acknowledging;
   }
 
   readiness(): SpoolCheck {
     return spoolCheck(this.state, {
       fullCause: this.fullCause,
-      readFailure: this.readFailure,
+      readFailure: this.drain.readFailure,
       unsavedAcknowledged: this.spool.unsavedAcknowledged,
       lostRecords: this.spool.quarantined.reduce((sum, q) => sum + q.records, 0),
       quarantineFiles: this.spool.quarantined.filter((q) => q.kept).map((q) => q.file),
@@ -178,7 +170,10 @@ export class SpoolLink {
    */
   get canBypass(): boolean {
     if (this.appending) return false;
-    return this.state === "broken" || (this.state === "full" && this.spool.recordCount === 0 && !this.loaded);
+    return (
+      this.state === "broken" ||
+      (this.state === "full" && this.spool.recordCount === 0 && !this.drain.holdsBatch)
+    );
   }
 
   private apply(event: SpoolEvent): void {
@@ -259,175 +254,31 @@ export class SpoolLink {
 
   /** Whether the writer may load the next batch: none loaded or loading, and records stored. */
   get canLoad(): boolean {
-    return (
-      !this.loading && this.loaded === undefined && this.state !== "broken" && this.spool.recordCount > 0
-    );
+    return this.state !== "broken" && this.drain.canLoad;
   }
 
-  /**
-   * Reads the oldest stored records (within the limits) as queued records tied to their batch, or nothing.
-   * Damaged bytes met on the way are moved aside by the spool; here they are counted and said loudly.
-   */
+  /** The oldest stored records, tied to their batch (see SpoolDrain), or none. */
   async load(maxRecords: number, maxBytes: number): Promise<QueuedRecord[]> {
-    this.loading = true;
-    try {
-      const batch = await this.spool.peek(maxRecords, maxBytes);
-      this.readSucceeded();
-      this.reportDamage();
-      if (batch === undefined) {
-        this.apply(this.drainedEvent());
-        return [];
-      }
-      const loaded: LoadedBatch = {
-        token: batch.token,
-        settled: batch.records.map(() => false),
-        prefix: 0,
-        remaining: batch.records.length,
-      };
-      this.loaded = loaded;
-      return batch.records.map((record, index) => fromSpoolRecord(record, { batch: loaded, index }));
-    } catch (err) {
-      this.readFailed(err);
-      setTimeout(this.hooks.changed, RETRY_MS).unref();
-      return [];
-    } finally {
-      this.loading = false;
-    }
+    const records = await this.drain.load(maxRecords, maxBytes);
+    if (records.length === 0) this.apply(this.drainedEvent());
+    return records;
   }
 
-  /** A read failure that lasts is an operator's matter: said once per episode, then rate-limited. */
-  private readFailed(err: unknown): void {
-    const first = this.readFailure === undefined;
-    this.readFailure = err instanceof SpoolError ? err.message : String(err);
-    if (first) {
-      this.log.error(
-        { err, spoolRecords: this.spool.recordCount },
-        "SPOOL UNREADABLE: its records wait on disk; retrying every second",
-      );
-    } else {
-      this.errors.warn("spool-read", { err }, "spool read still failing; retrying in a second");
-    }
-  }
-
-  private readSucceeded(): void {
-    if (this.readFailure === undefined) return;
-    this.readFailure = undefined;
-    this.log.warn("spool readable again: draining goes on");
-  }
-
-  private reportDamage(): void {
-    const quarantined = this.spool.quarantined;
-    for (const damage of quarantined.slice(this.lostSeen)) {
-      this.metrics.spoolRecordsLost.inc(damage.records);
-      const { bytes, records: lostRecords, reason } = damage;
-      if (damage.kept) {
-        this.log.error(
-          { file: damage.file, bytes, lostRecords, reason },
-          "SPOOL DAMAGED: unreadable bytes moved aside, their records are lost; draining goes on",
-        );
-      } else {
-        this.log.error(
-          { bytes, lostRecords, reason },
-          "SPOOL DAMAGED: unreadable bytes cut out WITHOUT a copy (disk full), their records are lost; draining goes on",
-        );
-      }
-    }
-    this.lostSeen = quarantined.length;
-  }
-
-  /** A loaded record was acknowledged by Kinesis or dropped: once the whole batch is, the spool forgets it. */
+  /** A loaded record was acknowledged by Kinesis or dropped; once its batch is, the spool has room again. */
   settle(record: QueuedRecord): void {
-    const slot = record.fromSpool;
-    if (slot === undefined || slot.batch.settled[slot.index]) return;
-    const batch = slot.batch;
-    batch.settled[slot.index] = true;
-    while (batch.settled[batch.prefix]) batch.prefix++;
-    if (--batch.remaining > 0) return;
-    this.acking = this.acknowledge(batch.token, batch.settled.length).finally(() => this.release(batch));
+    this.drain.settle(record)?.then(() => {
+      this.apply(this.drainedEvent());
+      this.retryNow(); // an acknowledgement may have freed space
+      this.hooks.changed();
+    });
   }
 
-  /** Acknowledges to the spool; a position it could not save counts as possible duplicates and is retried. */
-  private async acknowledge(token: SpoolToken, count: number): Promise<boolean> {
-    try {
-      const { positionSaved } = await this.spool.ack(token, count);
-      if (!positionSaved) {
-        this.hooks.possibleDuplicates(count);
-        this.errors.warn(
-          "spool-position",
-          { unsavedRecords: this.spool.unsavedAcknowledged },
-          "spool read position cannot be saved (disk full?); a crash now would resend these records; retrying",
-        );
-        this.retryPositionSave();
-      }
-      return true;
-    } catch (err) {
-      this.hooks.possibleDuplicates(count);
-      this.log.error(
-        { err, resentRecords: count },
-        "spool acknowledge failed: these records will be sent again after a restart",
-      );
-      return false;
-    }
-  }
-
-  private retryPositionSave(): void {
-    if (this.positionRetryPending) return;
-    this.positionRetryPending = true;
-    setTimeout(() => {
-      if (this.state === "broken" || this.spool.unsavedAcknowledged === 0) {
-        this.positionRetryPending = false;
-        return;
-      }
-      this.spool.savePosition().then(
-        (saved) => {
-          this.positionRetryPending = false;
-          if (saved) this.log.warn("spool read position saved again");
-          else this.retryPositionSave();
-        },
-        () => {
-          this.positionRetryPending = false; // closed meanwhile
-        },
-      );
-    }, RETRY_MS).unref();
-  }
-
-  private release(batch: LoadedBatch): void {
-    this.acking = undefined;
-    if (this.loaded === batch) this.loaded = undefined;
-    this.apply(this.drainedEvent());
-    this.retryNow(); // an acknowledgement may have freed space
-    this.hooks.changed();
-  }
-
-  /**
-   * At shutdown: removes the settled prefix of the loaded batch; the rest stays for the next start. Returns
-   * how many records Kinesis already has that will be sent again (settled, but behind an unsettled one).
-   */
-  async releaseLoaded(): Promise<number> {
-    const batch = this.loaded;
-    if (batch === undefined || batch.remaining === 0) return 0;
-    this.loaded = undefined;
-    const settledAfterPrefix = batch.settled.length - batch.prefix - batch.remaining;
-    if (batch.prefix === 0) return settledAfterPrefix;
-    await this.acknowledge(batch.token, batch.prefix); // a failed one counts the prefix itself
-    return settledAfterPrefix;
+  /** At shutdown (see SpoolDrain.releaseLoaded): how many records Kinesis has that will be sent again. */
+  releaseLoaded(): Promise<number> {
+    return this.drain.releaseLoaded();
   }
 }
 
 function toSpoolRecord(record: QueuedRecord): SpoolRecord {
   return { partitionKey: record.partitionKey, data: record.data, receivedAt: record.receivedAtMs };
-}
-
-function fromSpoolRecord(record: SpoolRecord, fromSpool: QueuedRecord["fromSpool"]): QueuedRecord {
-  const data = Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength);
-  const size = data.length + Buffer.byteLength(record.partitionKey);
-  return {
-    data,
-    partitionKey: record.partitionKey,
-    size,
-    receivedAtMs: record.receivedAt,
-    attempts: 0,
-    isolate: false,
-    ...(fromSpool === undefined ? {} : { fromSpool }),
-  };
 }

@@ -1,6 +1,6 @@
 import type { ProducerMetrics } from "../metrics.js";
 import { type QueuedRecord, settleRecord } from "./record-queue.js";
-import type { SpoolLink } from "./spool-link.js";
+import type { SpoolOverflow } from "./spool-overflow.js";
 
 /** What the writer did over its life, as close() reports it. */
 export interface CloseSummary {
@@ -20,7 +20,7 @@ export interface CloseSummary {
  * The records and bytes the writer holds in memory (what BUFFER_MAX_BYTES limits), and its lifetime counts.
  * Acknowledging here also lets the spool forget records it lent, and feeds the delivery metrics.
  */
-export class WriterLedger {
+export class WriterCounts {
   heldRecords = 0;
   heldBytes = 0;
   acceptedRecords = 0;
@@ -29,7 +29,7 @@ export class WriterLedger {
 
   constructor(
     private readonly metrics: ProducerMetrics,
-    private readonly spool: SpoolLink | undefined,
+    private readonly spool: SpoolOverflow | undefined,
   ) {}
 
   hold(record: QueuedRecord): void {
