@@ -39,6 +39,8 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
     authorId?: string;
     attributes: string[];
   }): Promise<Record<string, AttributeValue>[]> {
+    // Eventually consistent (half the read units): an item written a moment ago is found by the next sweep,
+    // and a scrub's UpdateItem is conditional on the Raw it read, so a stale read is a conflict, never a loss.
     const names: Record<string, string> = { "#u": "Username", "#i": "Id" };
     const values: Record<string, AttributeValue> = { ":u": { S: input.username } };
     let condition = "#u = :u";
@@ -67,7 +69,7 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ExclusiveStartKey: start,
-          ConsistentRead: true,
+          ConsistentRead: false,
           ReturnConsumedCapacity: "TOTAL",
         }),
         cutAtDeadline(),

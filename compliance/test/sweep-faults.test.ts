@@ -122,4 +122,40 @@ describe("compliance sweep under DynamoDB faults", () => {
     expect(await reportedLeft(e)).toBe(0);
     expect([...(await e.items()).keys()].filter((key) => key.startsWith("user_1/"))).toEqual([]);
   }, 90_000);
+
+  it("reads posts eventually consistent, and only their keys where keys suffice (issue 19 item 7)", async () => {
+    const e = await prepared();
+    e.x.compliance.setAccountState("10001", "suspended");
+    for (const post of posts) if (post.geo) e.x.compliance.scrubGeo(post.id);
+    const queries: {
+      ConsistentRead?: boolean;
+      ProjectionExpression?: string;
+      names: string[];
+      of: string;
+    }[] = [];
+    faults.setPlan((call) => {
+      if (call.operation === "Query") {
+        const input = JSON.parse(call.body);
+        queries.push({
+          ConsistentRead: input.ConsistentRead,
+          ProjectionExpression: input.ProjectionExpression,
+          names: (input.ProjectionExpression ?? "")
+            .split(", ")
+            .map((p: string) => input.ExpressionAttributeNames[p]),
+          of: input.ExpressionAttributeValues[":u"].S,
+        });
+      }
+      return "forward";
+    });
+
+    const summary = await e.sweep();
+
+    expect(summary).toMatchObject({ errors: 0, passCompleted: true });
+    const ofPosts = queries.filter((q) => !q.of.startsWith("#"));
+    // 10 usernames of user_1's author (one each) and the geo posts' scrubs.
+    expect(ofPosts.length).toBeGreaterThan(0);
+    expect(ofPosts.filter((q) => q.ConsistentRead === true)).toEqual([]);
+    const perAuthor = ofPosts.filter((q) => !q.names.includes("Raw"));
+    expect(perAuthor.map((q) => q.names)).toEqual(perAuthor.map(() => ["Username", "Id"]));
+  }, 90_000);
 });
