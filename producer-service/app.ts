@@ -5,6 +5,7 @@ import type { ProducerConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import kinesisWriterPlugin from "./plugins/kinesis-writer.js";
 import metricsPlugin from "./plugins/metrics.js";
+import watermarkPlugin from "./plugins/watermark.js";
 import xIngestPlugin, { type CreateIngest } from "./plugins/x-ingest.js";
 import healthRoutes from "./routes/health.js";
 import metricsRoutes from "./routes/metrics.js";
@@ -31,6 +32,8 @@ export function buildApp(config: ProducerConfig, deps: AppDeps = {}) {
     pluginTimeout: config.spool === undefined ? 10_000 : 300_000,
   });
   app.register(metricsPlugin);
+  // Before the writer, so that it closes after it: its last write includes the writer's final outcomes.
+  app.register(watermarkPlugin, { config, logger });
   app.register(kinesisWriterPlugin, {
     config,
     logger,

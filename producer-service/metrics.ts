@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { BILLING_REFUSALS, RECOVERY_SKIP_REASONS } from "./x-stream/ingest-events.js";
 
 /** Label values of spool_state: the writer's spool states, which kinesis/spool-state.ts describes. */
 export const SPOOL_STATES = ["memory", "spilling", "draining", "full", "broken"] as const;
@@ -92,7 +93,7 @@ export function createMetrics() {
     }),
     possibleDuplicates: new Counter({
       name: `${prefix}possible_duplicates_total`,
-      help: "Records sent again after a request whose outcome is unknown (timeout, connection lost), so they may be in the stream twice.",
+      help: "Records sent again after a request whose outcome is unknown (timeout, connection lost), and posts a restart recovered that the previous process may have delivered after its last watermark write: they may be in the stream twice.",
       registers,
     }),
     putRequests: new Counter({
@@ -223,8 +224,25 @@ export function createMetrics() {
     }),
     recoverySkipped: new Counter({
       name: `${prefix}recovery_skipped_total`,
-      help: "Gaps, or parts of gaps, not recovered, by reason: max_gap (X_RECOVERY_MAX_GAP), max_posts (X_RECOVERY_MAX_POSTS), rule_rejected (search refused a rule's query), search_refused (search refused another parameter: end_time, start_time, since_id), search_failed, backfill_limit (over X's 5 minutes), backfill_refused (X refused backfill_minutes).",
+      help: "Gaps, or parts of gaps, not recovered, by reason: max_gap (X_RECOVERY_MAX_GAP), max_posts (X_RECOVERY_MAX_POSTS), rule_rejected (search refused a rule's query), rule_changed (a rule removed while disconnected), search_refused (search refused another parameter: end_time, start_time, since_id), search_failed, backfill_limit (over X's 5 minutes), backfill_refused (X refused backfill_minutes), shutdown (stopped before the gap was searched through; with SPOOL_DIR the next start recovers it).",
       labelNames: ["reason"] as const,
+      registers,
+    }),
+    recoveryGaps: new Counter({
+      name: `${prefix}recovery_gaps_total`,
+      help: "Gaps to recover, by origin: reconnect (the stream came back) or restart (from the durable watermark a previous process left in SPOOL_DIR).",
+      labelNames: ["origin"] as const,
+      registers,
+    }),
+    xBillingRefused: new Gauge({
+      name: `${prefix}x_billing_refused`,
+      help: "1 while X refuses this app for billing, by refusal: usage-capped (429, monthly cap reached) or credits-depleted (402, prepaid credits gone). A person must act; /readyz says what.",
+      labelNames: ["refusal"] as const,
+      registers,
+    }),
+    watermarkWrites: new Counter({
+      name: `${prefix}watermark_writes_total`,
+      help: "Writes of the durable watermark file in SPOOL_DIR (coalesced: at most two a second).",
       registers,
     }),
   };
@@ -236,16 +254,9 @@ export function createMetrics() {
   for (const cause of ["network", "http", "rate-limit", "stall", "operational-disconnect", "stream-error"]) {
     metrics.reconnects.inc({ cause }, 0);
   }
-  for (const reason of [
-    "max_gap",
-    "max_posts",
-    "rule_rejected",
-    "search_refused",
-    "search_failed",
-    "backfill_limit",
-    "backfill_refused",
-  ])
-    metrics.recoverySkipped.inc({ reason }, 0);
+  for (const reason of RECOVERY_SKIP_REASONS) metrics.recoverySkipped.inc({ reason }, 0);
+  for (const origin of ["reconnect", "restart"]) metrics.recoveryGaps.inc({ origin }, 0);
+  for (const refusal of BILLING_REFUSALS) metrics.xBillingRefused.set({ refusal }, 0);
   metrics.connectionTakeovers.inc(0);
   metrics.streamConnected.set(0);
   metrics.refusingAllRequests.set(0);

@@ -15,6 +15,19 @@ export class RateLimitedLog {
   ) {}
 
   warn(key: string, fields: Record<string, unknown>, message: string): void {
+    this.write("warn", key, fields, message);
+  }
+
+  error(key: string, fields: Record<string, unknown>, message: string): void {
+    this.write("error", key, fields, message);
+  }
+
+  private write(
+    level: "warn" | "error",
+    key: string,
+    fields: Record<string, unknown>,
+    message: string,
+  ): void {
     const now = Date.now();
     const last = this.lastLogged.get(key);
     if (last !== undefined && now - last < this.everyMs) {
@@ -24,6 +37,6 @@ export class RateLimitedLog {
     const suppressedSinceLast = this.suppressed.get(key) ?? 0;
     this.lastLogged.set(key, now);
     this.suppressed.set(key, 0);
-    this.log.warn({ ...fields, suppressedSinceLast }, message);
+    this.log[level]({ ...fields, suppressedSinceLast }, message);
   }
 }

@@ -1,4 +1,5 @@
 import type { KinesisHealth } from "./kinesis/health.js";
+import type { BillingRefusal } from "./x-stream/index.js";
 
 interface Check {
   ok: boolean;
@@ -15,15 +16,26 @@ export interface ReadinessReport {
  * takes records. The spool's check is read from the writer's spool state (kinesis/spool-state.ts).
  */
 export function checkReadiness(
-  ingest: { readonly connected: boolean },
+  ingest: { readonly connected: boolean; readonly billingRefusal?: BillingRefusal | undefined },
   kinesis: KinesisHealth,
   spool?: Check,
 ): ReadinessReport {
+  const refusal = ingest.billingRefusal;
   const xStream = ingest.connected
     ? { ok: true, detail: "connected" }
-    : { ok: false, detail: "not connected to the X stream" };
+    : refusal !== undefined
+      ? { ok: false, detail: BILLING_ACTIONS[refusal] }
+      : { ok: false, detail: "not connected to the X stream" };
   const kinesisCheck = { ok: kinesis.ok, detail: kinesis.detail };
   const checks: ReadinessReport["checks"] = { xStream, kinesis: kinesisCheck };
   if (spool !== undefined) checks.spool = spool;
   return { ready: Object.values(checks).every((check) => check.ok), checks };
 }
+
+/** What /readyz says while X refuses for billing: the refusal, and what a person must do about it. */
+const BILLING_ACTIONS: Record<BillingRefusal, string> = {
+  "usage-capped":
+    "X refuses: the app's monthly usage cap is reached (429 usage-capped); raise the cap in the X developer console or wait for the next billing period (retrying every 2 minutes)",
+  "credits-depleted":
+    "X refuses: the app's prepaid credits are depleted (402 credits-depleted); buy credits in the X developer console (retrying every 2 minutes)",
+};

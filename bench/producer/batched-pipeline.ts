@@ -2,12 +2,15 @@ import { once } from "node:events";
 import { Readable } from "node:stream";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { loadConfig } from "../../producer-service/config.js";
-import { createIngestObserver } from "../../producer-service/ingest-observer.js";
+import { ingestMetrics } from "../../producer-service/ingest-metrics.js";
 import { createKinesisClient } from "../../producer-service/kinesis/client.js";
 import { KinesisWriter } from "../../producer-service/kinesis/kinesis-writer.js";
 import { createLogger } from "../../producer-service/logger.js";
 import { createMetrics } from "../../producer-service/metrics.js";
+import { PostIntake } from "../../producer-service/x-stream/post-intake.js";
+import { EDGE_MARGIN_MS } from "../../producer-service/x-stream/recovery/recovery-plan.js";
 import { StreamReader } from "../../producer-service/x-stream/stream-reader.js";
+import { DurableWatermark } from "../../producer-service/x-stream/watermark/durable-watermark.js";
 import type { ProducerPipeline, VariantContext } from "./variant.js";
 
 const DRAIN_GRACE_MS = 30_000;
@@ -53,9 +56,18 @@ export async function batchedPipeline(
   });
 
   const body = new Readable({ read: () => undefined });
-  const reader = new StreamReader({
+  // Every post goes through the intake as in the service (de-duplication, counting, the watermark's outcomes).
+  const report = ingestMetrics(metrics);
+  const intake = new PostIntake({
     sink: writer,
-    observer: createIngestObserver(metrics),
+    report,
+    deduplicate: true,
+    watermark: new DurableWatermark(undefined, EDGE_MARGIN_MS),
+  });
+  const reader = new StreamReader({
+    accept: (event, receivedAtMs) => intake.accept(event, "stream", receivedAtMs),
+    waitForRoom: () => writer.waitForRoom(),
+    report,
     logger,
     stallTimeoutMs: STALL_TIMEOUT_MS,
   });

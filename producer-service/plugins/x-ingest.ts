@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Logger } from "pino";
 import type { ProducerConfig } from "../config.js";
-import { createIngestObserver } from "../ingest-observer.js";
-import type { EventSink, IngestObserver, XIngestOptions, XStreamIngest } from "../x-stream/ingest-types.js";
+import { ingestMetrics } from "../ingest-metrics.js";
+import type { EventSink, IngestReport, XIngestOptions, XStreamIngest } from "../x-stream/index.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -14,7 +14,7 @@ declare module "fastify" {
 export type CreateIngest = (
   options: XIngestOptions,
   sink: EventSink,
-  observer: IngestObserver,
+  report: IngestReport,
   logger: Logger,
 ) => XStreamIngest;
 
@@ -35,8 +35,9 @@ export default fp(
       fields: config.x.fields,
       takeOverConnection: config.x.takeOverConnection,
       recovery: config.x.recovery,
+      ...(app.watermark === undefined ? {} : { watermark: app.watermark }),
     };
-    const ingest = createIngest(options, app.kinesisWriter, createIngestObserver(app.metrics), logger);
+    const ingest = createIngest(options, app.kinesisWriter, ingestMetrics(app.metrics), logger);
     app.decorate("xIngest", ingest);
     app.addHook("onReady", async () => {
       ingest.start();
@@ -46,5 +47,5 @@ export default fp(
       app.metrics.streamConnected.set(0);
     });
   },
-  { name: "x-ingest", dependencies: ["metrics", "kinesis-writer"] },
+  { name: "x-ingest", dependencies: ["metrics", "watermark", "kinesis-writer"] },
 );

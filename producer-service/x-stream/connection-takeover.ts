@@ -2,6 +2,12 @@ import { REQUEST_TIMEOUT_MS, type XClient } from "./x-client.js";
 
 /** X's endpoint ids for the Connections API (docs.x.com, "Terminate connections by endpoint"). */
 const ENDPOINT_IDS = { filtered: "filtered_stream", sample: "sample_stream" } as const;
+/**
+ * X's rate-limit window. Closing someone else's connection more often means another live process of this app
+ * wants the slot too (an overlapping deploy): closing each other's connection would burn X's 50 connects per
+ * 15 minutes. Our own connection lingering after a stall is another matter: it is taken over every time.
+ */
+export const TAKE_OVER_WINDOW_MS = 15 * 60_000;
 
 interface TerminateResponse {
   data?: { successful_kills?: number; failed_kills?: number };
@@ -25,4 +31,36 @@ export async function terminateStreamConnections(
     },
   );
   return { closed: response.data?.successful_kills ?? 0, failed: response.data?.failed_kills ?? 0 };
+}
+
+/**
+ * Decides whether a TooManyConnections is worth a take-over. The slot held by our own previous connection
+ * (it ended within the window and nothing was taken over since: X has not noticed it is gone) is taken over
+ * whenever it happens; closing anyone else's is allowed once per TAKE_OVER_WINDOW_MS. Times are recorded only
+ * once X confirmed the DELETE.
+ */
+export class TakeOverPolicy {
+  private othersTakenOverAtMs: number | undefined;
+  private ownEndedAtMs: number | undefined;
+
+  /** Our connection ended: X may keep its slot a while. */
+  ownConnectionEnded(nowMs = Date.now()): void {
+    this.ownEndedAtMs = nowMs;
+  }
+
+  /** Whose connection a take-over now would close, or "refused" within the window after closing another's. */
+  decide(nowMs = Date.now()): "own" | "other" | { refused: { lastTakeOverAtMs: number } } {
+    const ended = this.ownEndedAtMs;
+    if (ended !== undefined && nowMs - ended < TAKE_OVER_WINDOW_MS) return "own";
+    const last = this.othersTakenOverAtMs;
+    if (last !== undefined && nowMs - last < TAKE_OVER_WINDOW_MS)
+      return { refused: { lastTakeOverAtMs: last } };
+    return "other";
+  }
+
+  /** X closed the connections (the DELETE succeeded). */
+  tookOver(whose: "own" | "other", nowMs = Date.now()): void {
+    this.ownEndedAtMs = undefined;
+    if (whose === "other") this.othersTakenOverAtMs = nowMs;
+  }
 }

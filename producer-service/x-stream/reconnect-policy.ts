@@ -1,8 +1,24 @@
 import { ApiRequestError, ApiResponseError } from "twitter-api-v2";
-import type { BackoffOptions, ReconnectCause } from "./ingest-types.js";
+import type { BillingRefusal, ReconnectCause } from "./ingest-events.js";
+
+/** Waits between attempts to reach X (not the Kinesis writer's retry backoff, kinesis/backoff.ts). */
+export interface XBackoffOptions {
+  /** Network errors: wait grows linearly by this step... (X: 250 ms) */
+  networkStepMs: number;
+  /** ...up to this (X: 16 s). */
+  networkMaxMs: number;
+  /** HTTP errors: exponential from this (X: 5 s)... */
+  httpInitialMs: number;
+  /** ...up to this (X: 320 s). */
+  httpMaxMs: number;
+  /** 429: exponential from this (X: 1 min)... */
+  rateLimitInitialMs: number;
+  /** ...up to this. */
+  rateLimitMaxMs: number;
+}
 
 /** X's published reconnect guidance (developer docs, "Handling disconnections"). */
-export const X_BACKOFF: BackoffOptions = {
+export const X_BACKOFF: XBackoffOptions = {
   networkStepMs: 250,
   networkMaxMs: 16_000,
   httpInitialMs: 5_000,
@@ -27,6 +43,8 @@ export type Failure =
       retryAtMs?: number;
       /** 429 TooManyConnections: another connection of this app (often our own stale one) holds the slot. */
       tooManyConnections?: true;
+      /** X refuses for billing: retrying soon cannot help, a person must raise the cap or buy credits. */
+      billing?: BillingRefusal;
     };
 
 /**
@@ -39,7 +57,7 @@ export class Backoff {
   private http = 0;
   private rateLimit = 0;
 
-  constructor(private readonly options: BackoffOptions) {}
+  constructor(private readonly options: XBackoffOptions) {}
 
   /** Milliseconds to wait before the next attempt after this failure. */
   next(cause: ReconnectCause, retryAtMs?: number, nowMs = Date.now()): number {
@@ -89,6 +107,8 @@ export function classifyFailure(error: unknown, what: string): Failure {
         ),
       };
     }
+    const billing = billingRefusal(status, error.data);
+    if (billing !== undefined) return { fatal: false, cause: "http", detail, billing };
     if (status === 429) {
       // X's reset time matters only when the window is spent; a 429 with requests left (TooManyConnections)
       // follows the exponential backoff instead of idling until a reset up to 15 minutes away.
@@ -108,6 +128,19 @@ export function classifyFailure(error: unknown, what: string): Failure {
     return { fatal: false, cause: "network", detail: `${what}: ${networkReason(error)}` };
   }
   return { fatal: false, cause: "network", detail: `${what}: ${(error as Error)?.message ?? String(error)}` };
+}
+
+/**
+ * X's billing refusals, told apart by the problem type's last path segment (X lists them so, and has sent them
+ * under both api.twitter.com and api.x.com): 429 `usage-capped` at the monthly cap of post reads (its
+ * rate-limit headers say requests remain), 402 `credits-depleted` when the prepaid credits are gone.
+ */
+export function billingRefusal(status: number, data: unknown): BillingRefusal | undefined {
+  const type = typeof data === "object" && data !== null ? (data as { type?: unknown }).type : undefined;
+  const last = typeof type === "string" ? type.slice(type.lastIndexOf("/") + 1) : "";
+  if (last === "usage-capped" || last === "credits-depleted") return last;
+  // A 402 with another or no problem type is still X saying "pay first".
+  return status === 402 ? "credits-depleted" : undefined;
 }
 
 /** X's answer to a connection beyond the app's allowance: 429 with `connection_issue: TooManyConnections`. */

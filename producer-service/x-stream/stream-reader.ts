@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { TweetEvent } from "../../events/index.js";
 import { RateLimitedLog } from "../rate-limited-log.js";
-import type { EventSink, IngestObserver, ReconnectCause } from "./ingest-types.js";
+import type { IngestReport, ReconnectCause } from "./ingest-events.js";
 import { LineSplitter } from "./line-splitter.js";
 import { parseStreamMessage } from "./message-parser.js";
 import type { StreamConnection } from "./stream-connection.js";
@@ -23,14 +23,14 @@ export interface ReadOutcome {
 }
 
 export interface ReaderDeps {
-  sink: EventSink;
-  observer: IngestObserver;
+  /** Takes each post read (the PostIntake, through recovery for backfill); false when the sink is full. */
+  accept(event: TweetEvent, receivedAtMs: number): boolean;
+  waitForRoom(): Promise<void>;
+  report: IngestReport;
   logger: Logger;
   stallTimeoutMs: number;
   /** Default DEFAULT_HEALTHY_AFTER_MS. */
   healthyAfterMs?: number;
-  /** Called with each post pushed to the sink (the newest id delivered bounds a recovery search). */
-  delivered?: (event: TweetEvent) => void;
 }
 
 /**
@@ -48,7 +48,7 @@ export class StreamReader {
 
   /** Resolves when the connection ends, or with `undefined` after `stop()`. */
   read(connection: StreamConnection): Promise<ReadOutcome | undefined> {
-    const { sink, observer, logger, stallTimeoutMs } = this.deps;
+    const { report, logger, stallTimeoutMs } = this.deps;
     const { body } = connection;
     const startedAtMs = Date.now();
     const healthyAfterMs = this.deps.healthyAfterMs ?? DEFAULT_HEALTHY_AFTER_MS;
@@ -68,7 +68,7 @@ export class StreamReader {
         this.finishCurrent = undefined;
         const truncated = splitter.reset();
         if (truncated > 0) {
-          observer.messageDropped("truncated");
+          report({ kind: "message-dropped", reason: "truncated" });
           this.reportDrop("truncated", `the connection ended ${truncated} bytes into a message`);
         }
         connection.close();
@@ -85,7 +85,7 @@ export class StreamReader {
       const splitter = new LineSplitter({
         keepAlive: () => undefined,
         dropped: (reason, bytes) => {
-          observer.messageDropped(reason);
+          report({ kind: "message-dropped", reason });
           this.reportDrop(reason, `a ${bytes}-byte line`);
         },
         line: (text) => {
@@ -95,20 +95,19 @@ export class StreamReader {
             case "tweet":
               // An error X sent earlier did not end the stream, so it will not explain a later disconnect.
               lastStreamError = undefined;
-              observer.tweetReceived();
+              report({ kind: "post-received" });
               deliveredPost = true;
               if (parsed.includesDropped) {
-                observer.includesDropped();
+                report({ kind: "includes-dropped" });
                 logger.warn(
                   { tweetId: parsed.event.id },
                   "post sent without its includes: with them its record would pass Kinesis' 1 MiB",
                 );
               }
-              this.deps.delivered?.(parsed.event);
-              if (!sink.push(parsed.event, receivedAtMs)) full = true;
+              if (!this.deps.accept(parsed.event, receivedAtMs)) full = true;
               return;
             case "dropped":
-              observer.messageDropped(parsed.reason);
+              report({ kind: "message-dropped", reason: parsed.reason });
               this.reportDrop(parsed.reason, parsed.detail, parsed.tweetId);
               return;
             case "stream-error":
@@ -134,7 +133,7 @@ export class StreamReader {
         full = false;
         clearTimeout(stallTimer);
         body.pause();
-        void sink.waitForRoom().then(() => {
+        void this.deps.waitForRoom().then(() => {
           if (finished) return;
           armStallTimer();
           body.resume();
@@ -153,7 +152,7 @@ export class StreamReader {
     });
   }
 
-  /** The observer counts every drop; the log shows the first of each reason per interval, with its detail. */
+  /** Every drop is reported (counted); the log shows the first of each reason per interval, with its detail. */
   private reportDrop(reason: string, detail: string, tweetId?: string): void {
     this.drops.warn(reason, { reason, tweetId, detail }, "stream message dropped");
   }

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { type ITwitterApiClientPlugin, TwitterApi } from "twitter-api-v2";
-import type { XIngestOptions } from "./ingest-types.js";
+import type { XIngestOptions } from "./ingest-options.js";
 
 export interface XClient {
   /** Authenticated with the app-only bearer token. */

@@ -1,7 +1,10 @@
 import type { Logger } from "pino";
 import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../events/index.js";
-import { terminateStreamConnections } from "./connection-takeover.js";
-import type { EventSink, IngestObserver, XIngestOptions, XStreamIngest } from "./ingest-types.js";
+import { TakeOverPolicy, terminateStreamConnections } from "./connection-takeover.js";
+import type { BillingRefusal, IngestReport } from "./ingest-events.js";
+import type { XIngestOptions } from "./ingest-options.js";
+import type { EventSink } from "./ingest-types.js";
+import { PostIntake } from "./post-intake.js";
 import {
   Backoff,
   classifyFailure,
@@ -10,6 +13,7 @@ import {
   type XIngestFatalError,
 } from "./reconnect-policy.js";
 import { DEFAULT_RECOVERY, GapRecovery } from "./recovery/gap-recovery.js";
+import { EDGE_MARGIN_MS } from "./recovery/recovery-plan.js";
 import { listRules, syncRules } from "./rules-sync.js";
 import { raceAbort, sleep } from "./sleep.js";
 import { openStream } from "./stream-connection.js";
@@ -22,18 +26,32 @@ const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 /** Waiting for X's response headers is bounded like silence, but never below this: a short stall timeout
  * must not make connecting impossible on a busy machine. */
 const MIN_CONNECT_TIMEOUT_MS = 10_000;
-/** X's rate-limit window. Taking over more often means another live process of this app wants the slot too
- * (an overlapping deploy): closing each other's connection would burn X's 50 connects per 15 minutes. */
-const TAKE_OVER_WINDOW_MS = 15 * 60_000;
+/**
+ * While X refuses for billing, connecting is tried this often: 7 tries per 15 minutes of X's 50 connects, and
+ * ingest resumes within 2 minutes of credits being bought or the cap raised.
+ */
+export const BILLING_CONNECT_RETRY_MS = 2 * 60_000;
+
+export interface XStreamIngest {
+  /** Connects (syncing rules first when given) and keeps reconnecting until `stop()` or a fatal error. */
+  start(): void;
+  /** Closes the connection and stops reconnecting; resolves once nothing more will be pushed. */
+  stop(): Promise<void>;
+  readonly connected: boolean;
+  /** Set while X refuses this app for billing (usage cap reached, credits gone): a person must act. */
+  readonly billingRefusal: BillingRefusal | undefined;
+  /** Never rejects: resolves with the error that stopped ingest for good (401/403, invalid rules). */
+  readonly fatal: Promise<Error>;
+}
 
 /**
- * Streams tweets from X into `sink` until stopped: authenticates, syncs the rules, connects, reads, and
+ * Streams posts from X into `sink` until stopped: authenticates, syncs the rules, connects, reads, and
  * reconnects as X asks (see reconnect-policy.ts). Credentials and rules X refuses end it: `fatal` resolves.
  */
 export function createXStreamIngest(
   options: XIngestOptions,
   sink: EventSink,
-  observer: IngestObserver,
+  report: IngestReport,
   logger: Logger,
 ): XStreamIngest {
   const log = logger.child({ component: "x-ingest" });
@@ -42,26 +60,49 @@ export function createXStreamIngest(
   const backoff = new Backoff(backoffOptions);
   const streamQuery = xFieldsQuery(options.fields ?? DEFAULT_X_FIELDS);
   const stopController = new AbortController();
-  const recovery = new GapRecovery({
-    options: options.recovery ?? DEFAULT_RECOVERY,
+  const recoveryOptions = options.recovery ?? DEFAULT_RECOVERY;
+  const watermark = options.watermark;
+  let recovery: GapRecovery | undefined;
+  const intake = new PostIntake({
+    sink,
+    report,
+    deduplicate: recoveryOptions.mode !== "off",
+    ...(watermark === undefined ? {} : { watermark: watermark.core }),
+    delivered: (id) => recovery?.delivered(id),
+  });
+  recovery = new GapRecovery({
+    options: recoveryOptions,
     stream: options.stream,
     fieldsQuery: streamQuery,
     backoff: backoffOptions,
+    intake,
     sink,
-    observer,
+    report,
     logger: log,
     stopSignal: stopController.signal,
+    ...(watermark === undefined ? {} : { watermark: watermark.core }),
   });
+  const gaps = recovery;
+  const loaded = watermark?.loaded;
+  if (watermark !== undefined && loaded !== undefined && gaps.enabled) {
+    gaps.restarted(loaded.newestId, loaded.writtenAtMs);
+    intake.restored(
+      loaded.recentIds,
+      loaded.newestId,
+      EDGE_MARGIN_MS,
+      loaded.writtenAtMs + watermark.writeEveryMs,
+    );
+  }
   const reader = new StreamReader({
-    sink: recovery.streamSink(),
-    observer,
+    accept: (event, receivedAtMs) => gaps.acceptStreamed(event, receivedAtMs),
+    waitForRoom: () => sink.waitForRoom(),
+    report,
     logger: log,
     stallTimeoutMs,
-    delivered: (event) => recovery.delivered(event),
     ...(options.healthyAfterMs === undefined ? {} : { healthyAfterMs: options.healthyAfterMs }),
   });
-  /** When this process last closed the app's other connection; one take-over per TAKE_OVER_WINDOW_MS. */
-  let lastTakeOverAtMs: number | undefined;
+  const takeOver = new TakeOverPolicy();
+  let billingRefusal: BillingRefusal | undefined;
   let connected = false;
   let running: Promise<void> | undefined;
   let resolveFatal: (error: Error) => void = () => undefined;
@@ -73,11 +114,13 @@ export function createXStreamIngest(
   async function retrying<T>(what: string, step: () => Promise<T>): Promise<T | undefined> {
     while (!stopController.signal.aborted) {
       try {
-        return await step();
+        const value = await step();
+        if (billingRefusal !== undefined) billingCleared();
+        return value;
       } catch (error) {
         if (stopController.signal.aborted) return undefined;
         // A 400 for backfill_minutes is not fatal: recovery drops backfill and the next attempt goes without.
-        if (recovery.backfillRefused(error)) continue;
+        if (gaps.backfillRefused(error)) continue;
         if (!(await recover(classifyFailure(error, what)))) return undefined;
       }
     }
@@ -91,32 +134,57 @@ export function createXStreamIngest(
       return false;
     }
     const { cause, detail, retryAtMs } = failure;
-    observer.disconnected(cause, detail);
-    recovery.disconnected();
+    report({ kind: "disconnected", cause, detail });
+    gaps.disconnected();
+    if (failure.billing !== undefined) return billingRefused(failure.billing, detail);
     if (failure.tooManyConnections && (await takeOverConnection(detail))) return true;
     const delayMs = backoff.next(cause, retryAtMs);
     log.warn({ cause, detail, retryInMs: delayMs }, "X stream unavailable; retrying");
     return sleep(delayMs, stopController.signal);
   }
 
+  /** X refuses for billing: say it once, wait long (X's connect limit; a person must act), then try again. */
+  async function billingRefused(refusal: BillingRefusal, detail: string): Promise<boolean> {
+    const retryInMs = recoveryOptions.billingRetryMs ?? BILLING_CONNECT_RETRY_MS;
+    if (billingRefusal !== refusal) {
+      billingRefusal = refusal;
+      report({ kind: "billing", refusal });
+      log.error(
+        { refusal, detail, retryInMs },
+        refusal === "usage-capped"
+          ? "X REFUSES: the app's monthly usage cap is reached (429 usage-capped); raise the cap in the X developer console or wait for the next billing period. Retrying rarely"
+          : "X REFUSES: the app's prepaid credits are depleted (402 credits-depleted); buy credits in the X developer console. Retrying rarely",
+      );
+    }
+    return sleep(retryInMs, stopController.signal);
+  }
+
+  function billingCleared(): void {
+    log.info({ refusal: billingRefusal }, "X accepts requests again (billing refusal over)");
+    billingRefusal = undefined;
+    report({ kind: "billing", refusal: undefined });
+  }
+
   /** True when X closed this app's stale connections and reconnecting at once makes sense. */
   async function takeOverConnection(detail: string): Promise<boolean> {
     if (options.takeOverConnection === false || !client) return false;
-    const now = Date.now();
-    if (lastTakeOverAtMs !== undefined && now - lastTakeOverAtMs < TAKE_OVER_WINDOW_MS) {
+    const whose = takeOver.decide();
+    if (typeof whose === "object") {
       log.error(
-        { detail, lastTakeOverAt: new Date(lastTakeOverAtMs).toISOString() },
-        "X refused the connection (TooManyConnections) again after a take-over within 15 minutes: another live consumer holds the stream connection (two producers with the same app?); backing off per X's rules instead of closing it again",
+        { detail, lastTakeOverAt: new Date(whose.refused.lastTakeOverAtMs).toISOString() },
+        "X refused the connection (TooManyConnections) again after closing another connection within 15 minutes: another live consumer holds the stream connection (two producers with the same app?); backing off per X's rules instead of closing it again",
       );
       return false;
     }
-    lastTakeOverAtMs = now;
     try {
       const { closed, failed } = await terminateStreamConnections(client, options.stream);
-      observer.connectionTakenOver();
+      takeOver.tookOver(whose);
+      report({ kind: "connection-taken-over" });
       log.warn(
-        { detail, closed, failed },
-        "X refused the connection (TooManyConnections): closed this app's other connections with the Connections API; reconnecting",
+        { detail, closed, failed, whose },
+        whose === "own"
+          ? "X refused the connection (TooManyConnections): our own previous connection still held the slot; closed it with the Connections API; reconnecting"
+          : "X refused the connection (TooManyConnections): closed this app's other connections with the Connections API; reconnecting",
       );
       return true;
     } catch (error) {
@@ -147,7 +215,7 @@ export function createXStreamIngest(
         openStream(
           client,
           path,
-          { ...streamQuery, ...recovery.connectQuery() },
+          { ...streamQuery, ...gaps.connectQuery() },
           {
             stopSignal: stopController.signal,
             connectTimeoutMs: Math.max(stallTimeoutMs, MIN_CONNECT_TIMEOUT_MS),
@@ -156,9 +224,9 @@ export function createXStreamIngest(
       );
       if (!connection) return;
       connected = true;
-      observer.connected();
+      report({ kind: "connected" });
       log.info({ stream: options.stream }, "connected to the X stream");
-      recovery.connected({
+      gaps.connected({
         listRules: () => listRules(client),
         search: (query) =>
           client.api.get("tweets/search/recent", query, { prefix: client.v2, timeout: REQUEST_TIMEOUT_MS }),
@@ -166,6 +234,8 @@ export function createXStreamIngest(
       const outcome = await reader.read(connection);
       connected = false;
       if (!outcome) return;
+      // We gave up on a silent connection: X may hold its slot a while (a 429 next is our own connection).
+      if (outcome.cause === "stall") takeOver.ownConnectionEnded();
       if (outcome.healthy) backoff.reset();
       if (!(await recover({ fatal: false, cause: outcome.cause, detail: outcome.detail }))) return;
     }
@@ -206,11 +276,14 @@ export function createXStreamIngest(
       stopController.abort();
       reader.stop();
       await running;
-      await recovery.idle();
+      await gaps.idle();
       connected = false;
     },
     get connected() {
       return connected;
+    },
+    get billingRefusal() {
+      return billingRefusal;
     },
     fatal,
   };

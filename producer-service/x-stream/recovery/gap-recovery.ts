@@ -1,11 +1,22 @@
 import type { Logger } from "pino";
 import type { TweetEvent } from "../../../events/index.js";
 import { buildEnvelope, type XPostMessage } from "../envelope.js";
-import type { BackoffOptions, EventSink, IngestObserver, RecoveryOptions } from "../ingest-types.js";
+import type { IngestReport } from "../ingest-events.js";
+import type { RecoveryOptions } from "../ingest-options.js";
+import type { PostIntake } from "../post-intake.js";
+import type { XBackoffOptions } from "../reconnect-policy.js";
 import { raceAbort, sleep } from "../sleep.js";
-import { backfillMinutes, GapTracker, MAX_BACKFILL_MINUTES, planSearch } from "./recovery-plan.js";
-import { recoverBySearch, refusedParameters, type SearchPorts } from "./search-recovery.js";
-import { SeenIds } from "./seen-ids.js";
+import type { DurableWatermark } from "../watermark/durable-watermark.js";
+import {
+  backfillMinutes,
+  EDGE_MARGIN_MS,
+  type Gap,
+  GapTracker,
+  MAX_BACKFILL_MINUTES,
+  planSearch,
+} from "./recovery-plan.js";
+import { recoverBySearch, type SearchPorts, type StreamRule } from "./search-recovery.js";
+import { refusedParameters } from "./search-request.js";
 
 export const DEFAULT_RECOVERY: RecoveryOptions = { mode: "search", maxPosts: 10_000, maxGapMs: 3_600_000 };
 
@@ -13,25 +24,31 @@ export interface GapRecoveryDeps {
   options: RecoveryOptions;
   stream: "filtered" | "sample";
   fieldsQuery: Record<string, string>;
-  backoff: BackoffOptions;
-  sink: EventSink;
-  observer: IngestObserver;
+  backoff: XBackoffOptions;
+  intake: PostIntake;
+  sink: { waitForRoom(): Promise<void> };
+  report: IngestReport;
   logger: Logger;
   stopSignal: AbortSignal;
+  /** With SPOOL_DIR: a gap holds it at its start until recovered, so a restart searches the gap again. */
+  watermark?: DurableWatermark;
 }
 
+type Ports = Pick<SearchPorts, "listRules" | "search">;
+
 /**
- * Recovers what the stream missed across reconnects (X_RECOVERY): with `search`, a search/recent recovery per
- * gap, run one gap at a time beside the live stream; with `backfill`, X's backfill_minutes on the reconnect.
- * Either way posts are de-duplicated by id over a bounded window (SeenIds), streamed ones included.
+ * Recovers what the stream missed across reconnects and restarts (X_RECOVERY): with `search`, a search/recent
+ * recovery per gap, run one gap at a time beside the live stream; with `backfill`, X's backfill_minutes on the
+ * reconnect. Posts go through the PostIntake like streamed ones (de-duplication, counting, the push).
  */
 export class GapRecovery {
   private readonly tracker = new GapTracker();
-  private readonly seen: SeenIds | undefined;
   private mode: RecoveryOptions["mode"];
   private queue: Promise<void> = Promise.resolve();
   /** On a connection asked for backfill_minutes: when it was requested. Posts created before are backfilled. */
   private backfillUntilMs: number | undefined;
+  /** The rules in force on the current connection: a gap searches those still there, and names the others. */
+  private rulesInForce: Promise<StreamRule[] | undefined> = Promise.resolve(undefined);
 
   constructor(private readonly deps: GapRecoveryDeps) {
     const { options, stream, logger } = deps;
@@ -39,36 +56,27 @@ export class GapRecovery {
     this.mode = options.mode === "search" && stream === "sample" ? "off" : options.mode;
     if (this.mode !== options.mode)
       logger.info("X_RECOVERY=search does not apply to the sample stream (it has no rules to search)");
-    this.seen = this.mode === "off" ? undefined : new SeenIds();
   }
 
-  /** The sink the live stream pushes into: posts already delivered within the window are skipped. */
-  streamSink(): EventSink {
-    const { sink, observer } = this.deps;
-    const seen = this.seen;
-    if (seen === undefined) return sink;
-    return {
-      push: (event: TweetEvent, receivedAtMs: number): boolean => {
-        if (!seen.add(event.id, receivedAtMs)) {
-          observer.duplicateSkipped();
-          return true;
-        }
-        if (!this.isBackfilled(event)) return sink.push(event, receivedAtMs);
-        observer.tweetRecovered();
-        return sink.push({ ...event, recovered: true } as TweetEvent, receivedAtMs);
-      },
-      waitForRoom: () => sink.waitForRoom(),
-    };
+  get enabled(): boolean {
+    return this.mode !== "off";
   }
 
-  /** A post created before a backfill connection was requested, not seen before: the stream had missed it. */
-  private isBackfilled(event: TweetEvent): boolean {
-    return this.backfillUntilMs !== undefined && Date.parse(event.createdAt) < this.backfillUntilMs;
+  /** The previous process's watermark: the first connection recovers the restart's gap from it. */
+  restarted(newestId: string, aliveAtMs: number): void {
+    this.tracker.restarted(newestId, aliveAtMs);
   }
 
-  /** A post the live stream delivered: the newest bounds the next gap's search (since_id). */
-  delivered(event: TweetEvent): void {
-    this.tracker.delivered(event.id);
+  /** A post read from the live stream: into the intake, marked recovered when a backfill replays it. */
+  acceptStreamed(event: TweetEvent, receivedAtMs: number): boolean {
+    const backfilled =
+      this.backfillUntilMs !== undefined && Date.parse(event.createdAt) < this.backfillUntilMs;
+    return this.deps.intake.accept(event, backfilled ? "backfilled" : "stream", receivedAtMs);
+  }
+
+  /** A post the intake pushed: the newest bounds the next gap's search (since_id). */
+  delivered(id: string): void {
+    this.tracker.delivered(id);
   }
 
   disconnected(nowMs = Date.now()): void {
@@ -92,7 +100,7 @@ export class GapRecovery {
     if (this.mode !== "backfill" || !refusedParameters(error).includes("backfill_minutes")) return false;
     this.mode = "off";
     this.backfillUntilMs = undefined;
-    this.deps.observer.recoverySkipped("backfill_refused");
+    this.deps.report({ kind: "recovery-skipped", reason: "backfill_refused" });
     this.deps.logger.error(
       { status: 400 },
       "X refused backfill_minutes (Enterprise access only?): X_RECOVERY=backfill is off for this process; gaps are not recovered",
@@ -101,14 +109,24 @@ export class GapRecovery {
   }
 
   /** The stream is back: starts recovering the gap it leaves behind. */
-  connected(ports: Omit<SearchPorts, "deliver" | "sleep" | "observer" | "logger">, nowMs = Date.now()): void {
+  connected(ports: Ports, nowMs = Date.now()): void {
     const gap = this.tracker.connected(nowMs);
+    const rulesBefore = this.rulesInForce;
+    if (this.mode === "search") this.rulesInForce = ports.listRules().catch(() => undefined);
     if (gap === undefined || this.mode === "off") return;
-    const { observer, logger, options } = this.deps;
+    const { report, logger, options } = this.deps;
     const gapMs = gap.reconnectedAtMs - gap.disconnectedAtMs;
+    report({ kind: "gap", origin: gap.origin });
+    if (gap.origin === "restart")
+      logger.info(
+        { gapMs, sinceId: gap.sinceId, aliveAt: new Date(gap.disconnectedAtMs).toISOString() },
+        "recovering the restart's gap from the durable watermark",
+      );
+    // Posts a backfill replays from before the disconnect were delivered, however many the window forgot.
+    this.deps.intake.raiseFloor(gap.sinceId, EDGE_MARGIN_MS);
     if (this.mode === "backfill") {
       if (!backfillMinutes(gapMs).beyond) return;
-      observer.recoverySkipped("backfill_limit");
+      report({ kind: "recovery-skipped", reason: "backfill_limit" });
       logger.error(
         { gapMs, backfilledMinutes: MAX_BACKFILL_MINUTES },
         "RECOVERY INCOMPLETE: the gap is longer than X's backfill reaches (5 minutes); the rest is not recovered",
@@ -117,29 +135,18 @@ export class GapRecovery {
     }
     const plan = planSearch(gap, options);
     if (plan.kind === "skip") {
-      observer.recoverySkipped(plan.reason);
+      report({ kind: "recovery-skipped", reason: plan.reason });
       logger.error(
-        { gapMs, maxGapMs: options.maxGapMs },
+        { gapMs, maxGapMs: options.maxGapMs, origin: gap.origin },
         "RECOVERY SKIPPED: the gap is longer than X_RECOVERY_MAX_GAP; posts published during it are not recovered",
       );
       return;
     }
+    const release = this.deps.watermark?.hold(gap.sinceId);
     this.queue = this.queue.then(async () => {
-      const { stopSignal } = this.deps;
-      if (!(await sleep(Math.max(0, plan.notBeforeMs - Date.now()), stopSignal))) return;
-      logger.info({ gapMs, ...plan.window, end_time: plan.endTime }, "recovering a gap with search/recent");
-      const read = await recoverBySearch(
-        plan,
-        {
-          ...ports,
-          deliver: (post) => this.deliver(post),
-          sleep: (ms) => sleep(ms, stopSignal),
-          observer,
-          logger,
-        },
-        { fieldsQuery: this.deps.fieldsQuery, maxPosts: options.maxPosts, backoff: this.deps.backoff },
-      );
-      logger.info({ gapMs, postsRead: read }, "gap recovery finished");
+      const interrupted = await this.search(gap, plan, ports, rulesBefore);
+      // An interrupted gap keeps holding the watermark: the next start searches it again.
+      if (!interrupted) release?.();
     });
   }
 
@@ -148,27 +155,66 @@ export class GapRecovery {
     return this.queue;
   }
 
+  private async search(
+    gap: Gap,
+    plan: Extract<ReturnType<typeof planSearch>, { kind: "search" }>,
+    ports: Ports,
+    rulesBefore: Promise<StreamRule[] | undefined>,
+  ): Promise<boolean> {
+    const { report, logger, options, stopSignal } = this.deps;
+    const gapMs = plan.gapMs;
+    if (stopSignal.aborted || !(await sleep(Math.max(0, plan.notBeforeMs - Date.now()), stopSignal))) {
+      report({ kind: "recovery-skipped", reason: "shutdown" });
+      logger.error(
+        { gapMs, origin: gap.origin, sinceId: gap.sinceId },
+        this.deps.watermark === undefined
+          ? "RECOVERY ABANDONED by shutdown: this gap was not searched and is not recovered (no SPOOL_DIR)"
+          : "RECOVERY ABANDONED by shutdown: this gap was not searched; the next start recovers it from the watermark",
+      );
+      return true;
+    }
+    logger.info(
+      { gapMs, ...plan.window, end_time: plan.endTime, origin: gap.origin },
+      "recovering a gap with search/recent",
+    );
+    const inForce = gap.origin === "reconnect" ? await rulesBefore : undefined;
+    const outcome = await recoverBySearch(
+      plan,
+      {
+        ...ports,
+        deliver: (post) => this.deliver(post),
+        sleep: (ms) => sleep(ms, stopSignal),
+        report,
+        logger,
+      },
+      {
+        fieldsQuery: this.deps.fieldsQuery,
+        maxPosts: options.maxPosts,
+        backoff: this.deps.backoff,
+        ...(options.billingRetryMs === undefined ? {} : { billingRetryMs: options.billingRetryMs }),
+        ...(inForce === undefined ? {} : { rulesInForce: inForce }),
+      },
+    );
+    if (!outcome.interrupted) logger.info({ gapMs, postsRead: outcome.read }, "gap recovery finished");
+    return outcome.interrupted;
+  }
+
   private async deliver(post: XPostMessage): Promise<void> {
-    const { sink, observer, logger, stopSignal } = this.deps;
-    // After stop() nothing more goes to the sink: the writer is about to close.
-    if (stopSignal.aborted) return;
+    const { sink, report, logger, stopSignal } = this.deps;
     const receivedAtMs = Date.now();
     const built = buildEnvelope(post, new Date(receivedAtMs).toISOString(), { recovered: true });
     if (built.kind === "dropped") {
-      observer.messageDropped(built.reason);
+      report({ kind: "message-dropped", reason: built.reason });
       logger.warn(
         { reason: built.reason, tweetId: built.tweetId, detail: built.detail },
         "recovered post dropped",
       );
       return;
     }
-    if (built.includesDropped) observer.includesDropped();
-    if (this.seen !== undefined && !this.seen.add(built.event.id, receivedAtMs)) {
-      observer.duplicateSkipped();
-      return;
-    }
-    observer.tweetRecovered();
-    // Wait for room like the stream does, but not past stop(): with Kinesis down the room may never come.
-    if (!sink.push(built.event, receivedAtMs)) await raceAbort(sink.waitForRoom(), stopSignal);
+    if (built.includesDropped) report({ kind: "includes-dropped" });
+    // Wait for room like the stream does, but not past stop(): the writer still takes (or spools) what was
+    // read before it closes, so a shutdown pushes the posts already read instead of dropping them.
+    if (!this.deps.intake.accept(built.event, "recovered", receivedAtMs) && !stopSignal.aborted)
+      await raceAbort(sink.waitForRoom(), stopSignal);
   }
 }

@@ -1,5 +1,9 @@
-/** What the stream may have missed between two connections. */
+import { idBefore, isNewerId, snowflakeTimeMs } from "../snowflake.js";
+
+/** What the stream may have missed between two connections, or while the producer was down. */
 export interface Gap {
+  /** Why: a reconnect of this process, or the restart (from the durable watermark). */
+  origin: "reconnect" | "restart";
   /** The newest post id delivered before the disconnect; undefined when none was delivered yet. */
   sinceId?: string;
   /** When this process first connected: with no post delivered, anything since then may be missing. */
@@ -12,6 +16,12 @@ export interface Gap {
 export const DEFAULT_SEARCH_DELAY_MS = 11_000;
 /** search/recent reaches back 7 days; a minute less so that a request in flight stays inside. */
 const SEARCH_REACH_MS = 7 * 24 * 3_600_000 - 60_000;
+/**
+ * Both edges of a search window reach this far past the gap: a post still in flight at the disconnect can be
+ * older than the newest one delivered (since_id), and our clock can be behind X's (end_time). The overlap is
+ * de-duplicated (the window of delivered ids; after a restart, the watermark's recent ids).
+ */
+export const EDGE_MARGIN_MS = 2_000;
 /** X's backfill_minutes takes 1 to 5. */
 export const MAX_BACKFILL_MINUTES = 5;
 
@@ -28,21 +38,34 @@ export type SearchPlan =
   | { kind: "skip"; reason: "max_gap"; gapMs: number };
 
 /**
- * Plans the search/recent requests that fill one gap: from the newest delivered post (since_id), or from the
- * first connection when none was delivered (start_time), up to the second the stream came back (end_time,
- * exclusive, so rounded up); a gap longer than `maxGapMs` is skipped.
+ * Plans the search/recent requests that fill one gap: from EDGE_MARGIN_MS before the newest delivered post
+ * (since_id derived from its snowflake), or from the first connection when none was delivered (start_time),
+ * up to EDGE_MARGIN_MS after the stream came back (end_time, exclusive, rounded up). A since_id beyond search's
+ * 7 days (a quiet stream) becomes a start_time at the edge of its reach, which X accepts. A gap longer than
+ * `maxGapMs` is skipped.
  */
-export function planSearch(gap: Gap, options: { maxGapMs: number; searchDelayMs?: number }): SearchPlan {
+export function planSearch(
+  gap: Gap,
+  options: { maxGapMs: number; searchDelayMs?: number },
+  marginMs = EDGE_MARGIN_MS,
+): SearchPlan {
   const gapMs = gap.reconnectedAtMs - gap.disconnectedAtMs;
   if (gapMs > options.maxGapMs) return { kind: "skip", reason: "max_gap", gapMs };
-  const endMs = Math.ceil(gap.reconnectedAtMs / 1000) * 1000;
-  const startMs = Math.max(gap.firstConnectedAtMs, gap.reconnectedAtMs - SEARCH_REACH_MS);
+  const endMs = Math.ceil((gap.reconnectedAtMs + marginMs) / 1000) * 1000;
+  const reachMs = gap.reconnectedAtMs - SEARCH_REACH_MS;
+  const fromMs = gap.sinceId !== undefined ? snowflakeTimeMs(gap.sinceId) - marginMs : gap.firstConnectedAtMs;
+  const window =
+    gap.sinceId !== undefined && fromMs > reachMs
+      ? { since_id: idBefore(fromMs) }
+      : {
+          // start_time is inclusive: rounded down to reach a little further, but never past search's reach.
+          start_time: toXTime(
+            fromMs > reachMs ? Math.floor(fromMs / 1000) * 1000 : Math.ceil(reachMs / 1000) * 1000,
+          ),
+        };
   return {
     kind: "search",
-    window:
-      gap.sinceId !== undefined
-        ? { since_id: gap.sinceId }
-        : { start_time: toXTime(Math.floor(startMs / 1000) * 1000) },
+    window,
     endTime: toXTime(endMs),
     notBeforeMs: endMs + (options.searchDelayMs ?? DEFAULT_SEARCH_DELAY_MS),
     gapMs,
@@ -60,20 +83,33 @@ export function toXTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/** Snowflake ids grow with time: the longer decimal is newer, and equal lengths compare as strings. */
-export function isNewerId(id: string, than: string | undefined): boolean {
-  if (than === undefined) return true;
-  return id.length !== than.length ? id.length > than.length : id > than;
-}
+export { isNewerId };
 
 /** Tracks, across reconnects, what a gap needs: the newest delivered id and when the stream went away. */
 export class GapTracker {
   private newestId: string | undefined;
   private firstConnectedAtMs: number | undefined;
   private disconnectedAtMs: number | undefined;
+  private origin: Gap["origin"] = "reconnect";
+
+  /**
+   * A previous process durably took every post up to `newestId` and was last alive at `aliveAtMs` (the
+   * watermark): the first connection leaves the restart's gap behind.
+   */
+  restarted(newestId: string, aliveAtMs: number): void {
+    this.newestId = newestId;
+    this.firstConnectedAtMs = aliveAtMs;
+    this.disconnectedAtMs = aliveAtMs;
+    this.origin = "restart";
+  }
 
   delivered(id: string): void {
     if (isNewerId(id, this.newestId)) this.newestId = id;
+  }
+
+  /** The newest post id delivered so far (or restored from the watermark). */
+  get newest(): string | undefined {
+    return this.newestId;
   }
 
   /** The stream is gone (the first failure counts; failed reconnect attempts keep it). */
@@ -92,7 +128,10 @@ export class GapTracker {
     const disconnectedAtMs = this.disconnectedAtMs;
     if (disconnectedAtMs === undefined) return undefined;
     this.disconnectedAtMs = undefined;
+    const origin = this.origin;
+    this.origin = "reconnect";
     return {
+      origin,
       ...(this.newestId === undefined ? {} : { sinceId: this.newestId }),
       firstConnectedAtMs: this.firstConnectedAtMs,
       disconnectedAtMs,

@@ -1,22 +1,16 @@
 import type { Logger } from "pino";
-import { ApiResponseError } from "twitter-api-v2";
 import type { XPostMessage } from "../envelope.js";
-import type { BackoffOptions, IngestObserver } from "../ingest-types.js";
-import { Backoff, classifyFailure } from "../reconnect-policy.js";
+import type { IngestReport } from "../ingest-events.js";
+import type { XBackoffOptions } from "../reconnect-policy.js";
+import { isNewerId } from "../snowflake.js";
 import type { SearchPlan } from "./recovery-plan.js";
+import { requestWithRetries, type StreamRule } from "./search-request.js";
 
-/** X's page size maximum for search/recent. */
+export type { StreamRule } from "./search-request.js";
+
+/** X's page size limits for search/recent. */
 const MAX_RESULTS = 100;
-/** Attempts at one page before its rule is given up for this gap. */
-const MAX_ATTEMPTS = 5;
-/** A 400 for `end_time` (X's clock ahead of ours: not yet 10 s in the past) is retried once after this. */
-export const END_TIME_RETRY_MS = 5_000;
-
-export interface StreamRule {
-  id: string;
-  value: string;
-  tag?: string;
-}
+const MIN_RESULTS = 10;
 
 export interface SearchPage {
   data?: unknown[];
@@ -33,7 +27,7 @@ export interface SearchPorts {
   deliver(post: XPostMessage): Promise<void>;
   /** Waits; false once stopped. */
   sleep(ms: number): Promise<boolean>;
-  observer: IngestObserver;
+  report: IngestReport;
   logger: Logger;
 }
 
@@ -41,147 +35,181 @@ export interface SearchRecoveryOptions {
   /** The stream's own fields and expansions, so recovered posts look like streamed ones. */
   fieldsQuery: Record<string, string>;
   maxPosts: number;
-  backoff: BackoffOptions;
+  backoff: XBackoffOptions;
   /** Wait before the one retry of a request X refused for its `end_time`; END_TIME_RETRY_MS by default. */
   endTimeRetryMs?: number;
+  /** While X refuses for billing, the wait between tries; BILLING_RETRY_MS by default. */
+  billingRetryMs?: number;
+  /** The rules in force when the stream went away; those gone since cannot be searched (rules edited meanwhile). */
+  rulesInForce?: readonly StreamRule[];
+}
+
+/** How a search recovery ended: posts read, and whether it was cut short by a shutdown. */
+export interface SearchOutcome {
+  read: number;
+  /** Stopped before the gap was searched through: its posts not yet read are recovered by the next start. */
+  interrupted: boolean;
+}
+
+interface RuleCursor {
+  rule: StreamRule;
+  nextToken: string | undefined;
+  done: boolean;
+  read: number;
+  oldestRead: string | undefined;
+}
+
+interface Found {
+  message: { data: unknown; includes: unknown };
+  rules: Map<string, { id: string; tag?: string }>;
 }
 
 /**
- * Fills one gap: for each rule, pages through search/recent (newest first, 100 a page, next_token) over the
- * plan's window, handing every post to `deliver` marked with the rule it matched. Bounded by `maxPosts` posts
- * read for the whole gap (X charges each). A rule search refuses (400 naming `query`) is logged with X's
- * message and skipped; another 400 (end_time, start_time, since_id) skips the rule's gap as `search_refused`
- * after one retry for end_time; a page that keeps failing gives up its rule. Resolves with the number of posts read; never rejects.
+ * Fills one gap from search/recent (newest first, next_token paging) over the plan's window, for every rule.
+ * `maxPosts` (X charges each post read) is shared: the rules are paged in turns, each page's size the budget
+ * left divided among the rules still searching, so each rule keeps its newest posts; rules left with older
+ * posts are named in one error line. A post several rules find is delivered once carrying every rule, as the
+ * stream sends it. Posts are delivered once the window is searched (or at a shutdown, what was read so far),
+ * oldest first. Resolves; never rejects.
  */
 export async function recoverBySearch(
   plan: Extract<SearchPlan, { kind: "search" }>,
   ports: SearchPorts,
   options: SearchRecoveryOptions,
-): Promise<number> {
-  const { observer, logger } = ports;
+): Promise<SearchOutcome> {
+  const { report, logger } = ports;
+  const listed = await requestWithRetries("listing stream rules", () => ports.listRules(), ports, options);
+  if (listed.kind !== "ok") {
+    if (listed.kind === "given-up") report({ kind: "recovery-skipped", reason: "search_failed" });
+    return { read: 0, interrupted: listed.kind === "stopped" };
+  }
+  reportRulesGone(options.rulesInForce, listed.value, plan.gapMs, ports);
+  const cursors: RuleCursor[] = listed.value.map((rule) => ({
+    rule,
+    nextToken: undefined,
+    done: false,
+    read: 0,
+    oldestRead: undefined,
+  }));
+  const found = new Map<string, Found>();
   let read = 0;
-  const rules = await attempt("listing stream rules", () => ports.listRules(), ports, options);
-  if (rules === undefined) {
-    observer.recoverySkipped("search_failed");
-    return 0;
-  }
-  for (const rule of rules) {
-    let nextToken: string | undefined;
-    do {
-      const query: Record<string, string> = {
-        query: rule.value,
-        ...plan.window,
-        end_time: plan.endTime,
-        max_results: String(MAX_RESULTS),
-        ...options.fieldsQuery,
-        ...(nextToken === undefined ? {} : { next_token: nextToken }),
-      };
-      const page = await attempt(
-        `searching for rule ${rule.id}`,
-        () => ports.search(query),
-        ports,
-        options,
-        rule,
-      );
-      if (page === undefined) break;
-      const matchingRules = [rule.tag === undefined ? { id: rule.id } : { id: rule.id, tag: rule.tag }];
-      const posts = page.data ?? [];
-      for (const [index, data] of posts.entries()) {
+  let interrupted = false;
+  turns: while (!interrupted) {
+    const active = cursors.filter((c) => !c.done);
+    if (active.length === 0) break;
+    const left = options.maxPosts - read;
+    if (left < MIN_RESULTS) break;
+    const share = Math.max(MIN_RESULTS, Math.min(MAX_RESULTS, Math.floor(left / active.length)));
+    for (const cursor of active) {
+      if (options.maxPosts - read < share) break turns;
+      const page = await searchPage(plan, cursor, share, ports, options);
+      if (page === "stopped") {
+        interrupted = true;
+        break;
+      }
+      if (page === undefined) {
+        cursor.done = true;
+        continue;
+      }
+      for (const data of page.data ?? []) {
         read++;
-        await ports.deliver({ data, includes: page.includes, matchingRules });
-        if (read < options.maxPosts) continue;
-        const more =
-          index < posts.length - 1 ||
-          page.meta?.next_token !== undefined ||
-          rules.indexOf(rule) < rules.length - 1;
-        if (more) {
-          observer.recoverySkipped("max_posts");
-          logger.error(
-            { gapMs: plan.gapMs, postsRead: read, maxPosts: options.maxPosts, ruleId: rule.id },
-            "RECOVERY INCOMPLETE: the gap holds more posts than X_RECOVERY_MAX_POSTS; older posts of this gap are not recovered",
-          );
-        }
-        return read;
+        cursor.read++;
+        collect(found, data, page.includes, cursor.rule);
+        const id = (data as { id?: unknown }).id;
+        if (typeof id === "string" && !isNewerId(id, cursor.oldestRead)) continue;
+        if (typeof id === "string") cursor.oldestRead = id;
       }
-      nextToken = page.meta?.next_token;
-    } while (nextToken !== undefined);
-  }
-  return read;
-}
-
-/**
- * Runs one request with X's backoff between attempts. Undefined when it is given up: stopped, refused for good
- * (a 400 for a rule: search's grammar differs from the stream's), or failing `MAX_ATTEMPTS` times.
- */
-async function attempt<T>(
-  what: string,
-  request: () => Promise<T>,
-  ports: SearchPorts,
-  options: SearchRecoveryOptions,
-  rule?: StreamRule,
-): Promise<T | undefined> {
-  const backoff = new Backoff(options.backoff);
-  let endTimeRetried = false;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await request();
-    } catch (error) {
-      const failure = classifyFailure(error, what);
-      if (failure.fatal) {
-        const refused = refusedParameters(error);
-        if (refused.includes("end_time") && !endTimeRetried) {
-          endTimeRetried = true;
-          const retryInMs = options.endTimeRetryMs ?? END_TIME_RETRY_MS;
-          ports.logger.warn(
-            { ruleId: rule?.id, reason: failure.error.message, retryInMs },
-            "search/recent found end_time too recent (clocks apart?); retrying once",
-          );
-          if (!(await ports.sleep(retryInMs))) return undefined;
-          continue;
-        }
-        const reason = skipReason(rule, error, refused);
-        ports.observer.recoverySkipped(reason);
-        ports.logger.warn(
-          { ruleId: rule?.id, rule: rule?.value, reason: failure.error.message },
-          reason === "rule_rejected"
-            ? "search/recent refused this rule: its gap is not recovered (the stream goes on)"
-            : "recovery search refused: this gap is not recovered",
-        );
-        return undefined;
-      }
-      if (attempt >= MAX_ATTEMPTS) {
-        ports.observer.recoverySkipped("search_failed");
-        ports.logger.error(
-          { ruleId: rule?.id, attempts: attempt, detail: failure.detail },
-          "recovery search kept failing: the rest of this gap is not recovered for this rule",
-        );
-        return undefined;
-      }
-      const delayMs = backoff.next(failure.cause, failure.retryAtMs);
-      ports.logger.warn({ detail: failure.detail, retryInMs: delayMs }, "recovery search failed; retrying");
-      if (!(await ports.sleep(delayMs))) return undefined;
+      cursor.nextToken = page.meta?.next_token;
+      if (cursor.nextToken === undefined) cursor.done = true;
     }
   }
+  if (!interrupted) reportBudgetSpent(cursors, plan.gapMs, options.maxPosts, ports);
+  // Oldest first, so that posts reach Kinesis in about the order X published them.
+  const ids = [...found.keys()].sort((a, b) => (isNewerId(a, b) ? 1 : -1));
+  for (const id of ids) {
+    const entry = found.get(id) as Found;
+    await ports.deliver({ ...entry.message, matchingRules: [...entry.rules.values()] });
+  }
+  if (interrupted) {
+    report({ kind: "recovery-skipped", reason: "shutdown" });
+    logger.error(
+      { gapMs: plan.gapMs, postsRead: read, postsPushed: ids.length },
+      "RECOVERY INTERRUPTED by shutdown: the posts read were pushed; the rest of this gap is not recovered by this process",
+    );
+  }
+  return { read, interrupted };
 }
 
-/** Only a refused `query` is the rule's fault; other 400s (times, ids, clocks) are refusals of this gap. */
-function skipReason(
-  rule: StreamRule | undefined,
-  error: unknown,
-  refused: string[],
-): "rule_rejected" | "search_refused" | "search_failed" {
-  if (rule === undefined || !(error instanceof ApiResponseError) || error.code !== 400)
-    return "search_failed";
-  return refused.includes("query") ? "rule_rejected" : "search_refused";
+/** One page for one rule, or undefined when the rule is given up (refused, failing), "stopped" on shutdown. */
+async function searchPage(
+  plan: Extract<SearchPlan, { kind: "search" }>,
+  cursor: RuleCursor,
+  size: number,
+  ports: SearchPorts,
+  options: SearchRecoveryOptions,
+): Promise<SearchPage | "stopped" | undefined> {
+  const query: Record<string, string> = {
+    query: cursor.rule.value,
+    ...plan.window,
+    end_time: plan.endTime,
+    max_results: String(size),
+    ...options.fieldsQuery,
+    ...(cursor.nextToken === undefined ? {} : { next_token: cursor.nextToken }),
+  };
+  const outcome = await requestWithRetries(
+    `searching for rule ${cursor.rule.id}`,
+    () => ports.search(query),
+    ports,
+    options,
+    cursor.rule,
+  );
+  if (outcome.kind === "ok") return outcome.value;
+  return outcome.kind === "stopped" ? "stopped" : undefined;
 }
 
-/** The parameters X's 400 names (`errors[].parameters`), for example `["end_time"]`. */
-export function refusedParameters(error: unknown): string[] {
-  if (!(error instanceof ApiResponseError)) return [];
-  const errors = (error.data as { errors?: unknown } | undefined)?.errors;
-  if (!Array.isArray(errors)) return [];
-  return errors.flatMap((e) => {
-    const parameters = (e as { parameters?: unknown } | null)?.parameters;
-    return typeof parameters === "object" && parameters !== null ? Object.keys(parameters) : [];
-  });
+function collect(found: Map<string, Found>, data: unknown, includes: unknown, rule: StreamRule): void {
+  const id = (data as { id?: unknown }).id;
+  // A post without an id is left to the envelope, which drops and counts it.
+  const key = typeof id === "string" ? id : `no-id-${found.size}`;
+  const entry = found.get(key) ?? { message: { data, includes }, rules: new Map() };
+  entry.rules.set(rule.id, rule.tag === undefined ? { id: rule.id } : { id: rule.id, tag: rule.tag });
+  found.set(key, entry);
+}
+
+/** The budget ran out with rules still holding older posts: name them, and how far back each got. */
+function reportBudgetSpent(
+  cursors: RuleCursor[],
+  gapMs: number,
+  maxPosts: number,
+  { report, logger }: SearchPorts,
+): void {
+  const cut = cursors.filter((c) => !c.done);
+  if (cut.length === 0) return;
+  report({ kind: "recovery-skipped", reason: "max_posts" });
+  logger.error(
+    {
+      gapMs,
+      maxPosts,
+      rules: cut.map((c) => ({ ruleId: c.rule.id, postsRead: c.read, oldestRecoveredId: c.oldestRead })),
+    },
+    "RECOVERY INCOMPLETE: the gap holds more posts than X_RECOVERY_MAX_POSTS; for these rules posts older than the oldest recovered are not recovered",
+  );
+}
+
+/** Rules in force during the gap that are gone now (edited while disconnected): their gaps cannot be searched. */
+function reportRulesGone(
+  inForce: readonly StreamRule[] | undefined,
+  current: readonly StreamRule[],
+  gapMs: number,
+  { report, logger }: SearchPorts,
+): void {
+  if (inForce === undefined) return;
+  const values = new Set(current.map((rule) => rule.value));
+  const gone = inForce.filter((rule) => !values.has(rule.value));
+  if (gone.length === 0) return;
+  for (const _ of gone) report({ kind: "recovery-skipped", reason: "rule_changed" });
+  logger.error(
+    { gapMs, rules: gone.map((rule) => ({ ruleId: rule.id, tag: rule.tag })) },
+    "RECOVERY INCOMPLETE: these rules were removed while the stream was disconnected; their posts of the gap are not searched",
+  );
 }

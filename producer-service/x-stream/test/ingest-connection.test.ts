@@ -54,20 +54,41 @@ describe("X ingest takes over its own stale connection", () => {
   }
   const STALL = { stallTimeoutMs: 300 };
 
-  it("on 429 TooManyConnections: closes it with the Connections API, then reconnects at once", async () => {
+  /** Ingest with a minute's backoff on 429 (a test would see it), its stream stalled once and reconnected. */
+  async function stalledOnceAndBack(): Promise<Harness> {
     emulator = await startXEmulator();
-    harness = startIngest(emulator, {
+    const started = startIngest(emulator, {
       ...STALL,
       backoff: { rateLimitInitialMs: 60_000, rateLimitMaxMs: 60_000 },
     });
+    harness = started;
     await dropWithLingeringSlot();
     await emulator.waitForConnections(2);
     emulator.publish(2);
-    await waitUntil(() => harness?.sink.events.length === 5);
+    await waitUntil(() => started.sink.events.length === 5);
+    return started;
+  }
+
+  it("on 429 TooManyConnections: closes it with the Connections API, then reconnects at once", async () => {
+    harness = await stalledOnceAndBack();
+    emulator = emulator as XEmulator;
     const kills = emulator.requests.filter((r) => r.method === "DELETE");
     expect(kills.map((r) => r.path)).toEqual(["/2/connections/sample_stream"]);
     expect(harness.observer.disconnects.map((d) => d.cause)).toEqual(["stall", "rate-limit"]);
-    expect(harness.logs.join("")).toContain("closed this app's other connections with the Connections API");
+    expect(harness.logs.join("")).toContain("our own previous connection still held the slot");
+  });
+
+  it("our own connection stalling twice within 15 minutes is taken over both times (rate limit only for others')", async () => {
+    harness = await stalledOnceAndBack();
+    emulator = emulator as XEmulator;
+    emulator.faults.stall();
+    await emulator.waitForConnections(3);
+    emulator.publish(1);
+    await waitUntil(() => harness?.sink.events.length === 6);
+    expect(emulator.requests.filter((r) => r.method === "DELETE")).toHaveLength(2);
+    expect(harness.observer.takeovers).toBe(2);
+    expect(harness.logs.join("")).not.toContain("another live consumer");
+    expect(retryDelays()).not.toContain(60_000);
   });
 
   it("with X_TAKE_OVER_CONNECTION=false: waits out the backoff instead", async () => {

@@ -2,15 +2,10 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import type { TweetEvent } from "../../../events/index.js";
 import type { XEmulator } from "../../../local/x-emulator/index.js";
-import type {
-  EventSink,
-  IngestObserver,
-  ReconnectCause,
-  RecoverySkipReason,
-  XIngestOptions,
-  XStreamIngest,
-} from "../ingest-types.js";
-import { createXStreamIngest } from "../x-stream-ingest.js";
+import type { IngestEvent, ReconnectCause, RecoverySkipReason } from "../ingest-events.js";
+import type { XIngestOptions } from "../ingest-options.js";
+import type { EventSink, PushOutcome } from "../ingest-types.js";
+import { createXStreamIngest, type XStreamIngest } from "../x-stream-ingest.js";
 
 /** A sink that keeps every event; with a capacity, it reports full until the test calls `release()`. */
 export class CollectingSink implements EventSink {
@@ -23,8 +18,13 @@ export class CollectingSink implements EventSink {
 
   constructor(private readonly capacity = Number.POSITIVE_INFINITY) {}
 
-  push(event: TweetEvent): boolean {
+  /** What the sink reports for each pushed event (after push() returns, as the writer does). */
+  outcome: PushOutcome = "durable";
+
+  push(event: TweetEvent, _receivedAtMs?: number, settled?: (outcome: PushOutcome) => void): boolean {
     this.events.push(event);
+    const outcome = this.outcome;
+    if (settled !== undefined) queueMicrotask(() => settled(outcome));
     this.held++;
     if (this.held < this.capacity) return true;
     this.fullSignals++;
@@ -44,43 +44,42 @@ export class CollectingSink implements EventSink {
   }
 }
 
-export class RecordingObserver implements IngestObserver {
-  connections = 0;
-  tweets = 0;
-  readonly disconnects: { cause: ReconnectCause; detail: string }[] = [];
-  readonly drops: string[] = [];
-  includesDroppedCount = 0;
-  recovered = 0;
-  duplicates = 0;
-  takeovers = 0;
-  readonly recoverySkips: RecoverySkipReason[] = [];
+/**
+ * Keeps every event ingest reports (`report` is what ingest is given); the getters are views of them, named
+ * for what the tests ask.
+ */
+export class RecordedEvents {
+  readonly all: IngestEvent[] = [];
+  readonly report = (event: IngestEvent): void => {
+    this.all.push(event);
+  };
 
-  connected(): void {
-    this.connections++;
+  count(kind: IngestEvent["kind"]): number {
+    return this.all.filter((event) => event.kind === kind).length;
   }
-  disconnected(cause: ReconnectCause, detail: string): void {
-    this.disconnects.push({ cause, detail });
+  get connections(): number {
+    return this.count("connected");
   }
-  tweetReceived(): void {
-    this.tweets++;
+  get tweets(): number {
+    return this.count("post-received");
   }
-  messageDropped(reason: string): void {
-    this.drops.push(reason);
+  get disconnects(): { cause: ReconnectCause; detail: string }[] {
+    return this.all.flatMap((e) => (e.kind === "disconnected" ? [{ cause: e.cause, detail: e.detail }] : []));
   }
-  includesDropped(): void {
-    this.includesDroppedCount++;
+  get drops(): string[] {
+    return this.all.flatMap((e) => (e.kind === "message-dropped" ? [e.reason] : []));
   }
-  tweetRecovered(): void {
-    this.recovered++;
+  get recovered(): number {
+    return this.count("post-recovered");
   }
-  connectionTakenOver(): void {
-    this.takeovers++;
+  get duplicates(): number {
+    return this.count("duplicate-skipped");
   }
-  duplicateSkipped(): void {
-    this.duplicates++;
+  get takeovers(): number {
+    return this.count("connection-taken-over");
   }
-  recoverySkipped(reason: RecoverySkipReason): void {
-    this.recoverySkips.push(reason);
+  get recoverySkips(): RecoverySkipReason[] {
+    return this.all.flatMap((e) => (e.kind === "recovery-skipped" ? [e.reason] : []));
   }
 }
 
@@ -97,7 +96,7 @@ export const FAST_BACKOFF = {
 export interface Harness {
   ingest: XStreamIngest;
   sink: CollectingSink;
-  observer: RecordingObserver;
+  observer: RecordedEvents;
   /** Every log line the ingest wrote, at debug level. */
   logs: string[];
 }
@@ -114,7 +113,7 @@ export function startIngest(
       done();
     },
   });
-  const observer = new RecordingObserver();
+  const observer = new RecordedEvents();
   const options: XIngestOptions = {
     baseUrl: emulator.url,
     credentials: { bearerToken: emulator.bearerToken },
@@ -123,7 +122,7 @@ export function startIngest(
     backoff: FAST_BACKOFF,
     ...overrides,
   };
-  const ingest = createXStreamIngest(options, sink, observer, pino({ level: "debug" }, destination));
+  const ingest = createXStreamIngest(options, sink, observer.report, pino({ level: "debug" }, destination));
   ingest.start();
   return { ingest, sink, observer, logs };
 }

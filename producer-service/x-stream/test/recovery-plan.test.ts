@@ -1,7 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backfillMinutes, GapTracker, isNewerId, planSearch } from "../recovery/recovery-plan.js";
+import {
+  backfillMinutes,
+  EDGE_MARGIN_MS,
+  GapTracker,
+  isNewerId,
+  planSearch,
+} from "../recovery/recovery-plan.js";
 import { SeenIds } from "../recovery/seen-ids.js";
+import { idBefore, snowflakeTimeMs } from "../snowflake.js";
 
 const T0 = Date.parse("2026-11-30T05:00:00.000Z");
 
@@ -17,12 +24,27 @@ describe("GapTracker", () => {
     tracker.disconnected(T0 + 61_000); // a failed reconnect attempt keeps the first disconnect
     expect(tracker.gapMs(T0 + 62_000)).toBe(2_000);
     expect(tracker.connected(T0 + 65_000)).toEqual({
+      origin: "reconnect",
       sinceId: "1000000000000000010",
       firstConnectedAtMs: T0,
       disconnectedAtMs: T0 + 60_000,
       reconnectedAtMs: T0 + 65_000,
     });
     expect(tracker.connected(T0 + 70_000)).toBeUndefined();
+  });
+
+  it("after a restart, the first connection leaves the restart's gap from the watermark", () => {
+    const tracker = new GapTracker();
+    tracker.restarted("1000000000000000010", T0 - 4_000);
+    expect(tracker.connected(T0)).toEqual({
+      origin: "restart",
+      sinceId: "1000000000000000010",
+      firstConnectedAtMs: T0 - 4_000,
+      disconnectedAtMs: T0 - 4_000,
+      reconnectedAtMs: T0,
+    });
+    tracker.disconnected(T0 + 1_000);
+    expect(tracker.connected(T0 + 2_000)?.origin).toBe("reconnect");
   });
 
   it("without a delivered post, the gap starts at the first connection", () => {
@@ -39,16 +61,47 @@ describe("GapTracker", () => {
 });
 
 describe("planSearch", () => {
-  const gap = { firstConnectedAtMs: T0, disconnectedAtMs: T0 + 60_000, reconnectedAtMs: T0 + 68_400 };
+  const gap = {
+    origin: "reconnect" as const,
+    firstConnectedAtMs: T0,
+    disconnectedAtMs: T0 + 60_000,
+    reconnectedAtMs: T0 + 68_400,
+  };
+  const newest = idBefore(T0 + 59_000);
 
-  it("searches from since_id up to the reconnect second (exclusive, so rounded up), 10 s and more later", () => {
-    expect(planSearch({ ...gap, sinceId: "42" }, { maxGapMs: 3_600_000 })).toEqual({
+  it("searches from EDGE_MARGIN_MS before the newest delivered post to EDGE_MARGIN_MS after the reconnect, 10 s and more later", () => {
+    expect(planSearch({ ...gap, sinceId: newest }, { maxGapMs: 3_600_000 })).toEqual({
       kind: "search",
-      window: { since_id: "42" },
-      endTime: "2026-11-30T05:01:09Z",
-      notBeforeMs: T0 + 69_000 + 11_000,
+      window: { since_id: idBefore(snowflakeTimeMs(newest) - EDGE_MARGIN_MS) },
+      // 05:01:08.400 + 2 s margin, exclusive, so rounded up.
+      endTime: "2026-11-30T05:01:11Z",
+      notBeforeMs: T0 + 71_000 + 11_000,
       gapMs: 8_400,
     });
+  });
+
+  it("edges: a post in flight at the disconnect (older than since_id) and the seconds our clock is behind X's fall inside", () => {
+    const plan = planSearch({ ...gap, sinceId: newest }, { maxGapMs: 3_600_000 });
+    if (plan.kind !== "search" || !("since_id" in plan.window)) throw new Error("expected a since_id search");
+    const inFlight = idBefore(snowflakeTimeMs(newest) - 1_000);
+    expect(BigInt(inFlight) > BigInt(plan.window.since_id)).toBe(true);
+    // X's clock 1.5 s ahead: the stream came back at X's 05:01:09.900, a post at X's 05:01:09.800 was missed.
+    expect(Date.parse(plan.endTime)).toBeGreaterThan(gap.reconnectedAtMs + 1_500);
+    // Without the margins both fall outside.
+    const bare = planSearch({ ...gap, sinceId: newest }, { maxGapMs: 3_600_000 }, 0);
+    if (bare.kind !== "search" || !("since_id" in bare.window)) throw new Error("expected a since_id search");
+    expect(BigInt(inFlight) > BigInt(bare.window.since_id)).toBe(false);
+    expect(Date.parse(bare.endTime)).toBeLessThan(gap.reconnectedAtMs + 1_500);
+  });
+
+  it("a newest post older than search's 7 days (a quiet stream) gives a start_time X accepts, not a since_id it refuses", () => {
+    const old = idBefore(T0 - 8 * 86_400_000);
+    const plan = planSearch({ ...gap, sinceId: old }, { maxGapMs: 3_600_000 });
+    if (plan.kind !== "search" || !("start_time" in plan.window))
+      throw new Error("expected a start_time search");
+    const reach = gap.reconnectedAtMs - Date.parse(plan.window.start_time);
+    expect(reach).toBeLessThan(7 * 86_400_000);
+    expect(reach).toBeGreaterThan(7 * 86_400_000 - 120_000);
   });
 
   it("searches from start_time (the first connection, in X's format) when no post was delivered", () => {

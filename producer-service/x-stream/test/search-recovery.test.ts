@@ -6,7 +6,7 @@ import { toXTime } from "../recovery/recovery-plan.js";
 import { recoverBySearch, type SearchPage } from "../recovery/search-recovery.js";
 import { sleep } from "../sleep.js";
 import { connectXClient, type XClient } from "../x-client.js";
-import { FAST_BACKOFF, RecordingObserver } from "./ingest-harness.js";
+import { FAST_BACKOFF, RecordedEvents } from "./ingest-harness.js";
 
 let emulator: XEmulator | undefined;
 let client: XClient | undefined;
@@ -36,7 +36,7 @@ async function recover(rule: string, plan: { window: Record<string, string>; end
       },
     }),
   );
-  const observer = new RecordingObserver();
+  const observer = new RecordedEvents();
   const stop = new AbortController();
   await recoverBySearch(
     {
@@ -51,7 +51,7 @@ async function recover(rule: string, plan: { window: Record<string, string>; end
       search: (query) => x.api.get<SearchPage>("tweets/search/recent", query, { prefix: x.v2 }),
       deliver: async () => undefined,
       sleep: (ms) => sleep(ms, stop.signal),
-      observer,
+      report: observer.report,
       logger,
     },
     { fieldsQuery: {}, maxPosts: 100, backoff: FAST_BACKOFF, endTimeRetryMs: 4_000 },

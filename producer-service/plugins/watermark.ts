@@ -1,0 +1,62 @@
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import type { Logger } from "pino";
+import type { ProducerConfig } from "../config.js";
+import { ingestMetrics } from "../ingest-metrics.js";
+import {
+  DurableWatermark,
+  EDGE_MARGIN_MS,
+  readWatermark,
+  WATERMARK_WRITE_EVERY_MS,
+  WatermarkKeeper,
+  type WatermarkOptions,
+} from "../x-stream/index.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Present when SPOOL_DIR is set. */
+    watermark: WatermarkOptions | undefined;
+  }
+}
+
+export interface WatermarkPluginOptions {
+  config: ProducerConfig;
+  logger: Logger;
+}
+
+/**
+ * The durable watermark in SPOOL_DIR (x-stream/watermark/): read before ingest starts, so the restart's gap is
+ * recovered; written while running; written a last time at close. Registered before the Kinesis writer, so it
+ * closes after it (plugins close in reverse order) and the last write includes the writer's final outcomes.
+ */
+export default fp(
+  async (app: FastifyInstance, { config, logger }: WatermarkPluginOptions) => {
+    const log = logger.child({ component: "watermark" });
+    if (config.spool === undefined) {
+      log.info(
+        "no SPOOL_DIR: posts X publishes while the producer is down (restart, redeploy, crash) are not recovered; set SPOOL_DIR to keep a durable watermark",
+      );
+      app.decorate("watermark", undefined);
+      return;
+    }
+    const { dir } = config.spool;
+    const loaded = await readWatermark(dir).catch((error: Error) => {
+      log.error(
+        { reason: error.message },
+        "WATERMARK UNUSABLE: the gap of this restart is not recovered; a new watermark is written from now on",
+      );
+      return undefined;
+    });
+    if (loaded !== undefined)
+      log.info(
+        { newestId: loaded.newestId, aliveAt: new Date(loaded.writtenAtMs).toISOString() },
+        "watermark read",
+      );
+    const core = new DurableWatermark(loaded, EDGE_MARGIN_MS);
+    const keeper = new WatermarkKeeper(dir, core, ingestMetrics(app.metrics), log);
+    app.decorate("watermark", { core, loaded, writeEveryMs: WATERMARK_WRITE_EVERY_MS });
+    app.addHook("onReady", async () => keeper.start());
+    app.addHook("onClose", async () => keeper.close());
+  },
+  { name: "watermark", dependencies: ["metrics"] },
+);

@@ -1,0 +1,92 @@
+import type { TweetEvent } from "../../events/index.js";
+import type { IngestReport } from "./ingest-events.js";
+import type { EventSink } from "./ingest-types.js";
+import { SeenIds } from "./recovery/seen-ids.js";
+import { idBefore, isNewerId, snowflakeTimeMs } from "./snowflake.js";
+import type { DurableWatermark } from "./watermark/durable-watermark.js";
+
+/**
+ * Where a post came from: the live stream, a backfill connection's replay (created before the reconnect), or
+ * a recovery search.
+ */
+export type PostOrigin = "stream" | "backfilled" | "recovered";
+
+export interface PostIntakeDeps {
+  sink: EventSink;
+  report: IngestReport;
+  /** False with X_RECOVERY=off: nothing overlaps, so nothing is remembered. */
+  deduplicate: boolean;
+  /** With SPOOL_DIR: each pushed post's outcome moves it. */
+  watermark?: DurableWatermark;
+  /** Called with every post pushed (the newest id bounds the next gap's search). */
+  delivered?: (id: string) => void;
+}
+
+/**
+ * The one step every post goes through, streamed, backfilled or recovered: de-duplication (the ids delivered
+ * within the window, and for the stream a floor below which an ordered replay is all old posts), counting,
+ * the `recovered` mark, and the push with its outcome going to the durable watermark.
+ */
+export class PostIntake {
+  private readonly seen: SeenIds | undefined;
+  /** Stream posts at or below this id are replays (backfill resends minutes of posts already delivered). */
+  private floor: string | undefined;
+  /** Recovered posts created up to then may have been delivered by the previous process (see restored()). */
+  private possibleDuplicatesUpToMs: number | undefined;
+
+  constructor(private readonly deps: PostIntakeDeps) {
+    this.seen = deps.deduplicate ? new SeenIds() : undefined;
+  }
+
+  /**
+   * Seeds de-duplication from the watermark a previous process left: its recent ids were delivered, and so was
+   * everything older than the margin before its newest id. Posts it may have delivered after writing it
+   * (created up to `possibleDuplicatesUpToMs`) cannot be told apart: they are counted as possible duplicates.
+   */
+  restored(
+    recentIds: readonly string[],
+    newestId: string,
+    marginMs: number,
+    possibleDuplicatesUpToMs: number,
+  ): void {
+    const nowMs = Date.now();
+    for (const id of recentIds) this.seen?.add(id, nowMs);
+    this.raiseFloor(newestId, marginMs);
+    this.possibleDuplicatesUpToMs = possibleDuplicatesUpToMs;
+  }
+
+  /**
+   * The stream reconnects after delivering `newestId`: whatever it replays created more than `marginMs` before
+   * that post was delivered already, however many posts the window has forgotten since.
+   */
+  raiseFloor(newestId: string | undefined, marginMs: number): void {
+    if (newestId === undefined) return;
+    const floor = idBefore(snowflakeTimeMs(newestId) - marginMs);
+    if (isNewerId(floor, this.floor)) this.floor = floor;
+  }
+
+  /** Takes one post; false when the sink is full (the caller waits for room before reading more). */
+  accept(event: TweetEvent, origin: PostOrigin, receivedAtMs: number): boolean {
+    const { sink, report, watermark } = this.deps;
+    if (this.isDuplicate(event.id, origin, receivedAtMs)) {
+      report({ kind: "duplicate-skipped" });
+      return true;
+    }
+    let post = event;
+    if (origin !== "stream") {
+      report({ kind: "post-recovered" });
+      post = { ...event, recovered: true } as TweetEvent;
+      const upTo = this.possibleDuplicatesUpToMs;
+      if (upTo !== undefined && snowflakeTimeMs(event.id) <= upTo) report({ kind: "possible-duplicate" });
+    }
+    this.deps.delivered?.(event.id);
+    return sink.push(post, receivedAtMs, watermark?.pushed(event.id));
+  }
+
+  private isDuplicate(id: string, origin: PostOrigin, receivedAtMs: number): boolean {
+    if (this.seen === undefined) return false;
+    // Recovery searches reach below the floor on purpose (a gap older than the live stream's newest posts).
+    if (origin !== "recovered" && this.floor !== undefined && !isNewerId(id, this.floor)) return true;
+    return !this.seen.add(id, receivedAtMs);
+  }
+}

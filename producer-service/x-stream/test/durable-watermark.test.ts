@@ -1,0 +1,79 @@
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { idBefore } from "../snowflake.js";
+import { DurableWatermark } from "../watermark/durable-watermark.js";
+import {
+  readWatermark,
+  WATERMARK_FILE,
+  WatermarkFileError,
+  writeWatermark,
+} from "../watermark/watermark-file.js";
+
+const T0 = Date.parse("2026-12-01T00:00:00.000Z");
+/** A post id created `ms` after T0. */
+const at = (ms: number) => (BigInt(idBefore(T0 + ms)) + 1n).toString();
+
+describe("DurableWatermark", () => {
+  it("moves over the longest prefix of pushed posts reported durable, in push order", () => {
+    const watermark = new DurableWatermark(undefined, 2_000);
+    const settle = [at(0), at(10), at(20)].map((id) => watermark.pushed(id));
+    expect(watermark.current()).toBeUndefined();
+    settle[1]?.("durable");
+    expect(watermark.current()).toBeUndefined(); // the first is not yet durable
+    settle[0]?.("durable");
+    expect(watermark.current()?.newestId).toBe(at(10));
+    settle[2]?.("durable");
+    expect(watermark.current()).toEqual({ newestId: at(20), recentIds: [at(0), at(10), at(20)] });
+  });
+
+  it("stops for good at a lost post: the next start searches from before it", () => {
+    const watermark = new DurableWatermark(undefined, 2_000);
+    const settle = [at(0), at(10), at(20)].map((id) => watermark.pushed(id));
+    settle[0]?.("durable");
+    settle[1]?.("lost");
+    settle[2]?.("durable");
+    expect(watermark.current()?.newestId).toBe(at(0));
+    expect(watermark.unsettled).toBe(2);
+  });
+
+  it("a gap being recovered holds it at the gap's start until released", () => {
+    const watermark = new DurableWatermark({ newestId: at(0), recentIds: [] }, 2_000);
+    const release = watermark.hold(at(0));
+    watermark.pushed(at(5_000))("durable");
+    expect(watermark.current()?.newestId).toBe(at(0));
+    release();
+    expect(watermark.current()?.newestId).toBe(at(5_000));
+    // A gap with no start (nothing delivered before it) allows no write at all.
+    const none = watermark.hold(undefined);
+    expect(watermark.current()).toBeUndefined();
+    none();
+  });
+
+  it("keeps the recent ids of the last window only (what a restart skips as delivered)", () => {
+    const watermark = new DurableWatermark(undefined, 2_000);
+    for (const ms of [0, 1_000, 2_500, 3_000, 4_000]) watermark.pushed(at(ms))("durable");
+    expect(watermark.current()?.recentIds).toEqual([at(2_500), at(3_000), at(4_000)]);
+  });
+});
+
+describe("the watermark file", () => {
+  it("round-trips, is replaced atomically (no temporary file left), and names what is wrong with a bad one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "watermark-"));
+    try {
+      expect(await readWatermark(dir)).toBeUndefined();
+      const state = { newestId: at(10), recentIds: [at(0), at(10)], writtenAtMs: T0 + 20 };
+      await writeWatermark(dir, state);
+      await writeWatermark(dir, { ...state, newestId: at(20) });
+      expect(await readWatermark(dir)).toEqual({ ...state, newestId: at(20) });
+      expect(await readdir(dir)).toEqual([WATERMARK_FILE]);
+      await writeFile(join(dir, WATERMARK_FILE), '{"newestId": 12');
+      await expect(readWatermark(dir)).rejects.toThrow(WatermarkFileError);
+      await writeFile(join(dir, WATERMARK_FILE), '{"newestId": "x", "recentIds": [], "writtenAt": "now"}');
+      await expect(readWatermark(dir)).rejects.toThrow("lacks newestId");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

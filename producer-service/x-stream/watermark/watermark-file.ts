@@ -1,0 +1,64 @@
+import { open, readFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import type { WatermarkState } from "./durable-watermark.js";
+
+/** Beside the spool's segments in SPOOL_DIR (the spool ignores files that are not its own). */
+export const WATERMARK_FILE = "x-watermark.json";
+/** Owner read/write only, like the spool's files. */
+const FILE_MODE = 0o600;
+
+export interface StoredWatermark extends WatermarkState {
+  /** When the process that wrote it last saw everything it had read up to `newestId` durable. */
+  writtenAtMs: number;
+}
+
+/** Why a watermark file could not be used: the next start then cannot recover its restart gap. */
+export class WatermarkFileError extends Error {
+  override readonly name = "WatermarkFileError";
+}
+
+/** The stored watermark, or undefined when there is none yet; throws WatermarkFileError when it is unusable. */
+export async function readWatermark(dir: string): Promise<StoredWatermark | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, WATERMARK_FILE), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new WatermarkFileError(`${WATERMARK_FILE} cannot be read: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new WatermarkFileError(`${WATERMARK_FILE} is not JSON`);
+  }
+  const { newestId, recentIds, writtenAt } = (parsed ?? {}) as Record<string, unknown>;
+  const isId = (value: unknown): value is string => typeof value === "string" && /^\d{1,20}$/.test(value);
+  if (!isId(newestId) || !Array.isArray(recentIds) || !recentIds.every(isId) || typeof writtenAt !== "string")
+    throw new WatermarkFileError(`${WATERMARK_FILE} lacks newestId, recentIds or writtenAt`);
+  const writtenAtMs = Date.parse(writtenAt);
+  if (Number.isNaN(writtenAtMs)) throw new WatermarkFileError(`${WATERMARK_FILE}: writtenAt is not a time`);
+  return { newestId, recentIds, writtenAtMs };
+}
+
+/**
+ * Replaces the file atomically: the new content goes to a temporary file, is flushed to the disk, and is
+ * renamed over the old one, so a crash leaves either the old watermark or the new one, never a torn file.
+ */
+export async function writeWatermark(dir: string, state: StoredWatermark): Promise<void> {
+  const path = join(dir, WATERMARK_FILE);
+  const temporary = `${path}.tmp`;
+  const body = JSON.stringify({
+    newestId: state.newestId,
+    recentIds: state.recentIds,
+    writtenAt: new Date(state.writtenAtMs).toISOString(),
+  });
+  const file = await open(temporary, "w", FILE_MODE);
+  try {
+    await file.writeFile(body);
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path);
+}
