@@ -53,7 +53,6 @@ export const MUTATION_MODULES: Readonly<Record<string, MutationModule>> = {
     ],
     tests: [
       "producer-service/kinesis/**/*.test.ts",
-      "producer-service/test/batch-builder.test.ts",
       "producer-service/test/kinesis-writer.*.test.ts",
     ],
     budgetMinutes: 40,
