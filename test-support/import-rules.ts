@@ -53,6 +53,15 @@ export const IMPORT_RULES: Readonly<Record<string, ImportRule>> = {
   "test-support": { imports: [], testsImport: [], packages: ["vitest"] },
 };
 
+/**
+ * Folders other code reaches only through their entry points (files inside them), so their insides can move
+ * without touching the importers.
+ */
+export const ENTRY_POINTS: Readonly<Record<string, readonly string[]>> = {
+  // The X emulator; producer tests also read raw streams with its bare client.
+  "local/x-emulator": ["index.ts", "test/raw-client.ts"],
+};
+
 const folders = (names: readonly string[]) => names.map((name) => `\`${name}/\``).join(", ");
 
 /** The sentence a folder's README carries, derived from its row. */

@@ -3,7 +3,13 @@ import { isBuiltin } from "node:module";
 import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEPLOYABLES, IMPORT_RULES, type ImportRule, importRuleSentence } from "../import-rules.js";
+import {
+  DEPLOYABLES,
+  ENTRY_POINTS,
+  IMPORT_RULES,
+  type ImportRule,
+  importRuleSentence,
+} from "../import-rules.js";
 import { type ImportSite, importsOf, sourceFiles } from "./import-scan.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -54,6 +60,12 @@ function violations(file: string, sites: readonly ImportSite[], rules = IMPORT_R
       const target = posix.normalize(posix.join(posix.dirname(file), specifier));
       const targetFolder = target.includes("/") ? target.split("/")[0] : ".";
       if (!folders.has(targetFolder as string)) found.push(`${file} imports ${targetFolder}/`);
+      for (const [inner, entries] of Object.entries(ENTRY_POINTS)) {
+        const entry = target.replace(/\.js$/, ".ts").slice(inner.length + 1);
+        if (target.startsWith(`${inner}/`) && !file.startsWith(`${inner}/`) && !entries.includes(entry)) {
+          found.push(`${file} imports ${inner}/${entry}, not an entry point`);
+        }
+      }
     } else if (!isBuiltin(specifier) && !test && rule.packages !== undefined) {
       const name = packageOf(specifier);
       const allowed =
@@ -117,6 +129,9 @@ describe("import boundaries (test-support/import-rules.ts)", () => {
     expect(
       violations("infra/test/a.test.ts", sites("../../local/x.js", "../../processor/metrics.js")),
     ).toEqual(["infra/test/a.test.ts imports local/"]);
+    expect(violations("bench/input/x.ts", sites("../../local/x-emulator/posts/generator.js"))).toEqual([
+      "bench/input/x.ts imports local/x-emulator/posts/generator.ts, not an entry point",
+    ]);
     expect(violations("producer-service/app.ts", sites("vitest", "zod", "node:fs"))).toEqual([
       "producer-service/app.ts imports package vitest",
     ]);
