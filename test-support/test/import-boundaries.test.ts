@@ -83,6 +83,11 @@ describe("import boundaries (test-support/import-rules.ts)", () => {
     expect(Object.keys(IMPORT_RULES).sort()).toEqual(topFolders);
   });
 
+  it("lists every top folder in the root README's Layout", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    expect(topFolders.filter((folder) => !readme.includes(`| \`${folder}/\``))).toEqual([]);
+  });
+
   it("type-checks every top folder holding source (tsconfig.json's include)", () => {
     const { include } = JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")) as {
       include: string[];
