@@ -1,17 +1,16 @@
 import * as z from "zod";
+import {
+  blankAsMissing,
+  ConfigError,
+  integerFromEnv,
+  LOG_LEVEL_VARIABLES,
+  type LogLevel,
+  logLevelOf,
+  problemsOf,
+  required,
+} from "../lambda-support/env-config.js";
 
-/** Thrown at cold start when the environment is incomplete: the message names every offending variable. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
-const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
-
-const integerFromEnv = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
-
-const required = (what: string, shape: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? `is required: ${what}` : `must be ${shape}`;
+export { ConfigError } from "../lambda-support/env-config.js";
 
 const envSchema = z.object({
   TABLE_NAME: z.string({ error: required("the DynamoDB table of stored posts", "a table name") }),
@@ -47,12 +46,7 @@ const envSchema = z.object({
   // Attempts per Scan page, Query page or UpdateItem (the SDK's standard retry): a throttled partition or a
   // reset socket costs a retry, not the sweep.
   READ_MAX_ATTEMPTS: integerFromEnv(8, 1, 100),
-  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
-  AWS_LAMBDA_LOG_LEVEL: z
-    .string()
-    .transform((level) => level.toLowerCase())
-    .pipe(z.enum(LOG_LEVELS))
-    .optional(),
+  ...LOG_LEVEL_VARIABLES,
 });
 
 export interface ComplianceConfig {
@@ -68,16 +62,14 @@ export interface ComplianceConfig {
   writeMaxAttempts: number;
   readMaxAttempts: number;
   stateWriteMaxAttempts: number;
-  logLevel: (typeof LOG_LEVELS)[number];
+  logLevel: LogLevel;
 }
 
 /** Reads and validates the sweeper's environment once, at cold start. */
 export function loadConfig(env: NodeJS.ProcessEnv): ComplianceConfig {
   const given = blankAsMissing(env);
   const parsed = envSchema.safeParse(given);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+  const problems = parsed.success ? [] : problemsOf(parsed.error);
   const hasToken = given.X_BEARER_TOKEN !== undefined;
   const hasArn = given.X_BEARER_TOKEN_SECRET_ARN !== undefined;
   if (hasToken === hasArn)
@@ -110,14 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): ComplianceConfig {
     writeMaxAttempts: c.WRITE_MAX_ATTEMPTS,
     readMaxAttempts: c.READ_MAX_ATTEMPTS,
     stateWriteMaxAttempts: c.STATE_WRITE_MAX_ATTEMPTS,
-    logLevel: c.LOG_LEVEL ?? c.AWS_LAMBDA_LOG_LEVEL ?? "info",
+    logLevel: logLevelOf(c),
   };
-}
-
-// An empty variable is as good as an unset one.
-function blankAsMissing(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env))
-    if (value !== undefined && value.trim() !== "") out[key] = value;
-  return out;
 }

@@ -60,8 +60,8 @@ export function createDynamoState(options: DynamoStateOptions): StatePort {
   }
 
   async function write(requests: Parameters<BatchWriter>[0], what: string): Promise<void> {
-    const { failed } = await options.write(requests, options.deadline());
-    if (failed.length > 0) throw new Error(`compliance ${what} not written: ${failed[0]?.reason}`);
+    const { unwritten } = await options.write(requests, options.deadline());
+    if (unwritten.length > 0) throw new Error(`compliance ${what} not written: ${unwritten[0]?.reason}`);
   }
 
   return {

@@ -92,13 +92,13 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
     scanChunk: createScanner({ client, tableName, onReadUnits }),
 
     async deleteItems(keys, deadline) {
-      const { failed } = await options.write(
+      const { unwritten } = await options.write(
         keys.map((key) => ({ DeleteRequest: { Key: wireKey(key) } })),
         deadline,
       );
       return {
-        deleted: keys.length - failed.length,
-        failed: failed.map((f) => ({ key: keyOf(f.request.DeleteRequest?.Key ?? {}), reason: f.reason })),
+        deleted: keys.length - unwritten.length,
+        failed: unwritten.map((f) => ({ key: keyOf(f.request.DeleteRequest?.Key ?? {}), reason: f.reason })),
       };
     },
 

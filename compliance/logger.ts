@@ -1,17 +1,15 @@
-import { pino } from "pino";
+import type { pino } from "pino";
+import { createLambdaLogger } from "../lambda-support/logger.js";
 import type { ComplianceConfig } from "./config.js";
 
-/** JSON lines on stdout (CloudWatch Logs), written synchronously: a frozen Lambda must not hold them. */
+/** The sweeper's log lines (lambda-support/logger.ts); the token never reaches one, even logged by mistake. */
 export function createLogger(level: ComplianceConfig["logLevel"], destination?: pino.DestinationStream) {
-  return pino(
+  return createLambdaLogger(
     {
+      service: "compliance",
       level,
-      base: { service: "compliance" },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      // The token never reaches a log line, even if an object carrying it were logged by mistake.
-      redact: { paths: ["token", "bearerToken", "authorization", "*.authorization"], censor: "[redacted]" },
+      redact: ["token", "bearerToken", "authorization", "*.authorization"],
     },
-    destination ?? pino.destination({ dest: 1, sync: true }),
+    destination,
   );
 }
