@@ -33,6 +33,8 @@ export interface DynamoFaultEndpoint {
   setPlan(plan: (call: DynamoCall) => DynamoFault): void;
   /** Faults injected so far, by operation and kind (e.g. `Scan throttle`). */
   injected(): Record<string, number>;
+  /** With `meter`: read and write units the engine reported for the calls that passed (every call asks). */
+  units(): { read: number; write: number };
   close(): Promise<void>;
 }
 
@@ -40,8 +42,12 @@ export interface DynamoFaultEndpoint {
  * A DynamoDB-protocol proxy in front of dynalite for the compliance sweeper's fault tests: it injects, per
  * operation, the faults no engine produces on demand (the processor's proxy only handles BatchWriteItem).
  */
-export async function startDynamoFaults(target: string): Promise<DynamoFaultEndpoint> {
+export async function startDynamoFaults(
+  target: string,
+  { meter = false }: { meter?: boolean } = {},
+): Promise<DynamoFaultEndpoint> {
   let plan: (call: DynamoCall) => DynamoFault = () => "forward";
+  const units = { read: 0, write: 0 };
   const calls = new Map<string, number>();
   const injected: Record<string, number> = {};
   const upstream = new URL(target);
@@ -58,11 +64,31 @@ export async function startDynamoFaults(target: string): Promise<DynamoFaultEndp
     if (fault === "throttle")
       return sendError(res, 400, "ProvisionedThroughputExceededException", "injected throttling");
     if (fault === "server-error") return sendError(res, 500, "InternalServerError", "injected failure");
+    if (meter && METERED[operation]) return metered(req, body, res, METERED[operation]);
     forward(req, body, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     }).on("error", () => res.destroy());
   });
+
+  /** Asks the engine for the consumed capacity (ReturnConsumedCapacity TOTAL) and adds it up. */
+  function metered(req: IncomingMessage, body: Buffer, res: ServerResponse, kind: "read" | "write") {
+    const input = { ...JSON.parse(body.toString("utf8")), ReturnConsumedCapacity: "TOTAL" };
+    forward(req, Buffer.from(JSON.stringify(input)), (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+      answer.on("end", () => {
+        const text = Buffer.concat(chunks);
+        if (answer.statusCode === 200) {
+          const consumed = JSON.parse(text.toString("utf8")).ConsumedCapacity ?? [];
+          for (const c of Array.isArray(consumed) ? consumed : [consumed])
+            units[kind] += c.CapacityUnits ?? 0;
+        }
+        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, "content-length": String(text.length) });
+        res.end(text);
+      });
+    }).on("error", () => res.destroy());
+  }
 
   function forward(req: IncomingMessage, body: Buffer, onAnswer: (answer: IncomingMessage) => void) {
     const headers = { ...req.headers, "content-length": String(body.length) };
@@ -105,6 +131,7 @@ export async function startDynamoFaults(target: string): Promise<DynamoFaultEndp
       calls.clear();
     },
     injected: () => ({ ...injected }),
+    units: () => ({ ...units }),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -112,6 +139,17 @@ export async function startDynamoFaults(target: string): Promise<DynamoFaultEndp
       }),
   };
 }
+
+/** Operations whose consumed capacity a metering endpoint adds up, and as what. */
+const METERED: Record<string, "read" | "write"> = {
+  Scan: "read",
+  Query: "read",
+  GetItem: "read",
+  BatchWriteItem: "write",
+  UpdateItem: "write",
+  PutItem: "write",
+  DeleteItem: "write",
+};
 
 /** The `Id`s a BatchWriteItem call puts under the sweeper's reserved partitions (`Username` starting with `#`). */
 export function sweeperStatePuts(call: DynamoCall): string[] {
