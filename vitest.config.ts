@@ -1,9 +1,14 @@
 import { defineConfig } from "vitest/config";
 
-// Tests whose assertions measure the producer under load (1,000 tweets/s for a minute, peak RSS, zero duplicates
-// when no request times out, a 20,000-post backpressure run): they run after everything else, one file at a
-// time, so what they measure is the producer and not the rest of the suite sharing the two cores.
-const ALONE = [
+// Three projects, one script each (package.json); .ci/run runs all three.
+// - suite (`npm test`): everything else, on two workers; CI fails it when it takes longer than README.md's budget.
+// - terraform (`npm run test:terraform`): Terraform itself on what we synthesize (init, validate, an offline plan of
+//   the JSON and the HCL) and the deploy/destroy drivers: a minute or more per file where terraform is installed.
+// - load (`npm run test:load`): tests whose assertions measure the producer under load (1,000 posts/s for a minute,
+//   peak RSS, zero duplicates when no request times out, reading paused while the sink is full), one file at a
+//   time, so what they measure is the producer and not other tests sharing the two cores.
+const TERRAFORM = ["infra/test/terraform-plan.test.ts", "scripts/test/terraform-drivers.test.ts"];
+const LOAD = [
   "producer-service/test/faults/*.fault.test.ts",
   "producer-service/x-stream/test/ingest-flow.test.ts",
 ];
@@ -21,7 +26,7 @@ export default defineConfig({
         test: {
           name: "suite",
           include: ["**/*.test.ts"],
-          exclude: [...NEVER, ...ALONE],
+          exclude: [...NEVER, ...TERRAFORM, ...LOAD],
           // Emulator-backed tests open real sockets; two workers match the 2-core machines.
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
@@ -30,8 +35,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: "alone",
-          include: ALONE,
+          name: "terraform",
+          include: TERRAFORM,
+          exclude: NEVER,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        // A plain `vitest run` (all projects) still runs these last, after the others have finished.
+        test: {
+          name: "load",
+          include: LOAD,
           exclude: NEVER,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
