@@ -1,21 +1,21 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ComplianceJobs, type ComplianceJobsOptions } from "./compliance/jobs.js";
-import type { ConnectionRecord } from "./connections/registry.js";
 import { Billing, type BillingRefusal, type XEmulatorBilling } from "./http/billing.js";
 import { sendJson } from "./http/messages.js";
 import { NetworkSwitch } from "./http/network-switch.js";
-import { type RecordedRequest, route } from "./http/routes.js";
 import { createTweetGenerator, type TweetGeneratorOptions } from "./posts/generator.js";
 import { DEFAULT_HISTORY_SIZE, PostHistory } from "./posts/history.js";
+import { createRandom } from "./posts/prng.js";
 import { createRateGenerator } from "./posts/rate-generator.js";
 import type { GeneratedTweet, XUser } from "./posts/x-types.js";
-import { createRandom } from "./prng.js";
+import { type RecordedRequest, route } from "./routes.js";
 import { RuleSet, type StreamRule } from "./rules/rule-set.js";
 import type { ChunkingMode } from "./stream/chunking.js";
 import type { SentTweet } from "./stream/connection.js";
 import type { XEmulatorFaults } from "./stream/faults.js";
 import { StreamHub } from "./stream/hub.js";
+import type { ConnectionRecord } from "./stream/registry.js";
 
 export interface XEmulatorOptions {
   /** Default 127.0.0.1. */

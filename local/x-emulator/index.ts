@@ -1,8 +1,6 @@
-export type { ConnectionRecord } from "./connections/registry.js";
 export { type PublishTweet, startXEmulator, type XEmulator, type XEmulatorOptions } from "./emulator.js";
 export type { BilledEndpoint, BillingRefusal, XEmulatorBilling } from "./http/billing.js";
 export type { FaultStatus, XProblem } from "./http/problems.js";
-export type { RecordedRequest } from "./http/routes.js";
 export {
   createTweetGenerator,
   PLAIN_MIX,
@@ -12,6 +10,7 @@ export {
   type TweetGeneratorOptions,
   weightedLength,
 } from "./posts/generator.js";
+export { createRandom, type Random } from "./posts/prng.js";
 export { mergeIncludes, type Projection, parseProjection, renderPost } from "./posts/projection.js";
 export type {
   GeneratedTweet,
@@ -23,8 +22,9 @@ export type {
   XTweet,
   XUser,
 } from "./posts/x-types.js";
-export { createRandom, type Random } from "./prng.js";
+export type { RecordedRequest } from "./routes.js";
 export type { StreamRule } from "./rules/rule-set.js";
 export { CHUNKING_MODES, type ChunkingMode } from "./stream/chunking.js";
 export type { DisconnectMode, SentTweet } from "./stream/connection.js";
 export type { XEmulatorFaults } from "./stream/faults.js";
+export type { ConnectionRecord } from "./stream/registry.js";

@@ -1,13 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ComplianceJobs } from "../compliance/jobs.js";
-import { routeCompliance } from "../compliance/routes.js";
-import { CONNECTIONS_PATH, connectionsApi } from "../connections/api.js";
-import type { PostHistory } from "../posts/history.js";
-import type { RuleSet } from "../rules/rule-set.js";
-import { searchRecent } from "../search/recent.js";
-import type { StreamKind } from "../stream/connection.js";
-import type { StreamHub } from "../stream/hub.js";
-import type { BilledEndpoint, Billing } from "./billing.js";
+import type { ComplianceJobs } from "./compliance/jobs.js";
+import { routeCompliance } from "./compliance/routes.js";
+import { CONNECTIONS_PATH, connectionsApi } from "./connections/api.js";
+import type { BilledEndpoint, Billing } from "./http/billing.js";
 import {
   basicCredentialsOf,
   bearerOf,
@@ -15,8 +10,13 @@ import {
   readBody,
   readJsonBody,
   sendJson,
-} from "./messages.js";
-import { httpProblem } from "./problems.js";
+} from "./http/messages.js";
+import { httpProblem } from "./http/problems.js";
+import type { PostHistory } from "./posts/history.js";
+import type { RuleSet } from "./rules/rule-set.js";
+import { searchRecent } from "./search/recent.js";
+import type { StreamKind } from "./stream/connection.js";
+import type { StreamHub } from "./stream/hub.js";
 
 export interface RecordedRequest {
   method: string;

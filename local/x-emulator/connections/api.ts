@@ -1,5 +1,5 @@
 import { invalidRequest } from "../http/problems.js";
-import { type ConnectionRecord, type ConnectionRegistry, ENDPOINT_NAMES } from "./registry.js";
+import { type ConnectionRecord, type ConnectionRegistry, ENDPOINT_NAMES } from "../stream/registry.js";
 
 export const CONNECTIONS_PATH = "/2/connections";
 const STATUSES = ["active", "inactive", "all"];

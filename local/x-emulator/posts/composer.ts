@@ -1,5 +1,5 @@
-import type { Random } from "../prng.js";
 import { EMOJI, HASHTAGS, type LanguageCorpus } from "./corpus.js";
+import type { Random } from "./prng.js";
 import { codePointLength, MAX_LONG_POST_CODE_POINTS, MAX_WEIGHTED_LENGTH, weightedLength } from "./text.js";
 import type { XUser } from "./x-types.js";
 

@@ -1,7 +1,7 @@
-import { createRandom, type Random } from "../prng.js";
 import { composeLongText, composeText } from "./composer.js";
 import { CORPORA, DISPLAY_NAMES, type LanguageCorpus } from "./corpus.js";
 import { quoteOf, replyTo, retweetOf, withBody, withMedia, withPlace, withPoll } from "./kinds.js";
+import { createRandom, type Random } from "./prng.js";
 import type { GeneratedTweet, XTweet, XUser } from "./x-types.js";
 
 export { weightedLength } from "./text.js";

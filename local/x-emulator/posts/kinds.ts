@@ -1,5 +1,5 @@
-import type { Random } from "../prng.js";
 import { alphanumeric } from "./composer.js";
+import type { Random } from "./prng.js";
 import {
   codePointLength,
   entitiesOf,

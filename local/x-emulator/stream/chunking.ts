@@ -1,4 +1,4 @@
-import type { Random } from "../prng.js";
+import type { Random } from "../posts/prng.js";
 
 /**
  * How the emulator cuts the byte stream into writes. Each write becomes one HTTP chunk, and Node's HTTP

@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
 import { createGzip, type Gzip } from "node:zlib";
+import type { Random } from "../posts/prng.js";
 import { type Projection, renderPost } from "../posts/projection.js";
 import type { XStreamMessage } from "../posts/x-types.js";
-import type { Random } from "../prng.js";
 import { matchingRule } from "../rules/match.js";
 import type { StreamRule } from "../rules/rule-set.js";
 import { type ChunkingMode, chunkMessage } from "./chunking.js";

@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ConnectionRegistry } from "../connections/registry.js";
 import { rateLimitHeaders, sendJson } from "../http/messages.js";
 import type { NetworkSwitch } from "../http/network-switch.js";
 import { httpProblem, tooManyConnections } from "../http/problems.js";
 import type { PostHistory } from "../posts/history.js";
-import type { Random } from "../prng.js";
+import type { Random } from "../posts/prng.js";
 import type { RuleSet } from "../rules/rule-set.js";
 import { type SentTweet, StreamConnection, type StreamContext, type StreamKind } from "./connection.js";
 import { createFaults, type FaultState, type XEmulatorFaults } from "./faults.js";
 import { StreamQueue } from "./queue.js";
+import { ConnectionRegistry } from "./registry.js";
 import { parseStreamRequest } from "./request.js";
 
 export interface StreamHubOptions {

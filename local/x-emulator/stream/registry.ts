@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { StreamConnection, StreamKind } from "../stream/connection.js";
+import type { StreamConnection, StreamKind } from "./connection.js";
 
 export type EndpointName = "filtered_stream" | "sample_stream";
 export const ENDPOINT_NAMES: Record<StreamKind, EndpointName> = {
