@@ -17,7 +17,8 @@ export default {
   // Stryker rewrites the tsconfig's paths for its sandbox through TypeScript's JS API, which TypeScript 7 (tsgo) no
   // longer has; ours has no extends or references to rewrite, and Vitest does not read it: point it at no file.
   tsconfigFile: "scripts/mutation/no-tsconfig.json",
-  tempDirName: ".cache/stryker-tmp",
+  // One sandbox folder per module, so two modules can run side by side.
+  tempDirName: `.cache/stryker-tmp/${process.env.MUTATION_MODULE ?? "run"}`,
   cleanTempDir: "always",
   ignorePatterns: ["dist", "cdktf.out", ".cache", "coverage", "bench/results", "*.tfstate*"],
   reporters: ["clear-text", "progress", "json"],

@@ -51,10 +51,7 @@ export const MUTATION_MODULES: Readonly<Record<string, MutationModule>> = {
       "!producer-service/kinesis/**/test/**",
       "!producer-service/kinesis/client.ts",
     ],
-    tests: [
-      "producer-service/kinesis/**/*.test.ts",
-      "producer-service/test/kinesis-writer.*.test.ts",
-    ],
+    tests: ["producer-service/kinesis/**/*.test.ts", "producer-service/test/kinesis-writer.*.test.ts"],
     budgetMinutes: 40,
   },
   // The producer's durable spool on disk.

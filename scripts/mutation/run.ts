@@ -1,4 +1,4 @@
-// `npm run test:mutation [-- MODULE... [--mutate GLOB,...]]`: StrykerJS over the modules that guard data
+// `npm run test:mutation [-- MODULE... [--mutate GLOB,...] [--tests GLOB,...] [--budget MINUTES]]`: StrykerJS over the modules that guard data
 // (scripts/mutation/modules.ts), one module at a time, each bounded by its time budget. Prints per module the
 // mutation score and its time, and every surviving mutant (file:line, mutator, replacement) to triage: a mutant
 // that matters gets a test. Reports: .cache/mutation/<module>.json. Outside `npm test`: it takes tens of minutes.
@@ -12,7 +12,7 @@ import { formatScores, type ModuleScore, type StrykerReport, scoreReport } from 
 const OUT = ".cache/mutation";
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { mutate: { type: "string" } },
+  options: { mutate: { type: "string" }, tests: { type: "string" }, budget: { type: "string" } },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(MUTATION_MODULES);
 const unknown = names.filter((name) => !(name in MUTATION_MODULES));
@@ -29,7 +29,12 @@ function stryker(name: string, mutate: readonly string[], tests: readonly string
   const child = spawn("npx", args, {
     stdio: "inherit",
     detached: true,
-    env: { ...process.env, MUTATION_TESTS: tests.join(","), MUTATION_REPORT: join(OUT, `${name}.json`) },
+    env: {
+      ...process.env,
+      MUTATION_MODULE: name,
+      MUTATION_TESTS: tests.join(","),
+      MUTATION_REPORT: join(OUT, `${name}.json`),
+    },
   });
   return new Promise<{ finished: boolean; status: number | null }>((resolve) => {
     const timer = setTimeout(() => {
@@ -49,10 +54,12 @@ for (const name of names) {
   const module = MUTATION_MODULES[name];
   if (!module) continue;
   const mutate = values.mutate ? values.mutate.split(",") : module.mutate;
+  const tests = values.tests ? values.tests.split(",") : module.tests;
+  const budgetMinutes = values.budget ? Number(values.budget) : module.budgetMinutes;
   const report = join(OUT, `${name}.json`);
   rmSync(report, { force: true });
   const started = Date.now();
-  const { finished, status } = await stryker(name, mutate, module.tests, module.budgetMinutes * 60_000);
+  const { finished, status } = await stryker(name, mutate, tests, budgetMinutes * 60_000);
   const seconds = Math.round((Date.now() - started) / 1000);
   if (!finished || status !== 0 || !existsSync(report)) {
     scores.push({ module: name, seconds, incomplete: true, survivors: [] });
@@ -66,6 +73,6 @@ for (const name of names) {
   });
 }
 const table = formatScores(scores);
-writeFileSync(join(OUT, "summary.md"), `${table}\n`);
+writeFileSync(join(OUT, `summary-${names.join("+")}.md`), `${table}\n`);
 console.log(`\n${table}`);
 process.exit(scores.some((s) => s.incomplete) ? 1 : 0);
