@@ -5,6 +5,7 @@ import { type LocalConfig, LocalConfigError, loadLocalConfig } from "./pipeline/
 import { findWholeLongPost } from "./pipeline/long-post.js";
 import { type LocalPipeline, startLocalPipeline } from "./pipeline/pipeline.js";
 import { formatProgress, readProgress } from "./pipeline/progress.js";
+import { localReplayCommand } from "./pipeline/replay-command.js";
 import { RICH_MIX } from "./x-emulator/index.js";
 
 /** `npm start`: the whole pipeline on this machine, with no accounts. Ctrl-C stops everything. */
@@ -21,7 +22,10 @@ async function main(): Promise<void> {
   out(`  producer     ${endpoints.producer}  (/healthz /readyz /metrics)`);
   out(`  Kinesis      ${endpoints.kinesis}  stream ${names.stream} (${config.kinesisEngine})`);
   out(`  DynamoDB     ${endpoints.dynamodb}  table ${names.table}`);
-  out(`  SQS          ${endpoints.sqs}  queues ${names.queue}, ${names.mappingFailures}`);
+  out(`  SQS          ${endpoints.sqs}  queue ${names.queue}`);
+  out(
+    `  kept batches ${pipeline.failedBatchesDir}  (what the mapping gives up on; replay: see below when any)`,
+  );
   out(
     `  X API        ${config.realX ? `${endpoints.x} (real X, your bearer token)` : `${endpoints.x} (emulator, ${config.tweetsPerSecond} tweets/s)`}`,
   );
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
 
   let firstItemAt: number | undefined;
   let longPostShown = false;
+  let keptShown = 0;
   let reporting = false;
   const timer = setInterval(async () => {
     if (reporting) return;
@@ -47,6 +52,12 @@ async function main(): Promise<void> {
         out(`first item in the table ${((firstItemAt - startedAt) / 1000).toFixed(1)} s after start`);
       }
       out(`[${new Date().toISOString()}] ${formatProgress(progress)}`);
+      if (progress.keptBatches > keptShown) {
+        keptShown = progress.keptBatches;
+        out(
+          `the mapping gave up on ${keptShown} batches and kept them whole in ${pipeline.failedBatchesDir}: find the cause in the log (stderr), fix it, then replay them (add --dry-run to see first):\n  ${localReplayCommand(pipeline, config.region)}`,
+        );
+      }
       if (!longPostShown && progress.itemsInTable > 0) {
         const sample = await findWholeLongPost(pipeline);
         if (sample) {

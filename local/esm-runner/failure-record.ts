@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { DiscardCondition } from "./batch-delivery.js";
 import type { InvokeTarget } from "./invoke-handler.js";
-import type { StreamRecord } from "./stream-record.js";
+import { type StreamRecord, toKinesisEvent } from "./stream-record.js";
 
 /**
- * The message Lambda sends to a Kinesis mapping's on-failure destination, shaped as AWS's documented example:
- * metadata that locates the records in the stream (while retention lasts), not the records themselves.
- * `functionError` is Lambda's error type ("Unhandled"), never the error's text: the reason goes to a log
- * line, where it cannot carry a payload into the queue.
+ * What Lambda writes to a Kinesis mapping's S3 on-failure destination, shaped as AWS's documented example: the
+ * invocation record (condition, attempts, and the batch's place in the stream) and, in `payload`, the whole
+ * invocation (the Kinesis event with every record) as an escaped JSON string, so the batch can be replayed after
+ * the stream has dropped it. `functionError` is Lambda's error type ("Unhandled"), never the error's text: the
+ * reason goes to a log line.
+ * https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
  */
 export function failureRecord(
   records: readonly StreamRecord[],
@@ -36,5 +38,17 @@ export function failureRecord(
       batchSize: records.length,
       streamArn: target.source.streamArn,
     },
+    payload: JSON.stringify(toKinesisEvent(records, target.source)),
   };
+}
+
+/**
+ * The object key Lambda gives a kept batch: `aws/lambda/<ESM-UUID>/<shardID>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<UUID>`
+ * (UTC), so keys sort by time within a shard.
+ */
+export function keptBatchKey(mappingUuid: string, shardId: string, at: Date): string {
+  const iso = at.toISOString();
+  const [date = "", time = ""] = iso.split("T");
+  const stamp = `${date}T${time.slice(0, 8).replaceAll(":", ".")}`;
+  return `aws/lambda/${mappingUuid}/${shardId}/${date.replaceAll("-", "/")}/${stamp}-${randomUUID()}`;
 }

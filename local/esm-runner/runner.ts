@@ -1,10 +1,11 @@
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Logger } from "pino";
 import { BISECT_BATCH_ON_FUNCTION_ERROR, MAPPING_DEFAULTS } from "../../infra/mapping-settings.js";
 import { type DeliveryOptions, deliverBatch } from "./batch-delivery.js";
-import { DestinationSender } from "./destination.js";
-import { failureRecord } from "./failure-record.js";
+import { DestinationSender, type KeptObject } from "./destination.js";
+import { failureRecord, keptBatchKey } from "./failure-record.js";
 import { type InvokeTarget, invokeHandler } from "./invoke-handler.js";
 import { MAX_INVOCATION_PAYLOAD_BYTES, recordsThatFit } from "./payload-limit.js";
 import { listAllShards, shardsReadyToRead } from "./shard-lineage.js";
@@ -25,8 +26,13 @@ export interface EventSourceMappingOptions extends Partial<DeliveryOptions> {
   shardDiscoveryIntervalMs?: number;
   /** Lambda's invocation payload limit; a batch is trimmed to fit and the rest starts the next batch. */
   maxPayloadBytes?: number;
-  /** The on-failure destination (an SQS queue in AWS): receives Lambda's failure record, not the data. */
-  sendToDestination(message: string): Promise<void>;
+  /**
+   * The on-failure destination (the failed-batch bucket in AWS): stores each batch given up on whole, as Lambda
+   * writes it to S3 (key and JSON body).
+   */
+  keepBatch(object: KeptObject): Promise<void>;
+  /** The mapping's UUID in the kept batches' keys, as Lambda's; default: one derived from stream and function. */
+  mappingUuid?: string;
   logger: Logger;
 }
 
@@ -38,6 +44,9 @@ export interface MappingStats {
   discarded: number;
   /** Records given up on for their age (MaximumRecordAgeInSeconds), included in `discarded`. */
   expired: number;
+  /** Batches stored whole at the on-failure destination, and their records. */
+  keptBatches: number;
+  keptRecords: number;
   /** Invocations that outlived the function timeout. */
   timedOut: number;
   /** Batches cut short to fit the invocation payload limit. */
@@ -62,6 +71,8 @@ export class EventSourceMappingRunner {
     retries: 0,
     discarded: 0,
     expired: 0,
+    keptBatches: 0,
+    keptRecords: 0,
     timedOut: 0,
     trimmedBatches: 0,
     shardsFinished: 0,
@@ -77,9 +88,13 @@ export class EventSourceMappingRunner {
   private readonly lag = new Map<string, number>();
   private readonly destination: DestinationSender;
 
+  private readonly mappingUuid: string;
+
   constructor(private readonly options: EventSourceMappingOptions) {
+    this.mappingUuid =
+      options.mappingUuid ?? derivedUuid(`${options.streamName}/${options.target.functionName}`);
     this.destination = new DestinationSender(
-      options.sendToDestination,
+      options.keepBatch,
       options.logger,
       () => this.running,
       (options.pollIntervalMs ?? 250) * 4,
@@ -204,9 +219,14 @@ export class EventSourceMappingRunner {
         discard: async (records, condition, reason, attempts) => {
           logger.error(
             { shardId, records: records.length, condition, reason, attempts },
-            "batch sent to on-failure destination",
+            "batch given up on: kept whole at the on-failure destination",
           );
-          await this.destination.send(JSON.stringify(failureRecord(records, condition, attempts, target)));
+          const key = keptBatchKey(this.mappingUuid, shardId ?? "unknown", new Date());
+          const body = JSON.stringify(failureRecord(records, condition, attempts, target));
+          if (await this.destination.send({ key, body })) {
+            this.stats.keptBatches++;
+            this.stats.keptRecords += records.length;
+          }
         },
         sleep: (ms) => sleep(ms),
         now: () => Date.now(),
@@ -225,4 +245,10 @@ export class EventSourceMappingRunner {
     this.stats.discarded += result.discarded;
     this.stats.expired += result.expired;
   }
+}
+
+/** A stable UUID-shaped id from a name (the local mapping has no UUID of its own; Lambda's is fixed per mapping). */
+function derivedUuid(name: string): string {
+  const hex = createHash("sha256").update(name).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { InfraConfigError, readInfraConfig } from "../../infra/config.js";
 import type { MappingSettings } from "../../infra/mapping-settings.js";
 import { isKinesisEngine, KINESIS_ENGINES, type KinesisEngine } from "../emulators/kinesis-engine.js";
@@ -19,6 +20,11 @@ export interface LocalConfig {
    */
   mapping: MappingSettings;
   functionTimeoutSeconds: number;
+  /**
+   * The mapping's on-failure destination: a folder where each batch it gives up on is kept whole, as Lambda keeps
+   * it in the stack's failed-batch bucket (LOCAL_FAILED_BATCHES_DIR). `npm run replay -- <folder>` writes it.
+   */
+  failedBatchesDir: string;
   /** A network outage between the emulator and the producer every `everyMs`, `durationMs` long, to watch
    * recovery fill the gap (LOCAL_X_OUTAGE_EVERY_MS, LOCAL_X_OUTAGE_MS). Unset: no outage. */
   xOutage?: { everyMs: number; durationMs: number };
@@ -54,7 +60,9 @@ export const DEFAULT_KINESIS_ENGINE: KinesisEngine = "kinesalite";
 function stackSettings(env: NodeJS.ProcessEnv) {
   try {
     const infra = readInfraConfig(env);
-    return { mapping: infra.mapping, functionTimeoutSeconds: infra.processor.timeoutSeconds };
+    // The bucket's retention has no local meaning: kept batches stay in their folder until deleted.
+    const { failedBatchRetentionDays: _, ...mapping } = infra.mapping;
+    return { mapping, functionTimeoutSeconds: infra.processor.timeoutSeconds };
   } catch (err) {
     if (err instanceof InfraConfigError) throw new LocalConfigError(err.message);
     throw err;
@@ -89,6 +97,8 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     shardCount: int(env, "LOCAL_SHARD_COUNT", 2, 1, 50),
     progressIntervalMs: int(env, "LOCAL_PROGRESS_INTERVAL_MS", 5000, 100, 3_600_000),
     kinesisEngine: kinesisEngine(env),
+    // Beside the checkout, not in a temporary folder: a kept batch must outlive the run that kept it.
+    failedBatchesDir: resolve(env.LOCAL_FAILED_BATCHES_DIR || ".tweetstream-local/failed-batches"),
     ...stackSettings(env),
     ...xOutage(env),
     realX: bearerToken

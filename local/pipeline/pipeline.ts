@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger } from "pino";
 import { BISECT_BATCH_ON_FUNCTION_ERROR } from "../../infra/mapping-settings.js";
 import { buildApp, type ProducerApp } from "../../producer-service/app.js";
@@ -8,6 +8,7 @@ import { startDynalite } from "../emulators/dynalite.js";
 import { startKinesisEngine } from "../emulators/kinesis-engine.js";
 import type { RunningEmulator } from "../emulators/listen.js";
 import type { KinesisHandler } from "../esm-runner/invoke-handler.js";
+import { keepInFolder } from "../esm-runner/kept-batch-folder.js";
 import { EventSourceMappingRunner } from "../esm-runner/runner.js";
 import { type SqsEmulator, startSqsEmulator } from "../sqs-emulator/index.js";
 import { startXEmulator, type XEmulator, type XEmulatorOptions } from "../x-emulator/index.js";
@@ -39,8 +40,9 @@ export interface PipelineOptions {
 }
 
 export interface LocalPipeline {
-  /** `queue` holds the processor's dead letters; `mappingFailures` the mapping's on-failure records. */
-  names: { stream: string; table: string; queue: string; mappingFailures: string; functionName: string };
+  /** `queue` holds the processor's dead letters; `failedBatchesDir` the batches the mapping gave up on, whole. */
+  names: { stream: string; table: string; queue: string; functionName: string };
+  failedBatchesDir: string;
   endpoints: { producer: string; kinesis: string; dynamodb: string; sqs: string; x: string };
   x: XEmulator | undefined;
   producer: ProducerApp;
@@ -54,7 +56,8 @@ export interface LocalPipeline {
 /**
  * The whole architecture on one machine: X (emulated unless real credentials are given) → producer →
  * Kinesis (kinesalite or kinesis-local) → event source mapping runner → the real processor handler → dynalite,
- * with the stack's two SQS-protocol queues. Everything listens on loopback.
+ * with the stack's dead-letter queue (SQS protocol) and a folder for the batches the mapping gives up on.
+ * Everything listens on loopback.
  */
 export async function startLocalPipeline(
   config: LocalConfig,
@@ -65,7 +68,6 @@ export async function startLocalPipeline(
     stream: `${stackName}-events`,
     table: `${stackName}-EventData`,
     queue: `${stackName}-processor-dlq`,
-    mappingFailures: `${stackName}-mapping-failures`,
     functionName: `${stackName}-DDBEventProcessor`,
   };
   const closers: (() => Promise<void>)[] = [];
@@ -81,7 +83,7 @@ export async function startLocalPipeline(
     const sqs = await startSqsEmulator({
       port: ports.sqs,
       host,
-      queues: [names.queue, names.mappingFailures],
+      queues: [names.queue],
     });
     closers.push(() => sqs.close());
     const x = config.realX
@@ -118,7 +120,6 @@ export async function startLocalPipeline(
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
-    const mappingFailuresUrl = sqs.queueUrl(names.mappingFailures);
     const sqsClient = localSqsClient(sqs.url, region);
     closers.push(async () => sqsClient.destroy());
     const { handler } = (await import("../../processor/handler.js")) as { handler: KinesisHandler };
@@ -142,9 +143,8 @@ export async function startLocalPipeline(
       maxRecordAgeMs: config.mapping.maxRecordAgeSeconds * 1000,
       bisectOnError: BISECT_BATCH_ON_FUNCTION_ERROR,
       ...options.mapping,
-      sendToDestination: async (message) => {
-        await sqsClient.send(new SendMessageCommand({ QueueUrl: mappingFailuresUrl, MessageBody: message }));
-      },
+      // As the stack's failed-batch bucket: each batch given up on, whole, at Lambda's S3 key.
+      keepBatch: keepInFolder(config.failedBatchesDir),
       logger: options.logger.child({ component: "event-source-mapping" }),
     });
     await runner.start();
@@ -178,6 +178,7 @@ export async function startLocalPipeline(
 
     return {
       names,
+      failedBatchesDir: config.failedBatchesDir,
       endpoints: {
         producer: producerUrl,
         kinesis: kinesisEngine.endpoint,

@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { countKeptBatches } from "../esm-runner/kept-batch-folder.js";
 import { countItems } from "./aws-resources.js";
 import type { LocalPipeline } from "./pipeline.js";
 
@@ -11,8 +12,8 @@ export interface Progress {
   recordsPut: number;
   itemsInTable: number;
   deadLetters: number;
-  /** On-failure records of the mapping: batches it gave up on (their own queue, as in the stack). */
-  mappingFailures: number;
+  /** Batches the mapping gave up on, kept whole in the failed-batch folder (the stack's bucket) for replay. */
+  keptBatches: number;
   consumerLagMs: number;
 }
 
@@ -48,17 +49,17 @@ export async function readProgress(pipeline: LocalPipeline): Promise<Progress> {
       return [key, value] as const;
     }),
   );
-  const [counted, itemsInTable, deadLetters, mappingFailures] = await Promise.all([
+  const [counted, itemsInTable, deadLetters, keptBatches] = await Promise.all([
     counters,
     countItems(pipeline.dynamo, pipeline.names.table),
     queueDepth(pipeline, pipeline.names.queue),
-    queueDepth(pipeline, pipeline.names.mappingFailures),
+    countKeptBatches(pipeline.failedBatchesDir),
   ]);
   return {
     ...(Object.fromEntries(counted) as Record<keyof typeof COUNTERS, number>),
     itemsInTable,
     deadLetters,
-    mappingFailures,
+    keptBatches,
     consumerLagMs: pipeline.runner.stats.millisBehindLatest,
   };
 }
@@ -67,6 +68,6 @@ export function formatProgress(p: Progress): string {
   return (
     `tweets received ${p.tweetsReceived} | recovered ${p.recovered} | duplicates skipped ${p.duplicatesSkipped}` +
     ` | records put ${p.recordsPut} | items in table ${p.itemsInTable}` +
-    ` | dead letters ${p.deadLetters} | mapping failures ${p.mappingFailures} | consumer lag ${p.consumerLagMs} ms`
+    ` | dead letters ${p.deadLetters} | kept batches ${p.keptBatches} | consumer lag ${p.consumerLagMs} ms`
   );
 }

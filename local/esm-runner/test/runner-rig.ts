@@ -84,7 +84,7 @@ export async function putRecords(
   }
 }
 
-/** A runner with fast local settings; `destination` collects the on-failure records it sends. */
+/** A runner with fast local settings; `destination` collects the bodies of the batches it keeps. */
 export function testRunner(
   kinesis: KinesisClient,
   stream: string,
@@ -109,8 +109,8 @@ export function testRunner(
     batchingWindowMs: 50,
     pollIntervalMs: 20,
     retryDelayMs: 0,
-    sendToDestination: async (m) => {
-      destination.push(m);
+    keepBatch: async ({ body }) => {
+      destination.push(body);
     },
     logger: pino({ level: "silent" }),
     ...overrides,

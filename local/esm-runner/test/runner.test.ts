@@ -66,7 +66,7 @@ describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) =
     }
   }, 90_000);
 
-  it("sends a poisoned record to the on-failure destination after its retries (waiting out a destination outage) and moves on", async () => {
+  it("keeps a poisoned record whole at the on-failure destination after its retries (waiting out a destination outage) and moves on", async () => {
     const stream = "runner-poison";
     await createActiveStream(kinesis(), stream, 1);
     await putRecords(kinesis(), stream, 0, 20);
@@ -78,15 +78,17 @@ describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) =
       return { batchItemFailures: [] };
     };
     const destination: string[] = [];
+    const keys: string[] = [];
     let destinationFailures = 2;
     const { runner } = testRunner(kinesis(), stream, handler, {
       batchSize: 20,
       batchingWindowMs: 0,
       maxRetryAttempts: 1,
       // The destination is down for its first two sends: the shard waits for it instead of crashing.
-      sendToDestination: async (m) => {
-        if (destinationFailures-- > 0) throw new Error("SQS unavailable");
-        destination.push(m);
+      keepBatch: async ({ key, body }) => {
+        if (destinationFailures-- > 0) throw new Error("S3 unavailable");
+        keys.push(key);
+        destination.push(body);
       },
     });
 
@@ -114,11 +116,24 @@ describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) =
       executedVersion: "$LATEST",
       functionError: "Unhandled",
     });
-    expect(destination[0]).not.toContain("record-5");
+    expect(destination[0]).not.toContain("cannot handle");
     expect(failure.KinesisBatchInfo).toMatchObject({
       batchSize: 1,
       shardId: "shardId-000000000000",
       streamArn: streamArn(stream),
     });
+    // As Lambda writes to S3: the whole invocation in `payload`, under Lambda's key layout.
+    const payload = JSON.parse(failure.payload);
+    expect(payload.Records.map((r: { kinesis: { data: string } }) => bodyOf(r.kinesis.data))).toEqual([
+      "record-5",
+    ]);
+    expect(payload.Records[0]).toMatchObject({
+      eventSource: "aws:kinesis",
+      eventSourceARN: streamArn(stream),
+    });
+    expect(keys[0]).toMatch(
+      /^aws\/lambda\/[0-9a-f-]{36}\/shardId-000000000000\/\d{4}\/\d{2}\/\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}$/,
+    );
+    expect(runner.stats).toMatchObject({ keptBatches: 1, keptRecords: 1 });
   }, 90_000);
 });

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readInfraConfig } from "../../../infra/config.js";
 import { MAPPING_DEFAULTS } from "../../../infra/mapping-settings.js";
@@ -7,8 +8,8 @@ describe("loadLocalConfig", () => {
   it("gives the local mapping the deployed stack's settings: batch 500, window 1 s, 10 retries, 6 h record age", () => {
     const config = loadLocalConfig({});
 
-    expect(config.mapping).toEqual(readInfraConfig({}).mapping);
     expect(config.mapping).toEqual(MAPPING_DEFAULTS);
+    expect(readInfraConfig({}).mapping).toMatchObject(config.mapping);
     expect(config.mapping).toMatchObject({
       batchSize: 500,
       batchingWindowSeconds: 1,
@@ -25,6 +26,13 @@ describe("loadLocalConfig", () => {
     });
     expect(() => loadLocalConfig({ ESM_BATCH_SIZE: "0" })).toThrow(LocalConfigError);
     expect(() => loadLocalConfig({ ESM_BATCH_SIZE: "0" })).toThrow(/ESM_BATCH_SIZE: expected a whole number/);
+  });
+
+  it("keeps the batches the mapping gives up on in LOCAL_FAILED_BATCHES_DIR, beside the checkout by default", () => {
+    expect(loadLocalConfig({}).failedBatchesDir).toBe(resolve(".tweetstream-local/failed-batches"));
+    expect(loadLocalConfig({ LOCAL_FAILED_BATCHES_DIR: "/var/tmp/kept" }).failedBatchesDir).toBe(
+      "/var/tmp/kept",
+    );
   });
 
   it("selects the Kinesis engine by LOCAL_KINESIS_ENGINE and names the choices when it is wrong", () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
@@ -23,6 +26,7 @@ export function e2eConfig(kinesisEngine: KinesisEngine): LocalConfig {
     kinesisEngine,
     mapping: MAPPING_DEFAULTS,
     functionTimeoutSeconds: 60,
+    failedBatchesDir: mkdtempSync(join(tmpdir(), "tweetstream-e2e-kept-")),
     realX: undefined,
   };
 }
@@ -83,8 +87,16 @@ export function expectExactlyTheTweets(items: Record<string, unknown>[], publish
   }
 }
 
-/** Neither queue holds anything: no dead letter, no batch given up on. */
+/** Nothing went astray: no dead letter, no batch given up on. */
 export function expectQueuesEmpty(pipeline: LocalPipeline): void {
   expect(pipeline.sqs.messages(pipeline.names.queue)).toEqual([]);
-  expect(pipeline.sqs.messages(pipeline.names.mappingFailures)).toEqual([]);
+  expect(keptBatchFiles(pipeline)).toEqual([]);
+}
+
+/** The files of the batches the mapping kept (its on-failure destination), oldest first per shard. */
+export function keptBatchFiles(pipeline: LocalPipeline): string[] {
+  return readdirSync(pipeline.failedBatchesDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import type { KinesisStreamBatchResponse } from "aws-lambda";
@@ -9,6 +10,7 @@ import type { LocalPipeline, PipelineOptions } from "../../pipeline/pipeline.js"
 import {
   expectExactlyTheTweets,
   expectQueuesEmpty,
+  keptBatchFiles,
   scanItems,
   startE2ePipeline,
   waitForItems,
@@ -141,9 +143,9 @@ export function faultsCase(engine: KinesisEngine): void {
 }
 
 /**
- * The stack's two queues, each with one message shape: a record the processor cannot decode becomes a dead
- * letter in `<stack>-processor-dlq`; a batch the mapping gives up on (here the function crashes on one record
- * until its retries are exhausted) becomes an on-failure record in `<stack>-mapping-failures`.
+ * Two destinations, each with one shape: a record the processor cannot decode becomes a dead letter in
+ * `<stack>-processor-dlq`; a batch the mapping gives up on (here the function crashes on one record until its
+ * retries are exhausted) is kept whole in the failed-batch folder (the stack's bucket).
  */
 export function separateQueuesCase(engine: KinesisEngine): void {
   describe(`the local pipeline on ${engine}: dead letters and on-failure records`, () => {
@@ -171,14 +173,12 @@ export function separateQueuesCase(engine: KinesisEngine): void {
           }),
         );
         kinesis.destroy();
-        await until(
-          () => p.sqs.messages(p.names.queue).length + p.sqs.messages(p.names.mappingFailures).length >= 2,
-        );
+        await until(() => p.sqs.messages(p.names.queue).length + keptBatchFiles(p).length >= 2);
 
         const [deadLetter, ...moreDeadLetters] = p.sqs.messages(p.names.queue).map((m) => JSON.parse(m.body));
-        const [failure, ...moreFailures] = p.sqs
-          .messages(p.names.mappingFailures)
-          .map((m) => JSON.parse(m.body));
+        const [failure, ...moreFailures] = keptBatchFiles(p).map((file) =>
+          JSON.parse(readFileSync(file, "utf8")),
+        );
         expect([moreDeadLetters, moreFailures]).toEqual([[], []]);
         expect(deadLetter).not.toHaveProperty("requestContext");
         expect(deadLetter).not.toHaveProperty("KinesisBatchInfo");
