@@ -52,6 +52,7 @@ describe("X's billing refusals", () => {
       expect(refusedSearch.body).toMatchObject(problem);
       // Unbilled endpoints still answer.
       expect((await callX(x, "GET", "/2/tweets/search/stream/rules")).status).toBe(200);
+      expect((await callX(x, "GET", "/2/connections")).status).toBe(200);
       expect(x.billing.refused).toEqual({ stream: 1, search: 1 });
 
       x.billing.lift();
