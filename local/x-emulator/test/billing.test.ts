@@ -50,6 +50,7 @@ describe("X's billing refusals", () => {
       const refusedSearch = await search();
       expect(refusedSearch.status).toBe(status);
       expect(refusedSearch.body).toMatchObject(problem);
+      expect(refusedSearch.headers.get("x-rate-limit-remaining")).toBe("449");
       // Unbilled endpoints still answer.
       expect((await callX(x, "GET", "/2/tweets/search/stream/rules")).status).toBe(200);
       expect((await callX(x, "GET", "/2/connections")).status).toBe(200);
