@@ -16,6 +16,8 @@ export interface ProfileOptions {
   /** Where the .cpuprofile files are kept (open them in Chrome DevTools or speedscope). */
   profileDir: string;
   log: (line: string) => void;
+  /** `--only processor`: profile the processor alone. */
+  only?: string;
 }
 
 /**
@@ -28,6 +30,16 @@ export async function profile(options: ProfileOptions): Promise<string> {
   mkdirSync(producerDir, { recursive: true });
   mkdirSync(processorDir, { recursive: true });
 
+  if (options.only !== "processor") await profileProducer(options, producerDir);
+  await profileProcessor(options, processorDir);
+  // The profiles are written as the processes exit.
+  return [
+    ...(options.only === "processor" ? [] : [report("Producer, batched, 0 ms", producerDir)]),
+    report("Processor, plain batches of 10,000", processorDir),
+  ].join("\n\n");
+}
+
+async function profileProducer(options: ProfileOptions, producerDir: string): Promise<void> {
   const { sink, endpoint } = await startKinesisSink(options);
   try {
     const run = await runOnce(sink, endpoint, { variant: "batched", delay: 0 }, "full-speed", {
@@ -45,7 +57,9 @@ export async function profile(options: ProfileOptions): Promise<string> {
   } finally {
     await sink.stop();
   }
+}
 
+async function profileProcessor(options: ProfileOptions, processorDir: string): Promise<void> {
   const dynamodb = await startEndpoint("sink", {
     ...options,
     rounds: 1,
@@ -71,11 +85,6 @@ export async function profile(options: ProfileOptions): Promise<string> {
   } finally {
     await dynamodb.child.stop();
   }
-  // The profiles are written as the processes exit.
-  return [
-    report("Producer, batched, 0 ms", producerDir),
-    report("Processor, plain batches of 10,000", processorDir),
-  ].join("\n\n");
 }
 
 function report(title: string, dir: string): string {

@@ -61,6 +61,7 @@ try {
       pin,
       profileDir,
       log,
+      ...(args.only === undefined ? {} : { only: args.only }),
     };
     process.stdout.write(`${await profile(options)}\n`);
   } else {

@@ -19,7 +19,7 @@ import { DICTIONARY_1_BASE64 } from "./stored-record-dictionary.js";
  */
 export const STORED_RECORD_FORMAT = { substituted: 1, plain: 2 } as const;
 
-const DICTIONARY = Buffer.from(DICTIONARY_1_BASE64, "base64");
+export const DICTIONARY = Buffer.from(DICTIONARY_1_BASE64, "base64");
 /** zlib level 6 (its default): see processor/README.md, "Encoding", for the sizes and CPU that chose it. */
 const LEVEL = 6;
 const MESSAGE = "\u0000";
@@ -40,18 +40,23 @@ function replaceAll(text: string, find: string, by: string): string {
   return find.length < MIN_REPLACED ? text : text.split(find).join(by);
 }
 
+/** The record with `message` (and a retweet's original) replaced; undefined when it holds the replacements. */
+export function withoutMessage(json: string, message: string): string | undefined {
+  if (json.includes(MESSAGE) || json.includes(ORIGINAL)) return undefined;
+  const body = replaceAll(json, escaped(message), MESSAGE);
+  const original = originalText(message);
+  return original === undefined ? body : replaceAll(body, escaped(original), ORIGINAL);
+}
+
 /** `Raw` for the record `json` of an item whose `Message` is `message`. */
 export function encodeStoredRecord(json: string, message: string): Uint8Array {
-  const clean = !json.includes(MESSAGE) && !json.includes(ORIGINAL);
-  let body = json;
-  if (clean) {
-    body = replaceAll(body, escaped(message), MESSAGE);
-    const original = originalText(message);
-    if (original !== undefined) body = replaceAll(body, escaped(original), ORIGINAL);
-  }
-  const deflated = deflateRawSync(Buffer.from(body, "utf8"), { level: LEVEL, dictionary: DICTIONARY });
+  const body = withoutMessage(json, message);
+  const deflated = deflateRawSync(Buffer.from(body ?? json, "utf8"), {
+    level: LEVEL,
+    dictionary: DICTIONARY,
+  });
   const out = Buffer.allocUnsafe(deflated.length + 1);
-  out[0] = clean ? STORED_RECORD_FORMAT.substituted : STORED_RECORD_FORMAT.plain;
+  out[0] = body === undefined ? STORED_RECORD_FORMAT.plain : STORED_RECORD_FORMAT.substituted;
   deflated.copy(out, 1);
   return out;
 }
@@ -68,7 +73,11 @@ export function decodeStoredRecord(raw: StoredRecord, message: string): string {
     throw new Error(`Raw: unknown stored-record format ${String(format)} (this reader knows 1 and 2)`);
   }
   const body = inflateRawSync(bytes.subarray(1), { dictionary: DICTIONARY }).toString("utf8");
-  if (format === STORED_RECORD_FORMAT.plain) return body;
+  return format === STORED_RECORD_FORMAT.plain ? body : withMessage(body, message);
+}
+
+/** The inverse of `withoutMessage`. */
+export function withMessage(body: string, message: string): string {
   const original = originalText(message);
   const restored = original === undefined ? body : body.split(ORIGINAL).join(escaped(original));
   return restored.split(MESSAGE).join(escaped(message));

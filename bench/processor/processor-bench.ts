@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -42,50 +42,79 @@ export interface ProcessorBenchOptions {
 
 export type Config = { format: (typeof FORMATS)[number]; batchTweets: number };
 
+/**
+ * The original's logic (bench/processor/original-logic.ts), bundled with the processor's build settings
+ * (scripts/bundle-lambda.mjs), for the side-by-side rows. It reads only plain records, as the original did.
+ */
+function buildOriginal(workDir: string): string {
+  const outfile = join(workDir, "original-logic", "index.mjs");
+  const entry = fileURLToPath(new URL("./original-logic.ts", import.meta.url));
+  const script =
+    'import { bundleEntry } from "./scripts/bundle-lambda.mjs"; await bundleEntry(process.argv[1], process.argv[2]);';
+  execFileSync(process.execPath, ["--input-type=module", "-e", script, entry, outfile], { stdio: "ignore" });
+  return outfile;
+}
+
+type Handler = "processor" | "original logic";
+
 export async function benchProcessor(options: ProcessorBenchOptions): Promise<BenchResults["processor"]> {
-  const configs: Config[] = FORMATS.flatMap((format) =>
-    BATCH_SIZES.map((batchTweets) => ({ format, batchTweets })),
+  const configs: (Config & { handler: Handler })[] = FORMATS.flatMap((format) =>
+    BATCH_SIZES.flatMap((batchTweets) => [
+      { format, batchTweets, handler: "processor" as const },
+      ...(format === "plain" ? [{ format, batchTweets, handler: "original logic" as const }] : []),
+    ]),
   );
+  const originalBundle = buildOriginal(options.workDir);
   const rows: ProcessorRow[] = [];
   const counting = await startEndpoint("sink", options);
   try {
     const samples = new Map<string, Record<ProcessorMetric, number>[]>();
     const recordsPerBatch = new Map<string, number>();
-    const processor = await startProcessor(counting.endpoint, options);
+    const processors: Record<Handler, BenchChild> = {
+      processor: await startProcessor(counting.endpoint, options),
+      "original logic": await startProcessor(counting.endpoint, { ...options, bundle: originalBundle }),
+    };
     try {
       for (const format of FORMATS)
-        await measure(processor, counting.child, { format, batchTweets: 1000 }, 2);
+        await measure(processors.processor, counting.child, { format, batchTweets: 1000 }, 2);
+      await measure(processors["original logic"], counting.child, { format: "plain", batchTweets: 1000 }, 2);
       for (let round = 0; round < options.rounds; round++) {
-        for (const config of rotate(configs, round)) {
+        for (const { handler, ...config } of rotate(configs, round)) {
           const m = await measure(
-            processor,
+            processors[handler],
             counting.child,
             config,
             TWEETS_PER_MEASUREMENT / config.batchTweets,
           );
-          const key = `${config.format}@${config.batchTweets}`;
+          const key = `${handler}:${config.format}@${config.batchTweets}`;
           samples.set(key, [...(samples.get(key) ?? []), m.metrics]);
           recordsPerBatch.set(key, m.kinesisRecordsPerBatch);
-          options.log(
-            `  round ${round + 1} processor ${key}: ${Math.round(m.metrics.recordsPerSecond)} records/s`,
-          );
+          options.log(`  round ${round + 1} ${key}: ${Math.round(m.metrics.recordsPerSecond)} records/s`);
         }
       }
     } finally {
-      await processor.stop();
+      await Promise.all(Object.values(processors).map((child) => child.stop()));
     }
-    for (const config of configs) {
-      const key = `${config.format}@${config.batchTweets}`;
+    for (const { handler, ...config } of configs) {
+      const key = `${handler}:${config.format}@${config.batchTweets}`;
       rows.push({
         ...config,
         kinesisRecordsPerBatch: recordsPerBatch.get(key) ?? Number.NaN,
         endpoint: "counting",
+        ...(handler === "processor" ? {} : { handler }),
         metrics: spreadByField(samples.get(key) ?? [], PROCESSOR_METRICS),
       });
     }
-    const cold = await coldStarts(counting.endpoint, options);
+    const cold = await coldStarts(counting.endpoint, options, options.bundle);
+    const originalCold = await coldStarts(counting.endpoint, options, originalBundle);
     if (options.dynaliteReference) rows.push(await dynaliteReference(options));
-    return { rows, bundleBytes: options.bundleBytes, ...cold };
+    const { coldStartNote: _note, ...original } = originalCold;
+    return {
+      rows,
+      bundleBytes: options.bundleBytes,
+      ...cold,
+      original: { ...original, bundleBytes: statSync(originalBundle).size },
+    };
   } finally {
     await counting.child.stop();
   }
@@ -153,12 +182,12 @@ export async function measure(processor: BenchChild, endpoint: BenchChild, confi
 }
 
 /** Fresh Node processes (plain node, no TypeScript loader): load the bundle, handle one batch of 100. */
-async function coldStarts(endpoint: string, options: ProcessorBenchOptions) {
+async function coldStarts(endpoint: string, options: ProcessorBenchOptions, bundle: string) {
   const eventFile = join(options.workDir, "cold-start-event.json");
   writeFileSync(eventFile, JSON.stringify(plainBatch(readTweets(options.tweetsFile), 0, COLD_START_BATCH)));
   const script = fileURLToPath(new URL("./cold-start.mjs", import.meta.url));
   const resultFile = join(options.workDir, "cold-start-result.json");
-  const node = [process.execPath, script, options.bundle, eventFile, resultFile];
+  const node = [process.execPath, script, bundle, eventFile, resultFile];
   const [command, ...args] = options.pin ? ["taskset", "-c", "0", ...node] : node;
   const samples: { loadMs: number; firstBatchMs: number; coldStartMs: number; failures: number }[] = [];
   for (let i = 0; i < options.coldStarts; i++) {

@@ -41,7 +41,16 @@ export interface ProcessorRow {
   batchTweets: number;
   kinesisRecordsPerBatch: number;
   endpoint: "counting" | "dynalite";
+  /** Set on the rows of the original's logic (bench/processor/original-logic.ts), measured beside the processor. */
+  handler?: "original logic";
   metrics: Record<ProcessorMetric, Spread>;
+}
+
+export interface ColdStart {
+  bundleBytes: number;
+  coldStartMs: Spread;
+  coldStartLoadMs: Spread;
+  coldStartFirstBatchMs: Spread;
 }
 
 export interface TargetCheck {
@@ -80,6 +89,8 @@ export interface BenchResults {
     coldStartLoadMs: Spread;
     coldStartFirstBatchMs: Spread;
     coldStartNote: string;
+    /** The original's logic, bundled and cold-started the same way. */
+    original?: ColdStart;
   };
   targets: TargetCheck[];
 }

@@ -75,7 +75,7 @@ export function processorTable(processor: BenchResults["processor"]): string {
       "endpoint CPU (cores)",
     ],
     processor.rows.map((r: ProcessorRow) => [
-      `${r.format} ${num(r.batchTweets)}`,
+      `${r.handler === undefined ? "" : `${r.handler}: `}${r.format} ${num(r.batchTweets)}`,
       num(r.kinesisRecordsPerBatch),
       r.endpoint,
       withSpread(r.metrics.recordsPerSecond),
@@ -87,7 +87,12 @@ export function processorTable(processor: BenchResults["processor"]): string {
   const cold =
     `bundle ${num(processor.bundleBytes / 1024)} KB; cold start ${withSpread(processor.coldStartMs)} ms ` +
     `(load ${num(processor.coldStartLoadMs.median)} ms + first batch ${num(processor.coldStartFirstBatchMs.median)} ms)`;
-  return `${table}\n\n${cold}`;
+  const original = processor.original;
+  const originalCold = original
+    ? `; original logic: bundle ${num(original.bundleBytes / 1024)} KB, cold start ${withSpread(original.coldStartMs)} ms ` +
+      `(load ${num(original.coldStartLoadMs.median)} ms + first batch ${num(original.coldStartFirstBatchMs.median)} ms)`
+    : "";
+  return `${table}\n\n${cold}${originalCold}`;
 }
 
 export function targetTable(targets: readonly TargetCheck[]): string {

@@ -1,4 +1,4 @@
-import type { BenchResults, ProducerRow, TargetCheck } from "./results.js";
+import type { BenchResults, ProcessorRow, ProducerRow, TargetCheck } from "./results.js";
 
 /** The producer's default BATCH_LINGER_MS, which the latency target is relative to. */
 export const DEFAULT_LINGER_MS = 100;
@@ -92,10 +92,11 @@ function latencyP99(row: ProducerRow | undefined): number {
 }
 
 function processorTargets(processor: BenchResults["processor"]): TargetCheck[] {
-  const counted = processor.rows.filter((r) => r.endpoint === "counting" && r.batchTweets >= 1000);
+  const ours = processor.rows.filter((r) => r.handler === undefined);
+  const counted = ours.filter((r) => r.endpoint === "counting" && r.batchTweets >= 1000);
   const slowest = minBy(counted, (r) => r.metrics.recordsPerSecond.median);
   const chattiest = maxOf(
-    processor.rows.filter((r) => r.endpoint === "counting"),
+    ours.filter((r) => r.endpoint === "counting"),
     (r) => r.metrics.dynamoDbRequestsPer1000Records.median,
   );
   const bundleKB = processor.bundleBytes / 1024;
@@ -122,11 +123,51 @@ function processorTargets(processor: BenchResults["processor"]): TargetCheck[] {
       measured: `${f(processor.coldStartMs.median)} ms`,
       pass: processor.coldStartMs.median <= 150,
     },
+    ...originalTargets(processor, ours),
     {
       id: "processor-bundle-size",
       target: "processor bundle ≤ 600 KB",
       measured: `${f(bundleKB)} KB`,
       pass: bundleKB <= 600,
+    },
+  ];
+}
+
+/** Issue 20: CPU per record at most half the original logic's, cold start at or below its, side by side. */
+function originalTargets(processor: BenchResults["processor"], ours: readonly ProcessorRow[]): TargetCheck[] {
+  const pairs = processor.rows
+    .filter((r) => r.handler === "original logic")
+    .flatMap((original) => {
+      const mine = ours.find(
+        (r) =>
+          r.endpoint === original.endpoint &&
+          r.format === original.format &&
+          r.batchTweets === original.batchTweets,
+      );
+      return mine ? [{ mine, original }] : [];
+    });
+  const ratio = (p: (typeof pairs)[number]) =>
+    p.mine.metrics.cpuMicrosPerRecord.median / p.original.metrics.cpuMicrosPerRecord.median;
+  const worst = pairs.reduce<(typeof pairs)[number] | undefined>(
+    (w, p) => (w === undefined || ratio(p) > ratio(w) ? p : w),
+    undefined,
+  );
+  const cold = processor.original?.coldStartMs.median;
+  return [
+    {
+      id: "processor-cpu-vs-original",
+      target: "processor CPU per record ≤ half the original logic's (each plain batch shape, same run)",
+      measured: worst
+        ? `${f(100 * ratio(worst))}% at worst (${worst.mine.format} ${f(worst.mine.batchTweets)}: ` +
+          `${f(worst.mine.metrics.cpuMicrosPerRecord.median, 1)} vs ${f(worst.original.metrics.cpuMicrosPerRecord.median, 1)} µs)`
+        : "n/a",
+      pass: worst !== undefined && ratio(worst) <= 0.5,
+    },
+    {
+      id: "processor-cold-start-vs-original",
+      target: "processor cold start ≤ the original logic's (bundled and measured the same way, same run)",
+      measured: cold === undefined ? "n/a" : `${f(processor.coldStartMs.median)} vs ${f(cold)} ms`,
+      pass: cold !== undefined && processor.coldStartMs.median <= cold,
     },
   ];
 }

@@ -57,13 +57,22 @@ function passingRun() {
     producerRow("ceiling", 0, { tweetsPerSecond: 100_000 }),
     producerRow("ceiling", 10, { tweetsPerSecond: 100_000 }),
   ];
+  // The original's logic beside it: twice the CPU per record (1 µs in processorRow) and a slower cold start.
+  const original = { ...processorRow("plain", 1000, 20_000, 40), handler: "original logic" as const };
+  original.metrics = { ...original.metrics, cpuMicrosPerRecord: spread([2]) };
   const processor: BenchResults["processor"] = {
-    rows: [processorRow("plain", 1000, 25_000, 40), processorRow("aggregated", 10_000, 30_000, 40)],
+    rows: [processorRow("plain", 1000, 25_000, 40), processorRow("aggregated", 10_000, 30_000, 40), original],
     bundleBytes: 500 * 1024,
     coldStartMs: spread([120]),
     coldStartLoadMs: spread([70]),
     coldStartFirstBatchMs: spread([50]),
     coldStartNote: "",
+    original: {
+      bundleBytes: 300 * 1024,
+      coldStartMs: spread([130]),
+      coldStartLoadMs: spread([80]),
+      coldStartFirstBatchMs: spread([50]),
+    },
   };
   return { producer, processor };
 }
@@ -106,6 +115,17 @@ describe("checkTargets", () => {
     expect(failing(checkTargets(producer, processor))).toEqual([
       "processor-rate",
       "processor-dynamodb-requests",
+    ]);
+  });
+
+  it("holds the processor to half the original logic's CPU per record and to its cold start", () => {
+    const { producer, processor } = passingRun();
+    const ours = processor.rows[0] as ProcessorRow;
+    ours.metrics = { ...ours.metrics, cpuMicrosPerRecord: spread([1.1]) };
+    processor.coldStartMs = spread([131]);
+    expect(failing(checkTargets(producer, processor))).toEqual([
+      "processor-cpu-vs-original",
+      "processor-cold-start-vs-original",
     ]);
   });
 });
