@@ -83,6 +83,15 @@ describe("README.md holds what the code does", () => {
     expect(installed.length).toBeGreaterThan(3);
   });
 
+  it("the stack outputs README.md names are outputs the stack declares", () => {
+    const infra = tracked("infra/*.ts").map(read).join("\n");
+    const sentence = /what the outputs mean\s*\(([^)]*)\)/.exec(readme)?.[1] ?? "";
+    const named = [...sentence.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
+
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((name) => !infra.includes(`TerraformOutput(stack, "${name}"`))).toEqual([]);
+  });
+
   it("every folder of the Layout table exists and has its README", () => {
     const layout = readme.slice(readme.indexOf("## Layout"), readme.indexOf("## Deploy"));
     const folders = [...layout.matchAll(/^\| `([a-z-]+)\/` /gm)].map((m) => m[1] ?? "");
