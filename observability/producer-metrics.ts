@@ -30,6 +30,7 @@ export const PRODUCER_METRICS = {
   tweetstream_producer_recovery_skipped_total: "counter",
   tweetstream_producer_tweets_recovered_total: "counter",
   tweetstream_producer_duplicates_skipped_total: "counter",
+  tweetstream_producer_x_billing_refused: "gauge",
   // prom-client's default metrics, which the dashboard's process panels use.
   process_resident_memory_bytes: "gauge",
   process_cpu_seconds_total: "counter",

@@ -20,6 +20,8 @@ export interface PostIntakeDeps {
   watermark?: DurableWatermark;
   /** Called with every post pushed (the newest id bounds the next gap's search). */
   delivered?: (id: string) => void;
+  /** The de-duplication window; the default remembers the last hour, at most 100,000 ids. */
+  seen?: SeenIds;
 }
 
 /**
@@ -35,7 +37,7 @@ export class PostIntake {
   private possibleDuplicatesUpToMs: number | undefined;
 
   constructor(private readonly deps: PostIntakeDeps) {
-    this.seen = deps.deduplicate ? new SeenIds() : undefined;
+    this.seen = deps.deduplicate ? (deps.seen ?? new SeenIds()) : undefined;
   }
 
   /**

@@ -116,8 +116,8 @@ export async function recoverBySearch(
         cursor.read++;
         collect(found, data, page.includes, cursor.rule);
         const id = (data as { id?: unknown }).id;
-        if (typeof id === "string" && !isNewerId(id, cursor.oldestRead)) continue;
-        if (typeof id === "string") cursor.oldestRead = id;
+        if (typeof id !== "string") continue;
+        if (cursor.oldestRead === undefined || isNewerId(cursor.oldestRead, id)) cursor.oldestRead = id;
       }
       cursor.nextToken = page.meta?.next_token;
       if (cursor.nextToken === undefined) cursor.done = true;

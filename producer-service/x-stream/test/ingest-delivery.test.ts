@@ -1,20 +1,24 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_X_FIELDS, tweetEventSchema, xFieldsQuery } from "../../../events/index.js";
-import { CHUNKING_MODES, startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
-import { type Harness, receivedPairs, sentPairs, startIngest, waitUntil } from "./ingest-harness.js";
+import { CHUNKING_MODES, type XEmulator } from "../../../local/x-emulator/index.js";
+import {
+  type Harness,
+  receivedPairs,
+  sentPairs,
+  startEmulator,
+  startIngest,
+  stopStarted,
+  waitUntil,
+} from "./ingest-harness.js";
 
 let emulator: XEmulator;
 let harness: Harness | undefined;
 
-afterEach(async () => {
-  await harness?.ingest.stop();
-  harness = undefined;
-  await emulator.close();
-});
+afterEach(stopStarted);
 
 describe("X ingest through twitter-api-v2 against the emulator", () => {
   it.each(CHUNKING_MODES)("chunking %s: every tweet arrives once, text byte-identical", async (chunking) => {
-    emulator = await startXEmulator({ chunking, seed: 21 });
+    emulator = await startEmulator({ chunking, seed: 21 });
     const count = chunking === "bytewise" ? 5 : 150;
     emulator.publish(count);
     harness = startIngest(emulator);
@@ -32,7 +36,7 @@ describe("X ingest through twitter-api-v2 against the emulator", () => {
   });
 
   it("gzip-compressed stream (as X sends it when asked): every tweet arrives once, across a reconnect", async () => {
-    emulator = await startXEmulator({ gzip: true, seed: 8 });
+    emulator = await startEmulator({ gzip: true, seed: 8 });
     emulator.publish(200);
     emulator.faults.disconnect({ afterTweets: 120, mode: "drop" });
     harness = startIngest(emulator);
@@ -43,7 +47,7 @@ describe("X ingest through twitter-api-v2 against the emulator", () => {
   });
 
   it("filtered stream: syncs the rules, then carries each tweet's matching rule", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     emulator.publish(20);
     harness = startIngest(emulator, {
       stream: "filtered",
@@ -58,7 +62,7 @@ describe("X ingest through twitter-api-v2 against the emulator", () => {
   });
 
   it("logs in with API key and secret (app-only) when no bearer token is given", async () => {
-    emulator = await startXEmulator({ apiKey: "key-123", apiSecret: "secret-456" });
+    emulator = await startEmulator({ apiKey: "key-123", apiSecret: "secret-456" });
     emulator.publish(3);
     harness = startIngest(emulator, { credentials: { apiKey: "key-123", apiSecret: "secret-456" } });
     await waitUntil(() => harness?.sink.events.length === 3);
@@ -66,7 +70,7 @@ describe("X ingest through twitter-api-v2 against the emulator", () => {
   });
 
   it("reports a tweet whose author is missing from includes as dropped, and goes on", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     const [first] = emulator.publish(1);
     emulator.publish([
       { tweet: { ...(first?.tweet as NonNullable<typeof first>["tweet"]), id: "9" }, author: null },
@@ -80,7 +84,7 @@ describe("X ingest through twitter-api-v2 against the emulator", () => {
   });
 
   it("drops malformed lines and survives in-stream error messages without losing the tweets around them", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     emulator.publish(2);
     emulator.faults.injectMalformed();
     emulator.faults.injectLine("[]");

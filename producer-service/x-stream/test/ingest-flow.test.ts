@@ -1,23 +1,21 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
+import type { XEmulator } from "../../../local/x-emulator/index.js";
 import { tweetEvent } from "../../test/support/tweets.js";
 import {
   CollectingSink,
   type Harness,
   receivedPairs,
   sentPairs,
+  startEmulator,
   startIngest,
+  stopStarted,
   waitUntil,
 } from "./ingest-harness.js";
 
 let emulator: XEmulator;
 let harness: Harness | undefined;
 
-afterEach(async () => {
-  await harness?.ingest.stop();
-  harness = undefined;
-  await emulator.close();
-});
+afterEach(stopStarted);
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
 
@@ -26,7 +24,7 @@ describe("X ingest flow control", () => {
     // ~11 MB of tweets: more than the socket buffers between the two take (about 4.5 MB on loopback here),
     // so a reader that really stops reading blocks the server.
     const total = 20_000;
-    emulator = await startXEmulator({ seed: 5 });
+    emulator = await startEmulator({ seed: 5 });
     emulator.publish(total);
     const sink = new CollectingSink(100);
     harness = startIngest(emulator, { stallTimeoutMs: 200 }, sink);
@@ -55,7 +53,7 @@ describe("X ingest flow control", () => {
   }, 90_000);
 
   it("opens no connection while the sink is full, so reconnects during an outage add nothing over the bound", async () => {
-    emulator = await startXEmulator({ seed: 6 });
+    emulator = await startEmulator({ seed: 6 });
     emulator.publish(50);
     const sink = new CollectingSink(1);
     // Full before ingest starts, as after a disconnect in a long Kinesis outage.
@@ -77,7 +75,7 @@ describe("X ingest flow control", () => {
   });
 
   it("stop() closes the connection promptly and pushes nothing afterwards", async () => {
-    emulator = await startXEmulator({ tweetsPerSecond: 2000 });
+    emulator = await startEmulator({ tweetsPerSecond: 2000 });
     harness = startIngest(emulator);
     await waitUntil(() => (harness?.sink.events.length ?? 0) > 20);
     const started = Date.now();
@@ -92,7 +90,7 @@ describe("X ingest flow control", () => {
   });
 
   it("stop() during a backoff wait ends at once, without another attempt", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     emulator.faults.failConnections(503);
     harness = startIngest(emulator, { backoff: { httpInitialMs: 60_000 } });
     await waitUntil(() => (harness?.observer.disconnects.length ?? 0) === 1);
@@ -103,7 +101,7 @@ describe("X ingest flow control", () => {
   });
 
   it("never writes the bearer token, API key or secret to its logs, through auth, rules, faults and reconnects", async () => {
-    emulator = await startXEmulator({
+    emulator = await startEmulator({
       apiKey: "key-SECRET-1",
       apiSecret: "secret-SECRET-2",
       bearerToken: "bearer-SECRET-3",

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import type { TweetEvent } from "../../../events/index.js";
-import type { XEmulator } from "../../../local/x-emulator/index.js";
+import { startXEmulator, type XEmulator, type XEmulatorOptions } from "../../../local/x-emulator/index.js";
 import type { IngestEvent, ReconnectCause, RecoverySkipReason } from "../ingest-events.js";
 import type { XIngestOptions } from "../ingest-options.js";
 import type { EventSink, PushOutcome } from "../ingest-types.js";
@@ -101,6 +101,21 @@ export interface Harness {
   logs: string[];
 }
 
+/** What the current test started, stopped by `stopStarted` after it (ingest first, then its emulator). */
+const started: (() => Promise<unknown>)[] = [];
+
+/** An emulator closed after the test by `stopStarted`. */
+export async function startEmulator(options?: XEmulatorOptions): Promise<XEmulator> {
+  const emulator = await startXEmulator(options);
+  started.push(() => emulator.close());
+  return emulator;
+}
+
+/** For `afterEach`: stops every ingest and emulator the test started, newest first. */
+export async function stopStarted(): Promise<void> {
+  for (const stop of started.splice(0).reverse()) await stop();
+}
+
 export function startIngest(
   emulator: XEmulator,
   overrides: Partial<XIngestOptions> = {},
@@ -124,6 +139,7 @@ export function startIngest(
   };
   const ingest = createXStreamIngest(options, sink, observer.report, pino({ level: "debug" }, destination));
   ingest.start();
+  started.push(() => ingest.stop());
   return { ingest, sink, observer, logs };
 }
 

@@ -1,15 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
-import { type Harness, receivedPairs, sentPairs, startIngest, waitUntil } from "./ingest-harness.js";
+import type { XEmulator } from "../../../local/x-emulator/index.js";
+import {
+  type Harness,
+  receivedPairs,
+  sentPairs,
+  startEmulator,
+  startIngest,
+  stopStarted,
+  waitUntil,
+} from "./ingest-harness.js";
 
 let emulator: XEmulator;
 let harness: Harness | undefined;
 
-afterEach(async () => {
-  await harness?.ingest.stop();
-  harness = undefined;
-  await emulator.close();
-});
+afterEach(stopStarted);
 
 const causes = () => harness?.observer.disconnects.map((d) => d.cause) ?? [];
 
@@ -17,7 +21,7 @@ describe("X ingest reconnects", () => {
   it.each(["end", "drop"] as const)(
     "after the server closes the stream (%s), losing nothing",
     async (mode) => {
-      emulator = await startXEmulator();
+      emulator = await startEmulator();
       emulator.publish(30);
       emulator.faults.disconnect({ afterTweets: 10, mode });
       harness = startIngest(emulator);
@@ -30,7 +34,7 @@ describe("X ingest reconnects", () => {
   );
 
   it("after a compressed (gzip) stream is cut: at once, not when the stall timer fires", async () => {
-    emulator = await startXEmulator({ gzip: true, seed: 4 });
+    emulator = await startEmulator({ gzip: true, seed: 4 });
     emulator.publish(30);
     emulator.faults.disconnect({ afterTweets: 10, mode: "drop" });
     // A stall timeout far beyond the wait below: only watching the raw response can notice the cut in time.
@@ -41,7 +45,7 @@ describe("X ingest reconnects", () => {
   });
 
   it("after a message cut in half: the half is reported as truncated, the rest arrives", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     emulator.publish(10);
     emulator.faults.disconnect({ afterTweets: 4, mode: "mid-message" });
     harness = startIngest(emulator);
@@ -51,7 +55,7 @@ describe("X ingest reconnects", () => {
   });
 
   it("when the stream goes silent (no keep-alive) for the stall timeout", async () => {
-    emulator = await startXEmulator({ keepAliveMs: 20 });
+    emulator = await startEmulator({ keepAliveMs: 20 });
     emulator.publish(6);
     emulator.faults.stall({ afterTweets: 3 });
     harness = startIngest(emulator, { stallTimeoutMs: 300 });
@@ -63,7 +67,7 @@ describe("X ingest reconnects", () => {
   it.each([false, true])(
     "keeps a quiet but alive stream (keep-alives only, gzip %s) connected",
     async (gzip) => {
-      emulator = await startXEmulator({ keepAliveMs: 20, gzip });
+      emulator = await startEmulator({ keepAliveMs: 20, gzip });
       harness = startIngest(emulator, { stallTimeoutMs: 200 });
       await emulator.waitForConnections(1);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -73,7 +77,7 @@ describe("X ingest reconnects", () => {
   );
 
   it("after X's operational-disconnect message", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     emulator.publish(2);
     emulator.faults.operationalDisconnect();
     emulator.publish(2);
@@ -84,7 +88,7 @@ describe("X ingest reconnects", () => {
   });
 
   it("after an in-stream error followed by the end of the stream, reporting it as a stream error", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     emulator.publish(1);
     emulator.faults.injectError({ title: "ConnectionException", detail: "too slow" }, { endStream: true });
     harness = startIngest(emulator);
@@ -96,7 +100,7 @@ describe("X ingest reconnects", () => {
   });
 
   it("after 429, as rate-limited, then streams", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     emulator.faults.failConnections(429, { count: 2, resetInSeconds: 0 });
     emulator.publish(5);
     harness = startIngest(emulator);
@@ -106,7 +110,7 @@ describe("X ingest reconnects", () => {
   });
 
   it("after 503 and 500, as HTTP errors, then streams", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     emulator.faults.failConnections(503);
     emulator.faults.failConnections(500);
     emulator.publish(5);
@@ -116,7 +120,7 @@ describe("X ingest reconnects", () => {
   });
 
   it("after the server refuses the connection (network error), with linear backoff", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     const url = emulator.url;
     await emulator.close();
     harness = startIngest({ ...emulator, url });
@@ -150,7 +154,7 @@ describe("X ingest backoff starts over only after a healthy connection", () => {
   }
 
   it("keep-alives alone do not reset it: a server that accepts and drops is not hammered", async () => {
-    emulator = await startXEmulator({ keepAliveMs: 10 });
+    emulator = await startEmulator({ keepAliveMs: 10 });
     harness = startIngest(emulator);
     await endConnections(3, 60);
     await waitUntil(() => retryDelays().length >= 3);
@@ -158,7 +162,7 @@ describe("X ingest backoff starts over only after a healthy connection", () => {
   });
 
   it("a delivered post resets it", async () => {
-    emulator = await startXEmulator({ keepAliveMs: 10 });
+    emulator = await startEmulator({ keepAliveMs: 10 });
     harness = startIngest(emulator);
     await endConnections(3, 0, 1);
     await waitUntil(() => retryDelays().length >= 3);
@@ -166,7 +170,7 @@ describe("X ingest backoff starts over only after a healthy connection", () => {
   });
 
   it("a connection that stayed up healthyAfterMs resets it", async () => {
-    emulator = await startXEmulator({ keepAliveMs: 10 });
+    emulator = await startEmulator({ keepAliveMs: 10 });
     harness = startIngest(emulator, { healthyAfterMs: 150 });
     await endConnections(2, 400);
     await waitUntil(() => retryDelays().length >= 2);
@@ -176,7 +180,7 @@ describe("X ingest backoff starts over only after a healthy connection", () => {
 
 describe("X ingest stops for good", () => {
   it("on 401, with a clear message that does not contain the token", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     harness = startIngest(emulator, { credentials: { bearerToken: "wrong-token-abc" } });
     const fatal = await harness.ingest.fatal;
     expect(fatal.message).toMatch(/X refused .*HTTP 401.*bearer token/);
@@ -186,7 +190,7 @@ describe("X ingest stops for good", () => {
   });
 
   it("on 403 at connect", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     emulator.faults.failConnections(403);
     harness = startIngest(emulator);
     expect((await harness.ingest.fatal).message).toContain("HTTP 403");
@@ -194,7 +198,7 @@ describe("X ingest stops for good", () => {
   });
 
   it("on a wrong API key or secret", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     harness = startIngest(emulator, { credentials: { apiKey: "emulator-key", apiSecret: "not-the-secret" } });
     const fatal = await harness.ingest.fatal;
     expect(fatal.message).toContain("HTTP 403");
@@ -202,7 +206,7 @@ describe("X ingest stops for good", () => {
   });
 
   it("on an invalid rule, naming it and X's reason, before changing any rule or connecting", async () => {
-    emulator = await startXEmulator();
+    emulator = await startEmulator();
     harness = startIngest(emulator, {
       stream: "filtered",
       rules: [{ value: "cats" }, { value: "colour:red", tag: "bad" }],

@@ -1,19 +1,22 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_X_FIELDS, type TweetEventV2, wholeText, xFieldsQuery } from "../../../events/index.js";
-import { RICH_MIX, startXEmulator, type XEmulator } from "../../../local/x-emulator/index.js";
+import { RICH_MIX, type XEmulator } from "../../../local/x-emulator/index.js";
 import type { RecoveryOptions } from "../ingest-options.js";
 import { EDGE_MARGIN_MS } from "../recovery/recovery-plan.js";
 import { idBefore, snowflakeTimeMs } from "../snowflake.js";
-import { CollectingSink, type Harness, startIngest, waitUntil } from "./ingest-harness.js";
+import {
+  CollectingSink,
+  type Harness,
+  startEmulator,
+  startIngest,
+  stopStarted,
+  waitUntil,
+} from "./ingest-harness.js";
 
 let emulator: XEmulator;
 let harness: Harness | undefined;
 
-afterEach(async () => {
-  await harness?.ingest.stop();
-  harness = undefined;
-  await emulator.close();
-});
+afterEach(stopStarted);
 
 const RECOVERY: RecoveryOptions = { mode: "search", maxPosts: 10_000, maxGapMs: 3_600_000 };
 // Search refuses `sample:` (a stream-only operator): that rule's gap cannot be recovered.
@@ -22,8 +25,8 @@ const RULES = [{ value: "cats sample:50", tag: "sampled" }, { value: "dogs" }];
 const RECOVERY_WAIT_MS = 40_000;
 
 /** Posts are created at the real time, as on X, so that search's time window means something. */
-const startEmulator = (seed: number) =>
-  startXEmulator({ seed, generator: { clock: () => Date.now(), mix: RICH_MIX } });
+const startRichEmulator = (seed: number) =>
+  startEmulator({ seed, generator: { clock: () => Date.now(), mix: RICH_MIX } });
 
 type XTweetLike = Parameters<typeof wholeText>[0];
 const isRetweet = (post: { referenced_tweets?: { type: string }[] }) =>
@@ -45,7 +48,7 @@ async function outage(before: number, during: number, after: number) {
 
 describe("recovery with search/recent after a reconnect", () => {
   it("recovers what an outage kept from the stream, once each, marked recovered, skipping a rule search refuses", async () => {
-    emulator = await startEmulator(31);
+    emulator = await startRichEmulator(31);
     harness = startIngest(emulator, { stream: "filtered", rules: RULES, recovery: RECOVERY });
     // Over 100 posts per rule: recovery pages with next_token.
     const { streamed, missed, live } = await outage(40, 260, 20);
@@ -97,7 +100,7 @@ describe("recovery with search/recent after a reconnect", () => {
   }, 60_000);
 
   it("bounds a gap by X_RECOVERY_MAX_POSTS (the newest first) with a loud line", async () => {
-    emulator = await startEmulator(32);
+    emulator = await startRichEmulator(32);
     harness = startIngest(emulator, {
       stream: "filtered",
       rules: [{ value: "dogs" }],
@@ -124,7 +127,7 @@ describe("recovery with search/recent after a reconnect", () => {
   }, 60_000);
 
   it("skips a gap longer than X_RECOVERY_MAX_GAP, saying how long it was", async () => {
-    emulator = await startEmulator(33);
+    emulator = await startRichEmulator(33);
     harness = startIngest(emulator, {
       stream: "filtered",
       rules: [{ value: "dogs" }],
@@ -138,8 +141,8 @@ describe("recovery with search/recent after a reconnect", () => {
     expect(emulator.requests.some((r) => r.path === "/2/tweets/search/recent")).toBe(false);
   });
 
-  it("stop() ends a recovery waiting for room in a full sink", async () => {
-    emulator = await startEmulator(36);
+  it("stop() ends a recovery waiting for room in a full sink, and still pushes every post it had read", async () => {
+    emulator = await startRichEmulator(36);
     // Room for the streamed posts and one recovered post: the next one waits for room that never comes.
     const sink = new CollectingSink(10 + 5 + 1);
     harness = startIngest(
@@ -147,18 +150,21 @@ describe("recovery with search/recent after a reconnect", () => {
       { stream: "filtered", rules: [{ value: "dogs" }], recovery: RECOVERY },
       sink,
     );
-    const { streamed, live } = await outage(10, 20, 5);
+    const { streamed, missed, live } = await outage(10, 20, 5);
     await waitUntil(() => sink.fullSignals > 0 && harness?.observer.recovered === 1, RECOVERY_WAIT_MS);
     expect(sink.events.length).toBe(streamed.length + live.length + 1);
     const started = Date.now();
     await harness.ingest.stop();
     expect(Date.now() - started).toBeLessThan(5_000);
+    // The writer takes (or spools) what is pushed until it closes: nothing read is thrown away.
+    const searchable = missed.filter((p) => !isRetweet(p.tweet)).map((p) => p.tweet.id);
+    expect(ids(sink.events.slice(streamed.length + live.length)).sort()).toEqual(searchable.sort());
   }, 60_000);
 });
 
 describe("recovery with backfill_minutes", () => {
   it("reconnects asking for the gap in whole minutes; re-sent posts are skipped as duplicates, missed ones marked recovered", async () => {
-    emulator = await startEmulator(34);
+    emulator = await startRichEmulator(34);
     harness = startIngest(emulator, {
       stream: "filtered",
       rules: [{ value: "dogs" }],
@@ -181,7 +187,7 @@ describe("recovery with backfill_minutes", () => {
 
 describe("sample stream", () => {
   it("has no recovery: nothing to search with, said once", async () => {
-    emulator = await startEmulator(35);
+    emulator = await startRichEmulator(35);
     harness = startIngest(emulator, { recovery: RECOVERY });
     const { streamed, live } = await outage(5, 5, 5);
     await waitUntil(() => harness?.sink.events.length === streamed.length + live.length);
