@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { lambdaContext } from "../../local/esm-runner/stream-record.js";
-import { type ProcessorEnvironment, startProcessorEnvironment } from "./support/environment.js";
+import { invocation, type ProcessorEnvironment, startProcessorEnvironment } from "./support/environment.js";
 import {
   kinesisEvent,
   malformedPayloads,
@@ -38,7 +37,7 @@ it("the esbuild bundle is one self-contained file that runs the handler", async 
   replaceData(event, 1, malformedPayloads()["not-json"]);
 
   // Act
-  const response = await env.handler(event, lambdaContext("processor", 60_000, "us-east-1"));
+  const response = await env.handler(event, invocation());
 
   // Assess
   expect(response).toEqual({ batchItemFailures: [] });

@@ -1,8 +1,9 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, expect, it } from "vitest";
 import type { RunningEmulator } from "../../local/emulators/listen.js";
 import { describeWithTools, systemTool } from "../../test-support/system-tools.js";
+import { engineClient } from "./support/dynamo-engines.js";
 import { freePort, startDynamoDbLocal } from "./support/dynamodb-local.js";
 
 // The test support's own start: the port it picks is closed again before the JVM binds it, so another test
@@ -38,11 +39,7 @@ describeWithTools([systemTool("java")], "DynamoDB Local's start", () => {
 
     expect(picked).toHaveLength(2);
     expect(dynamo.port).toBe(picked[1]);
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    const client = engineClient(dynamo.endpoint);
     try {
       expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual([]);
     } finally {

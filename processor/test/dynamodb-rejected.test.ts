@@ -2,7 +2,7 @@ import {
   type AttributeValue,
   type BatchWriteItemCommandInput,
   CreateTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { createEventTable } from "../../local/pipeline/aws-resources.js";
 import { createDynamoDbWriter } from "../dynamodb-writer.js";
 import type { WriteRequest } from "../ports.js";
 import { toTweetItem } from "../tweet-item.js";
-import { describeOnEngines } from "./support/dynamo-engines.js";
+import { describeOnEngines, engineClient } from "./support/dynamo-engines.js";
 import { tweet } from "./support/records.js";
 
 const TABLE = "tweetstream-EventData";
@@ -34,12 +34,7 @@ describeOnEngines("the DynamoDB writer when DynamoDB rejects one item of a 25-it
 
   beforeAll(async () => {
     dynamo = await engine.start();
-    client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-      maxAttempts: 1,
-    });
+    client = engineClient(dynamo.endpoint, { maxAttempts: 1 });
     // Counts the writer's calls, and adds `extraAttribute` to one item on its way out: an attribute the item
     // type has no room for, refused by DynamoDB itself, not by a fake.
     client.middlewareStack.add(

@@ -1,4 +1,4 @@
-import { BatchWriteItemCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { BatchWriteItemCommand, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -9,7 +9,7 @@ import { createDynamoDbWriter } from "../dynamodb-writer.js";
 import { toAttributeValues } from "../item-attributes.js";
 import type { WriteRequest } from "../ports.js";
 import { itemKey, type TweetItem, toTweetItem } from "../tweet-item.js";
-import { describeOnEngines } from "./support/dynamo-engines.js";
+import { describeOnEngines, engineClient } from "./support/dynamo-engines.js";
 import { fullItem } from "./support/item-arbitraries.js";
 import { tweetV2 } from "./support/v2-records.js";
 
@@ -30,11 +30,7 @@ describeOnEngines("createDynamoDbWriter", (engine) => {
 
   beforeAll(async () => {
     emulator = await engine.start();
-    client = new DynamoDBClient({
-      endpoint: emulator.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    client = engineClient(emulator.endpoint);
     await createEventTable(client, TABLE);
   }, 90_000);
 

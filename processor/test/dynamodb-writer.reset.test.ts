@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createDynamoDbWriter } from "../dynamodb-writer.js";
+import { engineClient } from "./support/dynamo-engines.js";
 import { tweetItem } from "./support/item-arbitraries.js";
 
 // No engine resets a connection on demand: this endpoint resets the first call's connection (as a server or a
@@ -32,10 +32,7 @@ afterAll(async () => {
 });
 
 it("retries a call whose connection was reset (the SDK names it TimeoutError) instead of taking it for the deadline", async () => {
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  const client = engineClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
     maxAttempts: 1,
   });
   const write = createDynamoDbWriter({

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lambdaContext } from "../../local/esm-runner/stream-record.js";
 import { describeOnEngines } from "./support/dynamo-engines.js";
-import { type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
+import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import {
   aggregated,
   kinesisEvent,
@@ -17,7 +16,6 @@ let env: ProcessorEnvironment;
 let nextTweet = 0;
 // The default 1,000 ms safety margin, capped at a quarter of 1,500 ms remaining, leaves the writers 1,125 ms.
 const SHORT_INVOCATION_MS = 1500;
-const context = (ms = 60_000) => lambdaContext("processor", ms, "us-east-1");
 
 /** `count` fresh tweets (no test shares a key with another) as plain records. */
 function freshBatch(count: number) {
@@ -54,7 +52,7 @@ describeOnEngines("handler", (engine) => {
         refuse: (item) => call <= 3 && refused.has(item.Id?.S ?? ""),
       }));
 
-      const response = await env.handler(event, context());
+      const response = await env.handler(event, invocation());
 
       expect(response.batchItemFailures).toEqual([]);
       const written = await writtenIds();
@@ -69,10 +67,10 @@ describeOnEngines("handler", (engine) => {
       const newer = nextTweet++;
       const older = tweet(olderN, { author: tweet(newer).author });
       const edited = tweetV2(newer, { data: { edit_history_tweet_ids: [older.id, tweet(newer).id] } });
-      await env.handler(kinesisEvent([plain(older)]), context());
+      await env.handler(kinesisEvent([plain(older)]), invocation());
       env.proxy.setPlan((call) => ({ kind: "unprocess", refuse: () => call === 1 }));
 
-      const response = await env.handler(kinesisEvent([plain(edited)]), context());
+      const response = await env.handler(kinesisEvent([plain(edited)]), invocation());
 
       expect(response.batchItemFailures).toEqual([]);
       const written = await writtenIds();
@@ -90,7 +88,7 @@ describeOnEngines("handler", (engine) => {
         refuse: (item) => call === 1 && refused.has(item.Id?.S ?? ""),
       }));
 
-      const response = await env.handler(event, context());
+      const response = await env.handler(event, invocation());
 
       expect(response.batchItemFailures).toEqual([]);
       const written = await writtenIds();
@@ -102,7 +100,7 @@ describeOnEngines("handler", (engine) => {
       const { tweets, event } = freshBatch(30);
       env.proxy.setPlan((call) => (call <= 3 ? { kind: "throttle" } : { kind: "forward" }));
 
-      const response = await env.handler(event, context());
+      const response = await env.handler(event, invocation());
 
       expect(response.batchItemFailures).toEqual([]);
       await expectEveryRecordWrittenOrReported(tweets, []);
@@ -114,7 +112,7 @@ describeOnEngines("handler", (engine) => {
       env.proxy.setPlan(() => ({ kind: "throttle" }));
 
       const started = Date.now();
-      const response = await env.handler(event, context(SHORT_INVOCATION_MS));
+      const response = await env.handler(event, invocation(SHORT_INVOCATION_MS));
 
       expect(Date.now() - started).toBeLessThan(SHORT_INVOCATION_MS);
       expect(response.batchItemFailures).toEqual(
@@ -128,7 +126,7 @@ describeOnEngines("handler", (engine) => {
       env.proxy.setPlan((call) => (call === 1 ? { kind: "forward" } : { kind: "hang" }));
 
       const started = Date.now();
-      const response = await env.handler(event, context(SHORT_INVOCATION_MS));
+      const response = await env.handler(event, invocation(SHORT_INVOCATION_MS));
 
       expect(Date.now() - started).toBeLessThan(SHORT_INVOCATION_MS);
       expect(response.batchItemFailures).toHaveLength(25);
@@ -141,7 +139,7 @@ describeOnEngines("handler", (engine) => {
       const event = kinesisEvent([plain(b), aggregated([a, b]), plain(c)]);
       env.proxy.setPlan(() => ({ kind: "unprocess", refuse: (item) => item.Id?.S === b.id }));
 
-      const response = await env.handler(event, context(SHORT_INVOCATION_MS));
+      const response = await env.handler(event, invocation(SHORT_INVOCATION_MS));
 
       expect(response.batchItemFailures).toEqual([
         { itemIdentifier: sequenceNumber(0) },
@@ -155,7 +153,7 @@ describeOnEngines("handler", (engine) => {
       // Before: the deadline was 100 ms in the past, nothing was written and all 25 records were reported.
       const { tweets, event } = freshBatch(25);
 
-      const response = await env.handler(event, context(900));
+      const response = await env.handler(event, invocation(900));
 
       expect(response.batchItemFailures).toEqual([]);
       await expectEveryRecordWrittenOrReported(tweets, []);
@@ -179,7 +177,7 @@ describeOnEngines("handler", (engine) => {
         const before = env.deadLetters().length;
         env.sqs.setFailing(fault);
 
-        const response = await env.handler(event, context());
+        const response = await env.handler(event, invocation());
 
         expect(response.batchItemFailures).toEqual([
           { itemIdentifier: sequenceNumber(1) },
@@ -194,11 +192,11 @@ describeOnEngines("handler", (engine) => {
     it("dead-letters them once the queue is back (the retry of the reported records)", async () => {
       const { event } = batchWithMalformed();
       env.sqs.setFailing("server-error");
-      const failed = await env.handler(event, context());
+      const failed = await env.handler(event, invocation());
       env.sqs.setFailing(false);
       const before = env.deadLetters().length;
 
-      const retried = await env.handler(event, context());
+      const retried = await env.handler(event, invocation());
 
       expect(failed.batchItemFailures).toHaveLength(2);
       expect(retried.batchItemFailures).toEqual([]);
@@ -222,7 +220,7 @@ describeOnEngines("handler", (engine) => {
       (event.Records[1] as (typeof event.Records)[number]).kinesis.partitionKey = "pk-\uFFFF";
       const before = env.deadLetters().length;
 
-      const response = await env.handler(event, context());
+      const response = await env.handler(event, invocation());
 
       expect(response.batchItemFailures).toEqual([]);
       const letters = env.deadLetters().slice(before);

@@ -1,37 +1,36 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { lambdaContext } from "../../local/esm-runner/stream-record.js";
+import { expect, it } from "vitest";
 import { PROCESSOR_METRICS } from "../metrics.js";
 import { describeOnEngines } from "./support/dynamo-engines.js";
 import { captureEmf } from "./support/emf.js";
-import { type ProcessorEnvironment, startProcessorEnvironment } from "./support/environment.js";
+import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import { kinesisEvent, malformedPayloads, plain, replaceData, tweet } from "./support/records.js";
 import { tweetV2 } from "./support/v2-records.js";
 
 // Issue 18 item 4: the handler publishes one embedded-metric-format line per batch on stdout, which CloudWatch
 // Logs turns into the metrics infra's alarms read (names from metrics.ts).
 let env: ProcessorEnvironment;
-const context = (ms = 60_000) => lambdaContext("processor", ms, "us-east-1");
 
 describeOnEngines("handler metrics", (engine) => {
-  beforeAll(async () => {
-    env = await startProcessorEnvironment({ engine, env: { WRITE_MAX_ATTEMPTS: "2" } });
-  }, 120_000);
-  afterAll(async () => {
-    await env?.close();
-  });
+  useProcessorEnvironment(
+    engine,
+    (started) => {
+      env = started;
+    },
+    { env: { WRITE_MAX_ATTEMPTS: "2" } },
+  );
 
   it("writes one EMF line per batch with what the batch did, under the function's name", async () => {
     // Post 1, its edit (2 deletes 1), post 3, and a malformed record.
     const edit = tweetV2(51, { data: { edit_history_tweet_ids: [tweet(1).id, tweet(51).id] } });
     edit.author = tweet(1).author;
-    await env.handler(kinesisEvent([plain(tweet(1))]), context());
+    await env.handler(kinesisEvent([plain(tweet(1))]), invocation());
     const event = replaceData(
       kinesisEvent([plain(edit), plain(tweet(3)), plain(tweet(4))]),
       2,
       malformedPayloads().schema,
     );
 
-    const { lines } = await captureEmf(() => env.handler(event, context()));
+    const { lines } = await captureEmf(() => env.handler(event, invocation()));
 
     expect(lines).toHaveLength(1);
     expect(lines[0]?._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).toEqual([...PROCESSOR_METRICS]);
@@ -48,10 +47,10 @@ describeOnEngines("handler metrics", (engine) => {
   it("counts items refused as systemic and a batch cut by the deadline", async () => {
     env.proxy.setPlan(() => ({ kind: "reject" }));
     const refused = await captureEmf(() =>
-      env.handler(kinesisEvent([plain(tweet(5)), plain(tweet(6))]), context()),
+      env.handler(kinesisEvent([plain(tweet(5)), plain(tweet(6))]), invocation()),
     );
     env.proxy.setPlan(() => ({ kind: "hang" }));
-    const cut = await captureEmf(() => env.handler(kinesisEvent([plain(tweet(7))]), context(1500)));
+    const cut = await captureEmf(() => env.handler(kinesisEvent([plain(tweet(7))]), invocation(1500)));
     env.proxy.setPlan(() => ({ kind: "forward" }));
 
     expect(refused.lines).toMatchObject([

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { lambdaContext } from "../../local/esm-runner/stream-record.js";
+import { expect, it } from "vitest";
 import { describeOnEngines } from "./support/dynamo-engines.js";
-import { type ProcessorEnvironment, startProcessorEnvironment } from "./support/environment.js";
+import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import {
   aggregated,
   kinesisEvent,
@@ -15,14 +14,10 @@ import {
 // The fault cases handler-faults.test.ts leaves out: a batch with nothing to write, and a whole batch delivered
 // again (Lambda retries a batch after a timeout or a crash, after part of it was written).
 let env: ProcessorEnvironment;
-const context = () => lambdaContext("processor", 60_000, "us-east-1");
 
 describeOnEngines("handler on redelivered and all-bad batches", (engine) => {
-  beforeAll(async () => {
-    env = await startProcessorEnvironment({ engine });
-  }, 120_000);
-  afterAll(async () => {
-    await env?.close();
+  useProcessorEnvironment(engine, (started) => {
+    env = started;
   });
 
   it("dead-letters a batch of only malformed records, writes nothing, reports no failure", async () => {
@@ -35,7 +30,7 @@ describeOnEngines("handler on redelivered and all-bad batches", (engine) => {
     const lettersBefore = env.deadLetters().length;
 
     // Act
-    const response = await env.handler(event, context());
+    const response = await env.handler(event, invocation());
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
@@ -56,11 +51,11 @@ describeOnEngines("handler on redelivered and all-bad batches", (engine) => {
       aggregated(tweets.slice(20)),
       plain(tweets[0] as (typeof tweets)[number]),
     ]);
-    await env.handler(event, context());
+    await env.handler(event, invocation());
     const once = await env.items();
 
     // Act
-    const response = await env.handler(event, context());
+    const response = await env.handler(event, invocation());
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);

@@ -1,8 +1,7 @@
 import { expect, it } from "vitest";
 import { encodeEvent } from "../../events/index.js";
-import { lambdaContext } from "../../local/esm-runner/stream-record.js";
 import { describeOnEngines } from "./support/dynamo-engines.js";
-import { type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
+import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import { aggregated, kinesisEvent, plain, sequenceNumber, tweet } from "./support/records.js";
 
 // The handler when DynamoDB refuses an item (a ValidationException for the whole 25-item call). A real tweet
@@ -10,7 +9,6 @@ import { aggregated, kinesisEvent, plain, sequenceNumber, tweet } from "./suppor
 // the fault proxy refuses every call that carries the chosen item and forwards the others to the engine.
 let env: ProcessorEnvironment;
 let next = 10_000;
-const context = () => lambdaContext("processor", 60_000, "us-east-1");
 const REFUSAL = "ValidationException (HTTP 400): injected validation error";
 
 type Tweet = ReturnType<typeof tweet>;
@@ -32,7 +30,7 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
     refuse(bad.id);
     const before = env.deadLetters().length;
 
-    const response = await env.handler(kinesisEvent(tweets.map(plain)), context());
+    const response = await env.handler(kinesisEvent(tweets.map(plain)), invocation());
 
     expect(response.batchItemFailures).toEqual([]);
     const written = await writtenIds();
@@ -56,7 +54,10 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
     refuse(bad.id);
     const before = env.deadLetters().length;
 
-    const response = await env.handler(kinesisEvent([plain(a), aggregated([b, bad]), plain(c)]), context());
+    const response = await env.handler(
+      kinesisEvent([plain(a), aggregated([b, bad]), plain(c)]),
+      invocation(),
+    );
 
     expect(response.batchItemFailures).toEqual([]);
     const written = await writtenIds();
@@ -75,7 +76,7 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
     refuse((tweets[3] as (typeof tweets)[number]).id);
     env.sqs.setFailing("server-error");
 
-    const response = await env.handler(kinesisEvent(tweets.map(plain)), context());
+    const response = await env.handler(kinesisEvent(tweets.map(plain)), invocation());
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumber(3) }]);
     const written = await writtenIds();
@@ -89,7 +90,7 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
     env.proxy.setPlan(() => ({ kind: "reject" }));
     const before = env.deadLetters().length;
 
-    const response = await env.handler(kinesisEvent(tweets.map(plain)), context());
+    const response = await env.handler(kinesisEvent(tweets.map(plain)), invocation());
 
     expect(response.batchItemFailures).toEqual(tweets.map((_, n) => ({ itemIdentifier: sequenceNumber(n) })));
     expect(env.deadLetters().slice(before)).toEqual([]);
@@ -110,7 +111,7 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
     env.proxy.setPlan(() => ({ kind: "reject", when: (item) => bad.has(item.Id?.S) }));
     const before = env.deadLetters().length;
 
-    const response = await env.handler(kinesisEvent(tweets.map(plain)), context());
+    const response = await env.handler(kinesisEvent(tweets.map(plain)), invocation());
 
     expect(response.batchItemFailures).toEqual([]);
     expect(

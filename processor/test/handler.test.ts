@@ -1,8 +1,8 @@
 import type { KinesisStreamEvent } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lambdaContext } from "../../local/esm-runner/stream-record.js";
+import { describe, expect, it } from "vitest";
 import type { TweetItem } from "../tweet-item.js";
-import { type ProcessorEnvironment, startProcessorEnvironment } from "./support/environment.js";
+import { DYNALITE } from "./support/dynamo-engines.js";
+import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import {
   aggregated,
   kinesisEvent,
@@ -16,14 +16,9 @@ import {
 } from "./support/records.js";
 
 let env: ProcessorEnvironment;
-const context = () => lambdaContext("processor", 60_000, "us-east-1");
 
-beforeAll(async () => {
-  env = await startProcessorEnvironment();
-});
-
-afterAll(async () => {
-  await env?.close();
+useProcessorEnvironment(DYNALITE, (started) => {
+  env = started;
 });
 
 /** Items in the table for the given tweet numbers, by tweet id. */
@@ -38,7 +33,7 @@ describe("handler against dynalite and the SQS emulator", () => {
     const event = kinesisEvent([plain(tweet(1)), aggregated([tweet(2), tweet(3, { lang: undefined })])]);
 
     // Act
-    const response = await env.handler(event, context());
+    const response = await env.handler(event, invocation());
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
@@ -64,8 +59,8 @@ describe("handler against dynalite and the SQS emulator", () => {
     const last = tweet(10, { text: "last" });
     const event = kinesisEvent([plain(first), aggregated([tweet(11), first]), plain(last)]);
 
-    const response = await env.handler(event, context());
-    const again = await env.handler(event, context());
+    const response = await env.handler(event, invocation());
+    const again = await env.handler(event, invocation());
 
     expect(response.batchItemFailures).toEqual([]);
     expect(again.batchItemFailures).toEqual([]);
@@ -87,7 +82,7 @@ describe("handler against dynalite and the SQS emulator", () => {
     const mixedRecord = { ...mixed, kinesis: { ...mixed.kinesis, sequenceNumber: sequenceNumber(100) } };
     const before = env.deadLetters().length;
 
-    const response = await env.handler({ Records: [...records, mixedRecord] }, context());
+    const response = await env.handler({ Records: [...records, mixedRecord] }, invocation());
 
     expect(response.batchItemFailures).toEqual([]);
     expect((await itemsFor([20, 21])).size).toBe(2);
@@ -118,7 +113,7 @@ describe("handler against dynalite and the SQS emulator", () => {
     const before = env.deadLetters().length;
     const batchCalls = env.sqs.requestCounts().SendMessageBatch ?? 0;
 
-    const response = await env.handler(event, context());
+    const response = await env.handler(event, invocation());
 
     expect(response.batchItemFailures).toEqual([]);
     const letters = env.deadLetters().slice(before);
@@ -132,7 +127,7 @@ describe("handler against dynalite and the SQS emulator", () => {
   });
 
   it("refuses an event that is not a Kinesis batch, saying so", async () => {
-    await expect(env.handler({} as KinesisStreamEvent, context())).rejects.toThrow(
+    await expect(env.handler({} as KinesisStreamEvent, invocation())).rejects.toThrow(
       "not a Kinesis stream event: Records is missing",
     );
   });
@@ -142,7 +137,7 @@ describe("handler against dynalite and the SQS emulator", () => {
     const event = kinesisEvent(ns.map((n) => plain(tweet(n))));
 
     const started = performance.now();
-    const response = await env.handler(event, context());
+    const response = await env.handler(event, invocation());
     const elapsedMs = performance.now() - started;
 
     expect(response.batchItemFailures).toEqual([]);

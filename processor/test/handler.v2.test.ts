@@ -1,13 +1,10 @@
 import { expect, it } from "vitest";
 import { decodeStoredRecord } from "../../events/stored-record.js";
-import { lambdaContext } from "../../local/esm-runner/stream-record.js";
 import type { TweetItem } from "../tweet-item.js";
 import { describeOnEngines } from "./support/dynamo-engines.js";
-import { type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
+import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import { aggregated, kinesisEvent, plain, tweet } from "./support/records.js";
 import { retweetIncludes, tweetV2, V1_ATTRIBUTES } from "./support/v2-records.js";
-
-const context = () => lambdaContext("processor", 60_000, "us-east-1");
 
 /** Post `n` as a version of an edited post whose versions are `history` (post numbers, oldest first). */
 const version = (n: number, history: readonly number[]) =>
@@ -43,7 +40,7 @@ describeOnEngines("handler with envelope v1 and v2 records", (engine) => {
     const event = kinesisEvent([plain(tweet(3)), plain(original), aggregated([retweet, tweet(4), placed])]);
 
     // Act
-    const response = await env.handler(event, context());
+    const response = await env.handler(event, invocation());
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
@@ -71,12 +68,12 @@ describeOnEngines("handler with envelope v1 and v2 records", (engine) => {
 
   it("deletes the earlier versions' items when a newer version of an edited post arrives", async () => {
     // Posts 60, 110 and 160 are versions of one post by user10 (n % 50).
-    const first = await env.handler(kinesisEvent([plain(version(60, [60]))]), context());
-    const edited = await env.handler(kinesisEvent([plain(version(110, [60, 110]))]), context());
+    const first = await env.handler(kinesisEvent([plain(version(60, [60]))]), invocation());
+    const edited = await env.handler(kinesisEvent([plain(version(110, [60, 110]))]), invocation());
     // Both edits in one batch, the newest first: the middle version is never written.
     const again = await env.handler(
       kinesisEvent([plain(version(210, [60, 110, 160, 210])), plain(version(160, [60, 110, 160]))]),
-      context(),
+      invocation(),
     );
 
     for (const response of [first, edited, again]) expect(response.batchItemFailures).toEqual([]);
@@ -85,8 +82,8 @@ describeOnEngines("handler with envelope v1 and v2 records", (engine) => {
   });
 
   it("writes an older version that arrives after the newer one as its own item (documented, not undone)", async () => {
-    await env.handler(kinesisEvent([plain(version(260, [70, 260]))]), context());
-    await env.handler(kinesisEvent([plain(version(70, [70]))]), context());
+    await env.handler(kinesisEvent([plain(version(260, [70, 260]))]), invocation());
+    await env.handler(kinesisEvent([plain(version(70, [70]))]), invocation());
 
     const items = await itemsById();
     expect(items.has(tweet(70).id)).toBe(true);

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe } from "vitest";
 import { startDynalite } from "../../../local/emulators/dynalite.js";
 import type { RunningEmulator } from "../../../local/emulators/listen.js";
@@ -20,4 +21,14 @@ export const DYNAMODB_LOCAL: DynamoEngine = { name: "DynamoDB Local", start: sta
 export function describeOnEngines(title: string, body: (engine: DynamoEngine) => void): void {
   describe(`${title} [dynalite]`, () => body(DYNALITE));
   describeWithTools([systemTool("java")], `${title} [DynamoDB Local]`, () => body(DYNAMODB_LOCAL));
+}
+
+/** A real SDK client for an engine (or a fault endpoint) on loopback; `maxAttempts: 1` as the writer wants it. */
+export function engineClient(endpoint: string, options: { maxAttempts?: number } = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    ...options,
+  });
 }

@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, vi } from "vitest";
+import { lambdaContext } from "../../../local/esm-runner/stream-record.js";
 import { createEventTable } from "../../../local/pipeline/aws-resources.js";
 import { type SqsEmulator, startSqsEmulator } from "../../../local/sqs-emulator/index.js";
 import type { DeadLetterMessage } from "../../dead-letter.js";
@@ -25,17 +26,22 @@ export interface ProcessorEnvironment {
   close(): Promise<void>;
 }
 
+/** The context Lambda passes the processor: `remainingMs` left in the invocation. */
+export const invocation = (remainingMs = 60_000) => lambdaContext("processor", remainingMs, REGION);
+
 /**
- * The hooks of a describe block whose tests share one environment on `engine`: started before them (a JVM for
+ * The hooks of a describe block (or a file) whose tests share one environment on `engine` (with `options.env`
+ * set for the handler): started before them (a JVM for
  * DynamoDB Local takes seconds), faults of the proxy and the queue cleared after each, closed after all.
  */
 export function useProcessorEnvironment(
   engine: DynamoEngine,
   started: (env: ProcessorEnvironment) => void,
+  options: { env?: Record<string, string> } = {},
 ): void {
   let env: ProcessorEnvironment | undefined;
   beforeAll(async () => {
-    env = await startProcessorEnvironment({ engine });
+    env = await startProcessorEnvironment({ ...options, engine });
     started(env);
   }, 120_000);
   afterEach(() => {
