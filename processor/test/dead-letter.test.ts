@@ -117,6 +117,15 @@ describe("packBatches", () => {
     );
   });
 
+  it("fills a batch by count with small messages: 10, then the rest", () => {
+    expect(
+      packBatches(
+        Array.from({ length: 23 }, () => 1),
+        262_144,
+      ).map((batch) => batch.length),
+    ).toEqual([10, 10, 3]);
+  });
+
   it("refuses a message larger than a whole batch, naming it", () => {
     expect(() => packBatches([10, 2000], 1000)).toThrow(
       "message 1 is 2000 bytes; at most 1000 fit in a batch",
