@@ -4,13 +4,13 @@ import { encodeEvent, type TweetEvent } from "../../events/index.js";
 import type { ProducerMetrics } from "../metrics.js";
 import { RateLimitedLog } from "../rate-limited-log.js";
 import type { PushOutcome } from "../x-stream/ingest-types.js";
+import { dropAtShutdown, spillAtShutdown } from "./at-shutdown.js";
 import { CallPacer, DEFAULT_RETRY_BACKOFF, RetrySchedule } from "./backoff.js";
 import { KinesisHealth } from "./health.js";
 import { MAX_RECORD_BYTES } from "./limits.js";
 import { PutResults } from "./put-results.js";
-import { type QueuedRecord, RecordQueue, settleRecord } from "./record-queue.js";
+import { type QueuedRecord, RecordQueue } from "./record-queue.js";
 import { SendLoop, type WriterPhase } from "./send-loop.js";
-import { spillAtShutdown } from "./shutdown-spill.js";
 import { SpoolOverflow } from "./spool-overflow.js";
 import type { SpoolCheck } from "./spool-state.js";
 import { type CloseSummary, WriterCounts } from "./writer-counts.js";
@@ -161,11 +161,16 @@ export class KinesisWriter {
 
   /** Records the spool gave back (broken, or at close): they are held and sent like fresh ones. */
   private toMemory(records: QueuedRecord[]): void {
+    this.hold(records);
+    this.loop.pump();
+  }
+
+  /** Queues records to be sent and counts them against BUFFER_MAX_BYTES. */
+  private hold(records: readonly QueuedRecord[]): void {
     for (const record of records) {
       this.fresh.push(record);
       this.counts.hold(record);
     }
-    this.loop.pump();
   }
 
   waitForRoom(): Promise<void> {
@@ -202,30 +207,13 @@ export class KinesisWriter {
     // With a spool, what it could not take is counted (spool_full) and said there.
     const unsentRecords =
       this.spool === undefined
-        ? this.dropUnsent(queues, graceMs)
+        ? dropAtShutdown(queues, this.counts, this.log, this.metrics, graceMs)
         : await spillAtShutdown(this.spool, queues, this.counts, this.log, this.metrics);
     this.counts.clearHeld();
     this.waiters.notify();
     const summary = this.counts.summary(unsentRecords);
     this.log.info(summary, "Kinesis writer closed");
     return summary;
-  }
-
-  /** Without a spool, what is still held at the end is lost: counted, said, and told to each pusher. */
-  private dropUnsent(queues: readonly RecordQueue[], graceMs: number): number {
-    const unsentRecords = this.counts.heldRecords;
-    for (const queue of queues) {
-      for (let record = queue.shift(); record !== undefined; record = queue.shift())
-        settleRecord(record, "lost");
-    }
-    if (unsentRecords > 0) {
-      this.metrics.recordsDropped.inc({ reason: "shutdown" }, unsentRecords);
-      this.log.error(
-        { unsentRecords, graceMs },
-        "shutdown grace time over: records not acknowledged by Kinesis are lost",
-      );
-    }
-    return unsentRecords;
   }
 
   private hasRoom(): boolean {
@@ -245,20 +233,14 @@ export class KinesisWriter {
     const room = this.options.bufferMaxBytes - this.counts.heldBytes;
     if (spool === undefined || this.phase !== "open" || room <= 0) return;
     if (spool.canBypass) {
-      for (const record of spool.takeWaiting(room)) {
-        this.fresh.push(record);
-        this.counts.hold(record);
-      }
+      this.hold(spool.takeWaiting(room));
       return;
     }
     if (!spool.canLoad) return;
     const maxRecords = this.options.maxRecords * this.options.maxInFlight;
     const maxBytes = Math.min(room, this.options.maxBytes * this.options.maxInFlight);
     void spool.load(maxRecords, maxBytes).then((records) => {
-      for (const record of records) {
-        this.fresh.push(record);
-        this.counts.hold(record);
-      }
+      this.hold(records);
       if (records.length > 0) this.loop.pump();
     });
   }

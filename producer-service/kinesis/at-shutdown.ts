@@ -1,11 +1,42 @@
 import type { Logger } from "pino";
 import type { ProducerMetrics } from "../metrics.js";
-import type { QueuedRecord, RecordQueue } from "./record-queue.js";
+import { type QueuedRecord, type RecordQueue, settleRecord } from "./record-queue.js";
 import type { SpoolOverflow } from "./spool-overflow.js";
 import type { WriterCounts } from "./writer-counts.js";
 
+/*
+ * What close() does, after the grace time, with the records the writer still holds: spools them, or without a
+ * spool gives them up.
+ */
+
 /**
- * At shutdown, after the grace time: appends what memory still holds to the spool, to be sent first on the
+ * Without a spool, what is still held at the end is lost: counted (reason shutdown), said at error, told to
+ * each pusher, and returned, for close()'s summary.
+ */
+export function dropAtShutdown(
+  queues: readonly RecordQueue[],
+  counts: WriterCounts,
+  log: Logger,
+  metrics: ProducerMetrics,
+  graceMs: number,
+): number {
+  const unsentRecords = counts.heldRecords;
+  for (const queue of queues) {
+    for (let record = queue.shift(); record !== undefined; record = queue.shift())
+      settleRecord(record, "lost");
+  }
+  if (unsentRecords > 0) {
+    metrics.recordsDropped.inc({ reason: "shutdown" }, unsentRecords);
+    log.error(
+      { unsentRecords, graceMs },
+      "shutdown grace time over: records not acknowledged by Kinesis are lost",
+    );
+  }
+  return unsentRecords;
+}
+
+/**
+ * With a spool, appends what memory still holds to the spool, to be sent first on the
  * next start. Records read from the spool are not appended again: they are still there. Those of them Kinesis
  * already has but the spool keeps (behind one it lacks) will be sent again: they count as possible duplicates.
  * What the spool cannot take (full, or a failed disk) is lost: counted as dropped (spool_full), said in an
