@@ -2,9 +2,8 @@
 // configuration once, synthesizes the one stack. The npm scripts use the same code through scripts/synth.ts.
 import { fileURLToPath } from "node:url";
 import { deployWarnings, synthesizeStack } from "./app.js";
-import { ComplianceBundleMissingError } from "./compliance-sweeper.js";
+import { LambdaBundleMissingError } from "./bundled-lambda.js";
 import { InfraConfigError, readInfraConfig } from "./config.js";
-import { ProcessorBundleMissingError } from "./processor-function.js";
 
 try {
   const config = readInfraConfig();
@@ -15,14 +14,7 @@ try {
   });
 } catch (error) {
   // What the user must fix, without a stack trace in the way.
-  if (
-    !(
-      error instanceof InfraConfigError ||
-      error instanceof ProcessorBundleMissingError ||
-      error instanceof ComplianceBundleMissingError
-    )
-  )
-    throw error;
+  if (!(error instanceof InfraConfigError || error instanceof LambdaBundleMissingError)) throw error;
   console.error(error.message);
   process.exitCode = 1;
 }

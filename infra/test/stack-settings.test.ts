@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ProcessorBundleMissingError } from "../processor-function.js";
+import { LambdaBundleMissingError } from "../bundled-lambda.js";
 import { FIXTURE_BUNDLE, onlyResource, refTo, resourcesOf, synthesize } from "./synth.js";
 
 describe("the stack as configured", () => {
@@ -199,7 +199,7 @@ describe("the processor bundle", () => {
   it("must be built first, and says how", () => {
     const empty = mkdtempSync(join(tmpdir(), "tweetstream-nobundle-"));
     dirs.push(empty);
-    expect(() => synthesize({}, empty)).toThrow(ProcessorBundleMissingError);
+    expect(() => synthesize({}, empty)).toThrow(LambdaBundleMissingError);
     expect(() => synthesize({}, empty)).toThrow(/index\.mjs: run `npm run build:processor` first/);
   });
 });

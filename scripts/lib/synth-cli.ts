@@ -28,7 +28,7 @@ export function synthOrExit(options: { hcl: boolean }): SynthResult & { stackNam
     });
     return { ...result, stackName: config.stackName };
   } catch (error) {
-    // A wrong setting or a Lambda bundle not built yet (ProcessorBundleMissingError, ComplianceBundleMissingError...):
+    // A wrong setting or a Lambda bundle not built yet (LambdaBundleMissingError):
     // the message says what to do, and a stack trace would only hide it.
     const userFacing =
       error instanceof Error && /^(InfraConfigError|\w+BundleMissingError)$/.test(error.name);
