@@ -31,8 +31,14 @@ export type BatchMetrics = Record<ProcessorMetric, number>;
 export function createMetricsPublisher(): (functionName: string, values: BatchMetrics) => void {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
   metrics.clearDefaultDimensions();
+  let named: string | undefined;
   return (functionName, values) => {
-    metrics.setDefaultDimensions({ [METRICS_DIMENSION]: functionName });
+    // Set once per name: setting a dimension again logs a warning line on every batch.
+    if (functionName !== named) {
+      metrics.clearDefaultDimensions();
+      metrics.setDefaultDimensions({ [METRICS_DIMENSION]: functionName });
+      named = functionName;
+    }
     for (const name of PROCESSOR_METRICS) metrics.addMetric(name, MetricUnit.Count, values[name]);
     metrics.publishStoredMetrics();
   };
