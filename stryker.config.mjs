@@ -5,8 +5,9 @@ export default {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
   vitest: { configFile: "scripts/mutation/vitest.config.ts", related: false },
-  // Vitest 4.1 breaks the runner's per-test coverage (stryker-js issue 5928): every mutant runs the module's tests.
-  coverageAnalysis: "off",
+  // Each mutant runs only the tests that reach it. Vitest 4.1 broke this in earlier runners (stryker-js issue 5928);
+  // checked with 9.6.1 on events/record-codec.ts: the same survivors as with "off", in 2 min 45 s instead of 3 min 37 s.
+  coverageAnalysis: "perTest",
   concurrency: 1,
   // A mutant that makes a test loop or wait: killed as a timeout after 3x the unmutated run time plus this.
   timeoutMS: 10_000,

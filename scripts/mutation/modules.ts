@@ -1,7 +1,7 @@
 // The modules that guard data against loss or corruption, as StrykerJS mutates them (`npm run test:mutation`):
 // which sources to mutate and which tests may kill the mutants. Globs, so files moved inside a folder stay
 // covered; a `!` glob leaves out what only wires or logs. Tests that need a system program (Java, Terraform)
-// or measure load are left out: each mutant runs every test listed, on one core.
+// or measure load are left out: each mutant runs those of the listed tests that reach it, on one core.
 export interface MutationModule {
   readonly mutate: readonly string[];
   readonly tests: readonly string[];
