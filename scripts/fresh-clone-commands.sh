@@ -55,7 +55,8 @@ cmd() {
 }
 # start NAME TIMEOUT_S MARKER [VAR=VALUE...]: `npm start` with those settings in a fresh clone until its output
 # matches MARKER (an extended regex), then Ctrl-C: it must print "stopped" and exit within 120 s (the producer
-# flushes first, and kinesis-local answers slowly on a loaded machine). With WHILE_RUNNING set, that command runs in the same clone while the pipeline runs (and must pass) before Ctrl-C.
+# flushes first, and kinesis-local answers slowly on a loaded machine). With WHILE_RUNNING set, that command runs
+# in the same clone while the pipeline runs (and must pass) before Ctrl-C.
 start() {
   local name=$1 limit=$2 marker=$3
   shift 3
