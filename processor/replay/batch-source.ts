@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 
 /** One kept batch to read: where it is, and how to read its text. */
 export interface KeptBatchRef {
@@ -22,8 +22,12 @@ export function parseSource(text: string): ReplaySource {
  * are `aws/lambda/<mapping>/<shard>/YYYY/MM/DD/<time>-<uuid>`, so key order is time order per shard, and an
  * edited post's versions are replayed in the order they were given up on.
  */
-export async function listKeptBatches(source: ReplaySource, s3: () => S3Client): Promise<KeptBatchRef[]> {
-  if (source.kind === "s3") return listS3(s3(), source.bucket, source.prefix);
+export async function listKeptBatches(
+  source: ReplaySource,
+  s3: () => S3Client,
+  s3PageSize?: number,
+): Promise<KeptBatchRef[]> {
+  if (source.kind === "s3") return listS3(s3(), source.bucket, source.prefix, s3PageSize);
   const info = await stat(source.path).catch(() => undefined);
   if (info === undefined) throw new Error(`${source.path}: no such file or folder`);
   if (info.isFile()) return [fileRef(source.path)];
@@ -39,12 +43,27 @@ function fileRef(path: string): KeptBatchRef {
   return { source: path, read: () => readFile(path, "utf8") };
 }
 
-async function listS3(client: S3Client, bucket: string, prefix: string): Promise<KeptBatchRef[]> {
+/** The S3 client replay reads with: SDK defaults, path-style addressing when AWS_ENDPOINT_URL_S3 names an endpoint. */
+export function replayS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  return new S3Client({ forcePathStyle: env.AWS_ENDPOINT_URL_S3 !== undefined });
+}
+
+async function listS3(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  pageSize: number | undefined,
+): Promise<KeptBatchRef[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ContinuationToken: token,
+        MaxKeys: pageSize,
+      }),
     );
     for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -2,14 +2,14 @@
 // mapping gave up on (kept in the failed-batch bucket, or in a folder by the local pipeline) through the processor's
 // own code. Settings as the processor's (TABLE_NAME, DLQ_URL, RETENTION_DAYS, AWS_ENDPOINT_URL_*), read once.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import pino from "pino";
 import { ConfigError, loadConfig } from "../config.js";
 import { createDynamoDbWriter } from "../dynamodb-writer.js";
 import { createLogger } from "../logger.js";
 import { createSqsDeadLetterSender } from "../sqs-dead-letter.js";
-import { listKeptBatches, parseSource } from "./batch-source.js";
+import { listKeptBatches, parseSource, replayS3Client } from "./batch-source.js";
 import { formatReport, type ReplayPorts, replayKeptBatches, replaySucceeded } from "./replay.js";
 
 const USAGE = "usage: npm run replay -- [--dry-run] <s3://bucket/prefix | file | folder>...";
@@ -26,7 +26,7 @@ async function main(args: readonly string[]): Promise<number> {
   }
   let s3: S3Client | undefined;
   const s3Client = () => {
-    s3 ??= new S3Client({ forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined });
+    s3 ??= replayS3Client();
     return s3;
   };
   const refs = [];
