@@ -85,7 +85,7 @@ export function createXStreamIngest(
   const gaps = recovery;
   const loaded = watermark?.loaded;
   if (watermark !== undefined && loaded !== undefined && gaps.enabled) {
-    gaps.restarted(loaded.newestId, loaded.writtenAtMs);
+    gaps.restarted(loaded.newestId, loaded.writtenAtMs, loaded.pendingGaps);
     intake.restored(
       loaded.recentIds,
       loaded.newestId,

@@ -108,6 +108,8 @@ interface Outcome {
   lost: number;
   duplicates: number;
   countedPossibleDuplicates: number;
+  /** The last producer's watermark writes per second of its life (the coalescing's cost). */
+  watermarkWritesPerSecond: number;
 }
 
 /** Waits until every published id is in the stream (or `timeoutMs`), then stops `last` and tallies. */
@@ -124,12 +126,15 @@ async function tally(published: string[], last: Producer, timeoutMs: number): Pr
     "every published post in Kinesis",
   ).catch(() => undefined);
   const counted = await last.metric("tweetstream_producer_possible_duplicates_total");
+  const writes = await last.metric("tweetstream_producer_watermark_writes_total");
+  const lifeSeconds = Date.now() / 1000 - (await last.metric("process_start_time_seconds"));
   await last.kill("SIGTERM");
   const have = new Set(stored);
   return {
     lost: [...expected].filter((id) => !have.has(id)).length,
     duplicates: stored.length - have.size,
     countedPossibleDuplicates: counted,
+    watermarkWritesPerSecond: Math.round((writes / lifeSeconds) * 100) / 100,
   };
 }
 

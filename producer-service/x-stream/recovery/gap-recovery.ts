@@ -6,7 +6,7 @@ import type { RecoveryOptions } from "../ingest-options.js";
 import type { PostIntake } from "../post-intake.js";
 import type { XBackoffOptions } from "../reconnect-policy.js";
 import { raceAbort, sleep } from "../sleep.js";
-import type { DurableWatermark } from "../watermark/durable-watermark.js";
+import type { DurableWatermark, StoredGap } from "../watermark/durable-watermark.js";
 import {
   backfillMinutes,
   EDGE_MARGIN_MS,
@@ -30,7 +30,7 @@ export interface GapRecoveryDeps {
   report: IngestReport;
   logger: Logger;
   stopSignal: AbortSignal;
-  /** With SPOOL_DIR: a gap holds it at its start until recovered, so a restart searches the gap again. */
+  /** With SPOOL_DIR: a gap stays in it until recovered, so a restart searches the gap again. */
   watermark?: DurableWatermark;
 }
 
@@ -62,9 +62,16 @@ export class GapRecovery {
     return this.mode !== "off";
   }
 
-  /** The previous process's watermark: the first connection recovers the restart's gap from it. */
-  restarted(newestId: string, aliveAtMs: number): void {
+  /** Gaps the previous process left unrecovered: searched after the first connection, with the restart's. */
+  private restoredGaps: Gap[] = [];
+
+  /**
+   * The previous process's watermark: the first connection recovers the restart's gap from it, and the gaps
+   * the previous process had not finished recovering.
+   */
+  restarted(newestId: string, aliveAtMs: number, pendingGaps: readonly StoredGap[]): void {
     this.tracker.restarted(newestId, aliveAtMs);
+    this.restoredGaps = pendingGaps.map((gap) => ({ ...gap, origin: "restart" }));
   }
 
   /** A post read from the live stream: into the intake, marked recovered when a backfill replays it. */
@@ -108,19 +115,24 @@ export class GapRecovery {
     return true;
   }
 
-  /** The stream is back: starts recovering the gap it leaves behind. */
+  /** The stream is back: starts recovering the gap it leaves behind (and, after a restart, those left over). */
   connected(ports: Ports, nowMs = Date.now()): void {
     const gap = this.tracker.connected(nowMs);
     const rulesBefore = this.rulesInForce;
     if (this.mode === "search") this.rulesInForce = ports.listRules().catch(() => undefined);
     if (gap === undefined || this.mode === "off") return;
+    for (const left of this.restoredGaps.splice(0)) this.recover(left, ports, rulesBefore);
+    this.recover(gap, ports, rulesBefore);
+  }
+
+  private recover(gap: Gap, ports: Ports, rulesBefore: Promise<StreamRule[] | undefined>): void {
     const { report, logger, options } = this.deps;
     const gapMs = gap.reconnectedAtMs - gap.disconnectedAtMs;
     report({ kind: "gap", origin: gap.origin });
     if (gap.origin === "restart")
       logger.info(
-        { gapMs, sinceId: gap.sinceId, aliveAt: new Date(gap.disconnectedAtMs).toISOString() },
-        "recovering the restart's gap from the durable watermark",
+        { gapMs, sinceId: gap.sinceId, from: new Date(gap.disconnectedAtMs).toISOString() },
+        "recovering a gap the previous process left, from the durable watermark",
       );
     // Posts a backfill replays from before the disconnect were delivered, however many the window forgot.
     this.deps.intake.raiseFloor(gap.sinceId, EDGE_MARGIN_MS);
@@ -142,10 +154,11 @@ export class GapRecovery {
       );
       return;
     }
-    const release = this.deps.watermark?.hold(gap.sinceId);
+    const { origin: _, ...stored } = gap;
+    const release = this.deps.watermark?.pending(stored);
     this.queue = this.queue.then(async () => {
       const interrupted = await this.search(gap, plan, ports, rulesBefore);
-      // An interrupted gap keeps holding the watermark: the next start searches it again.
+      // An interrupted gap stays in the watermark file: the next start searches it again.
       if (!interrupted) release?.();
     });
   }

@@ -25,7 +25,11 @@ describe("DurableWatermark", () => {
     settle[0]?.("durable");
     expect(watermark.current()?.newestId).toBe(at(10));
     settle[2]?.("durable");
-    expect(watermark.current()).toEqual({ newestId: at(20), recentIds: [at(0), at(10), at(20)] });
+    expect(watermark.current()).toEqual({
+      newestId: at(20),
+      recentIds: [at(0), at(10), at(20)],
+      pendingGaps: [],
+    });
   });
 
   it("stops for good at a lost post: the next start searches from before it", () => {
@@ -38,17 +42,19 @@ describe("DurableWatermark", () => {
     expect(watermark.unsettled).toBe(2);
   });
 
-  it("a gap being recovered holds it at the gap's start until released", () => {
-    const watermark = new DurableWatermark({ newestId: at(0), recentIds: [] }, 2_000);
-    const release = watermark.hold(at(0));
+  it("keeps the gaps not yet recovered beside it, until their recovery ends", () => {
+    const watermark = new DurableWatermark({ newestId: at(0), recentIds: [], pendingGaps: [] }, 2_000);
+    const gap = {
+      sinceId: at(0),
+      firstConnectedAtMs: T0,
+      disconnectedAtMs: T0 + 100,
+      reconnectedAtMs: T0 + 4_000,
+    };
+    const release = watermark.pending(gap);
     watermark.pushed(at(5_000))("durable");
-    expect(watermark.current()?.newestId).toBe(at(0));
+    expect(watermark.current()).toMatchObject({ newestId: at(5_000), pendingGaps: [gap] });
     release();
-    expect(watermark.current()?.newestId).toBe(at(5_000));
-    // A gap with no start (nothing delivered before it) allows no write at all.
-    const none = watermark.hold(undefined);
-    expect(watermark.current()).toBeUndefined();
-    none();
+    expect(watermark.current()?.pendingGaps).toEqual([]);
   });
 
   it("keeps the recent ids of the last window only (what a restart skips as delivered)", () => {
@@ -63,7 +69,18 @@ describe("the watermark file", () => {
     const dir = await mkdtemp(join(tmpdir(), "watermark-"));
     try {
       expect(await readWatermark(dir)).toBeUndefined();
-      const state = { newestId: at(10), recentIds: [at(0), at(10)], writtenAtMs: T0 + 20 };
+      const gap = {
+        sinceId: at(0),
+        firstConnectedAtMs: T0,
+        disconnectedAtMs: T0 + 1,
+        reconnectedAtMs: T0 + 9,
+      };
+      const state = {
+        newestId: at(10),
+        recentIds: [at(0), at(10)],
+        pendingGaps: [gap],
+        writtenAtMs: T0 + 20,
+      };
       await writeWatermark(dir, state);
       await writeWatermark(dir, { ...state, newestId: at(20) });
       expect(await readWatermark(dir)).toEqual({ ...state, newestId: at(20) });

@@ -1,4 +1,5 @@
 import type { PushOutcome } from "../ingest-types.js";
+import type { Gap } from "../recovery/recovery-plan.js";
 import { isNewerId, snowflakeTimeMs } from "../snowflake.js";
 
 /** What the watermark file holds (see watermark-file.ts). */
@@ -10,7 +11,12 @@ export interface WatermarkState {
    * the watermark (posts in flight at the end arrive out of order) and skips these as already delivered.
    */
   recentIds: string[];
+  /** Gaps not recovered yet (queued, being searched, or cut short by a shutdown): the next start searches them. */
+  pendingGaps: StoredGap[];
 }
+
+/** A gap as the watermark file keeps it (its origin is a restart's on the next start). */
+export type StoredGap = Omit<Gap, "origin">;
 
 interface Pending {
   id: string;
@@ -18,20 +24,20 @@ interface Pending {
 }
 
 /**
- * The durable watermark, as a pure core fed with outcomes (the writer's `settled` callbacks) and gap holds:
+ * The durable watermark, as a pure core fed with outcomes (the writer's `settled` callbacks) and open gaps:
  * posts are registered in the order they are pushed, and the watermark moves over the longest prefix of them
  * the writer reported durable. A lost post stops it there for good (the next start searches from it again).
- * While a gap is being recovered, the watermark stays at or below the gap's start (`hold`), so a restart
- * searches that gap again; a gap with no start (nothing delivered yet) keeps it where it is.
+ * Gaps not yet recovered are kept beside it (`pending`) until their recovery ends, so a restart searches them
+ * again without searching everything the stream delivered since.
  */
 export class DurableWatermark {
-  private readonly pending: Pending[] = [];
+  private readonly pushes: Pending[] = [];
   private head = 0;
   private newestDurable: string | undefined;
   private blocked = false;
   private readonly recent: string[] = [];
-  private readonly holds = new Map<number, string | undefined>();
-  private nextHold = 0;
+  private readonly gaps = new Map<number, StoredGap>();
+  private nextGap = 0;
   private changed = false;
 
   constructor(
@@ -45,39 +51,35 @@ export class DurableWatermark {
   /** A post pushed to the writer: returns the callback its outcome goes to. */
   pushed(id: string): (outcome: PushOutcome) => void {
     const entry: Pending = { id, outcome: undefined };
-    this.pending.push(entry);
+    this.pushes.push(entry);
     return (outcome) => {
       entry.outcome ??= outcome;
       this.advance();
     };
   }
 
-  /** Keeps the watermark at or below `sinceId` until the returned release is called. */
-  hold(sinceId: string | undefined): () => void {
-    const key = this.nextHold++;
-    this.holds.set(key, sinceId);
+  /** A gap whose recovery has not ended: kept in the file until the returned release is called. */
+  pending(gap: StoredGap): () => void {
+    const key = this.nextGap++;
+    this.gaps.set(key, gap);
+    this.changed = true;
     return () => {
-      if (this.holds.delete(key)) this.changed = true;
+      if (this.gaps.delete(key)) this.changed = true;
     };
   }
 
   /** Posts pushed whose outcome is not yet known, or behind a lost one. */
   get unsettled(): number {
-    return this.pending.length - this.head;
+    return this.pushes.length - this.head;
   }
 
-  /** The state to persist, or undefined when there is nothing (yet) that may be written. */
+  /** The state to persist, or undefined when nothing was durably taken yet. */
   current(): WatermarkState | undefined {
-    let newest = this.newestDurable;
-    for (const held of this.holds.values()) {
-      if (held === undefined) return undefined;
-      if (newest === undefined || isNewerId(newest, held)) newest = held;
-    }
+    const newest = this.newestDurable;
     if (newest === undefined) return undefined;
     const fromMs = snowflakeTimeMs(newest) - this.recentWindowMs;
-    const upTo = newest;
-    const recentIds = this.recent.filter((id) => !isNewerId(id, upTo) && snowflakeTimeMs(id) >= fromMs);
-    return { newestId: newest, recentIds };
+    const recentIds = this.recent.filter((id) => !isNewerId(id, newest) && snowflakeTimeMs(id) >= fromMs);
+    return { newestId: newest, recentIds, pendingGaps: [...this.gaps.values()] };
   }
 
   /** True once since the last call when the state to persist may have changed. */
@@ -90,8 +92,8 @@ export class DurableWatermark {
   private advance(): void {
     if (this.blocked) return;
     let moved = false;
-    while (this.head < this.pending.length) {
-      const entry = this.pending[this.head] as Pending;
+    while (this.head < this.pushes.length) {
+      const entry = this.pushes[this.head] as Pending;
       if (entry.outcome === undefined) break;
       if (entry.outcome === "lost") {
         this.blocked = true;
@@ -109,8 +111,8 @@ export class DurableWatermark {
 
   /** Drops settled entries and recent ids older than the window, in steps so that pushing stays O(1). */
   private compact(): void {
-    if (this.head > 1024 && this.head * 2 > this.pending.length) {
-      this.pending.splice(0, this.head);
+    if (this.head > 1024 && this.head * 2 > this.pushes.length) {
+      this.pushes.splice(0, this.head);
       this.head = 0;
     }
     if (this.recent.length > 1024 && this.newestDurable !== undefined) {

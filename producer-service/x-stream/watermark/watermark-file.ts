@@ -1,6 +1,6 @@
 import { open, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
-import type { WatermarkState } from "./durable-watermark.js";
+import type { StoredGap, WatermarkState } from "./durable-watermark.js";
 
 /** Beside the spool's segments in SPOOL_DIR (the spool ignores files that are not its own). */
 export const WATERMARK_FILE = "x-watermark.json";
@@ -32,13 +32,26 @@ export async function readWatermark(dir: string): Promise<StoredWatermark | unde
   } catch {
     throw new WatermarkFileError(`${WATERMARK_FILE} is not JSON`);
   }
-  const { newestId, recentIds, writtenAt } = (parsed ?? {}) as Record<string, unknown>;
-  const isId = (value: unknown): value is string => typeof value === "string" && /^\d{1,20}$/.test(value);
+  const { newestId, recentIds, pendingGaps, writtenAt } = (parsed ?? {}) as Record<string, unknown>;
   if (!isId(newestId) || !Array.isArray(recentIds) || !recentIds.every(isId) || typeof writtenAt !== "string")
     throw new WatermarkFileError(`${WATERMARK_FILE} lacks newestId, recentIds or writtenAt`);
+  if (!Array.isArray(pendingGaps) || !pendingGaps.every(isStoredGap))
+    throw new WatermarkFileError(`${WATERMARK_FILE}: pendingGaps is not a list of gaps`);
   const writtenAtMs = Date.parse(writtenAt);
   if (Number.isNaN(writtenAtMs)) throw new WatermarkFileError(`${WATERMARK_FILE}: writtenAt is not a time`);
-  return { newestId, recentIds, writtenAtMs };
+  return { newestId, recentIds, pendingGaps, writtenAtMs };
+}
+
+const isId = (value: unknown): value is string => typeof value === "string" && /^\d{1,20}$/.test(value);
+
+function isStoredGap(value: unknown): value is StoredGap {
+  if (typeof value !== "object" || value === null) return false;
+  const gap = value as Record<string, unknown>;
+  const times = [gap.firstConnectedAtMs, gap.disconnectedAtMs, gap.reconnectedAtMs];
+  return (
+    times.every((t) => typeof t === "number" && Number.isFinite(t)) &&
+    (gap.sinceId === undefined || isId(gap.sinceId))
+  );
 }
 
 /**
@@ -51,6 +64,7 @@ export async function writeWatermark(dir: string, state: StoredWatermark): Promi
   const body = JSON.stringify({
     newestId: state.newestId,
     recentIds: state.recentIds,
+    pendingGaps: state.pendingGaps,
     writtenAt: new Date(state.writtenAtMs).toISOString(),
   });
   const file = await open(temporary, "w", FILE_MODE);
