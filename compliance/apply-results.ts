@@ -1,5 +1,6 @@
 import { mapWithConcurrency } from "../lambda-support/concurrency.js";
 import type { ItemKey, JobType, SweepLogger, TablePort } from "./ports.js";
+import type { IncludesPrune } from "./references.js";
 import { readResultLine, resultLines, type Verdict } from "./results.js";
 import type { SweepSummary } from "./summary.js";
 
@@ -34,12 +35,21 @@ export interface ApplyProgress {
 interface SliceChanges {
   deletes: Map<string, { key: ItemKey; reason: string }>;
   scrubs: Map<string, ItemKey>;
+  /** Items whose includes carry a flagged referenced post or author, and what goes from them. */
+  prunes: Map<string, { key: ItemKey; prune: IncludesPrune }>;
+}
+
+/** Where an uploaded id lives: items of its own (by username), and items whose includes reference it. */
+interface Owner {
+  usernames: string[];
+  holders: ItemKey[];
 }
 
 /**
  * Applies one complete job's result file, a slice of `SLICE_LINES` lines at a time from `progress.from`.
- * `uploaded` are the job's own lines (`<id>\t<username>`): the only ids acted on, and where their items
- * live. Each slice is collected (one `Query` per author and username for `users`), then its deletes and scrubs
+ * `uploaded` are the job's own lines (`<id>\t<username>`, or `<id>\t<username>\t<holder id>` for an id
+ * referenced in the includes of the item `<username>`/`<holder id>`): the only ids acted on, and where
+ * their items live (a referenced id is removed from its holders' includes, the holders' own posts stay). Each slice is collected (one `Query` per author and username for `users`), then its deletes and scrubs
  * are made, then, if every one of them held, recorded as applied: a sweep stopped by its deadline loses at most
  * the slice it was in, and the next one resumes after the last recorded slice. Returns false when some change
  * did not happen (a delete DynamoDB did not take, an item that changed while being scrubbed, the deadline):
@@ -54,12 +64,13 @@ export async function applyResults(
   progress: ApplyProgress,
 ): Promise<boolean> {
   const { summary, logger } = ctx;
-  const owners = new Map<string, string[]>();
+  const owners = new Map<string, Owner>();
   for (const line of uploaded) {
-    const [id = "", username = ""] = line.split("\t");
-    const list = owners.get(id);
-    if (list) list.push(username);
-    else owners.set(id, [username]);
+    const [id = "", username = "", holder] = line.split("\t");
+    const owner = owners.get(id) ?? { usernames: [], holders: [] };
+    owners.set(id, owner);
+    if (holder === undefined) owner.usernames.push(username);
+    else owner.holders.push({ Username: username, Id: holder });
   }
   const lines = resultLines(resultText);
   // Once a slice did not fully hold, later ones are still applied but no longer recorded: the next sweep
@@ -88,11 +99,12 @@ async function collect(
   type: JobType,
   slice: readonly string[],
   start: number,
-  owners: ReadonlyMap<string, string[]>,
+  owners: ReadonlyMap<string, Owner>,
   ctx: ApplyContext,
 ): Promise<SliceChanges | "deadline"> {
   const { summary, logger } = ctx;
   const verdicts: { verdict: Extract<Verdict, { id: string }>; usernames: string[] }[] = [];
+  const changes: SliceChanges = { deletes: new Map(), scrubs: new Map(), prunes: new Map() };
   slice.forEach((line, index) => {
     const lineNumber = start + index + 1;
     const verdict = readResultLine(line, type);
@@ -105,15 +117,24 @@ async function collect(
         );
       return;
     }
-    const usernames = owners.get(verdict.id);
-    if (usernames === undefined) {
+    const owner = owners.get(verdict.id);
+    if (owner === undefined) {
       summary.unknownIds += 1;
       logger.warn({ type, lineNumber }, "compliance result for an id that was not uploaded skipped");
       return;
     }
-    verdicts.push({ verdict, usernames });
+    verdicts.push({ verdict, usernames: owner.usernames });
+    for (const holder of owner.holders) {
+      const key = keyOf(holder);
+      let entry = changes.prunes.get(key);
+      if (entry === undefined) {
+        entry = { key: holder, prune: { posts: new Set(), users: new Set(), geo: new Set() } };
+        changes.prunes.set(key, entry);
+      }
+      const set = verdict.kind === "scrub-geo" ? "geo" : type === "tweets" ? "posts" : "users";
+      entry.prune[set].add(verdict.id);
+    }
   });
-  const changes: SliceChanges = { deletes: new Map(), scrubs: new Map() };
   const add = (verdict: Extract<Verdict, { id: string }>, key: ItemKey) => {
     if (verdict.kind === "delete") changes.deletes.set(keyOf(key), { key, reason: verdict.reason });
     else changes.scrubs.set(keyOf(key), key);
@@ -148,9 +169,12 @@ async function applyChanges(
   ctx: ApplyContext,
 ): Promise<boolean | "deadline"> {
   const { summary, logger } = ctx;
-  const { deletes, scrubs } = changes;
-  // An item about to be deleted needs no scrubbing.
-  for (const id of deletes.keys()) scrubs.delete(id);
+  const { deletes, scrubs, prunes } = changes;
+  // An item about to be deleted needs no scrubbing and no pruning.
+  for (const id of deletes.keys()) {
+    scrubs.delete(id);
+    prunes.delete(id);
+  }
   const count = (reason: string, n: number) => {
     summary.itemsDeleted += n;
     summary.deletedByReason[reason] = (summary.deletedByReason[reason] ?? 0) + n;
@@ -158,7 +182,9 @@ async function applyChanges(
   if (ctx.dryRun) {
     for (const [id, { reason }] of deletes) if (!ctx.dryRunCounted.has(id)) count(reason, 1);
     for (const id of scrubs.keys()) if (!ctx.dryRunCounted.has(id)) summary.geoScrubbed += 1;
+    for (const id of prunes.keys()) if (!ctx.dryRunCounted.has(`prune ${id}`)) summary.includesPruned += 1;
     for (const id of [...deletes.keys(), ...scrubs.keys()]) ctx.dryRunCounted.add(id);
+    for (const id of prunes.keys()) ctx.dryRunCounted.add(`prune ${id}`);
     return true;
   }
 
@@ -176,23 +202,46 @@ async function applyChanges(
     );
   }
 
-  let conflicts = 0;
-  let outOfTime = false;
-  for (const key of scrubs.values()) {
-    if (ctx.now() >= ctx.deadline) {
-      outOfTime = true;
-      break;
-    }
-    const outcome = await ctx.table.scrubGeo(key);
-    if (outcome === "scrubbed") summary.geoScrubbed += 1;
-    if (outcome === "conflict") conflicts += 1;
+  // Each update is conditional on Raw as read: an item rewritten meanwhile is a conflict, redone next sweep.
+  const scrubbed = await eachUntilDeadline([...scrubs.values()], ctx, (key) => ctx.table.scrubGeo(key));
+  summary.geoScrubbed += scrubbed.done.filter((o) => o === "scrubbed").length;
+  const geoConflicts = scrubbed.done.filter((o) => o === "conflict").length;
+  if (geoConflicts > 0) {
+    summary.geoConflicts += geoConflicts;
+    logger.warn(
+      { type, conflicts: geoConflicts },
+      "items changed while their geo was scrubbed; scrubbed again next sweep",
+    );
   }
-  if (conflicts > 0) {
-    summary.geoConflicts += conflicts;
-    logger.warn({ type, conflicts }, "items changed while their geo was scrubbed; scrubbed again next sweep");
+  if (scrubbed.outOfTime) return "deadline";
+  const pruned = await eachUntilDeadline([...prunes.values()], ctx, (p) =>
+    ctx.table.pruneIncludes(p.key, p.prune),
+  );
+  summary.includesPruned += pruned.done.filter((o) => o === "pruned").length;
+  const pruneConflicts = pruned.done.filter((o) => o === "conflict").length;
+  if (pruneConflicts > 0) {
+    summary.includesConflicts += pruneConflicts;
+    logger.warn(
+      { type, conflicts: pruneConflicts },
+      "items changed while their includes were pruned; pruned again next sweep",
+    );
   }
-  if (outOfTime) return "deadline";
-  return failed.length === 0 && conflicts === 0;
+  if (pruned.outOfTime) return "deadline";
+  return failed.length === 0 && geoConflicts === 0 && pruneConflicts === 0;
+}
+
+/** `fn` on each input in turn until the deadline: the outcomes, and whether the deadline stopped it. */
+async function eachUntilDeadline<T, R>(
+  inputs: readonly T[],
+  ctx: ApplyContext,
+  fn: (input: T) => Promise<R>,
+): Promise<{ done: R[]; outOfTime: boolean }> {
+  const done: R[] = [];
+  for (const input of inputs) {
+    if (ctx.now() >= ctx.deadline) return { done, outOfTime: true };
+    done.push(await fn(input));
+  }
+  return { done, outOfTime: false };
 }
 
 function stoppedAtDeadline(logger: SweepLogger, type: JobType, lineNumber: number): false {

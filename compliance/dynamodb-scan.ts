@@ -1,6 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { isReservedPartition } from "./checkpoint.js";
 import type { ScanChunk, ScannedPost, ScanPosition } from "./ports.js";
+import { referencesOf } from "./references.js";
 
 /** Items per Scan page: DynamoDB stops a page at 1 MB anyway; a bound keeps the per-job cap exact. */
 const PAGE_LIMIT = 1000;
@@ -13,8 +14,9 @@ export interface ScanOptions {
 }
 
 /**
- * A paginated parallel-segment Scan projecting only the keys and `AuthorId` (a projection does not lower
- * the read units, which count whole items, but keeps the pages and the Lambda's memory small). Each
+ * A paginated parallel-segment Scan projecting the keys, `AuthorId`, and `Raw` with `Message` (to read the
+ * posts and authors each record references: references.ts; a projection does not change the read units,
+ * which count whole items, and only the references are kept, so the Lambda's memory stays small). Each
  * segment reads at most its share of `maxPosts`, so a chunk never exceeds X's ids per job, and remembers
  * its LastEvaluatedKey, so the next chunk (in this sweep or the next) continues where this one stopped. Each
  * page is retried by the client (throttling, 5xx, reset sockets) and cut at the deadline.
@@ -45,19 +47,36 @@ export function createScanner(options: ScanOptions) {
               TotalSegments: total,
               Limit: Math.min(PAGE_LIMIT, share - read),
               ExclusiveStartKey: startKey ?? undefined,
-              ProjectionExpression: "#u, #i, #a",
-              ExpressionAttributeNames: { "#u": "Username", "#i": "Id", "#a": "AuthorId" },
+              ProjectionExpression: "#u, #i, #a, #r, #m",
+              ExpressionAttributeNames: {
+                "#u": "Username",
+                "#i": "Id",
+                "#a": "AuthorId",
+                "#r": "Raw",
+                "#m": "Message",
+              },
               ReturnConsumedCapacity: "TOTAL",
             }),
             { abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) },
           );
           options.onReadUnits(page.ConsumedCapacity?.CapacityUnits ?? 0);
           for (const item of page.Items ?? []) {
-            read += 1;
             const Username = item.Username?.S;
             const Id = item.Id?.S;
-            if (Username === undefined || Id === undefined || isReservedPartition(Username)) continue;
-            posts.push({ Username, Id, AuthorId: item.AuthorId?.S ?? "" });
+            if (Username === undefined || Id === undefined || isReservedPartition(Username)) {
+              read += 1;
+              continue;
+            }
+            const AuthorId = item.AuthorId?.S ?? "";
+            const refs = referencesOf(item, { id: Id, authorId: AuthorId });
+            // A post counts for itself and its references (the ids it adds to the larger of the two jobs), so
+            // no job gets more ids than its cap: the chunk ends before a post that would overfill it, at that
+            // post's predecessor (a post of its own with more references than a share still goes in).
+            const ids = 1 + Math.max(refs.posts.length, refs.users.length);
+            if (read > 0 && read + ids > share) return { posts, next: { done: false as const, startKey } };
+            read += ids;
+            posts.push({ Username, Id, AuthorId, refs });
+            startKey = { Username: { S: Username }, Id: { S: Id } };
           }
           startKey = page.LastEvaluatedKey ?? null;
           if (startKey === null) return { posts, next: { done: true as const } };

@@ -8,7 +8,8 @@ import type { BatchWriter } from "./batch-writes.js";
 import { createScanner } from "./dynamodb-scan.js";
 import { createDynamoState } from "./dynamodb-state.js";
 import { GEO_SCRUB_ATTRIBUTES, planGeoScrub } from "./geo-scrub.js";
-import type { GeoScrubOutcome, ItemKey, TablePort } from "./ports.js";
+import type { GeoScrubOutcome, ItemKey, PruneOutcome, TablePort } from "./ports.js";
+import { prunedRaw, REFERENCE_ATTRIBUTES } from "./references.js";
 
 export interface DynamoTableOptions {
   client: DynamoDBClient;
@@ -104,6 +105,35 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
 
     async itemsOfAuthor(username, authorId) {
       return (await query({ username, authorId, attributes: [] })).map(keyOf);
+    },
+
+    async pruneIncludes(key, prune): Promise<PruneOutcome> {
+      const [item] = await query({
+        username: key.Username,
+        id: key.Id,
+        attributes: [...REFERENCE_ATTRIBUTES],
+      });
+      if (item?.Raw === undefined) return "absent";
+      const raw = prunedRaw(item, prune);
+      if (raw === undefined) return "unchanged";
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: wireKey(key),
+            UpdateExpression: "SET #r = :new",
+            // As the geo scrub: a rewrite by the processor meanwhile is left to the next sweep, never overwritten.
+            ConditionExpression: "#r = :old",
+            ExpressionAttributeNames: { "#r": "Raw" },
+            ExpressionAttributeValues: { ":old": item.Raw, ":new": raw },
+          }),
+          cutAtDeadline(),
+        );
+        return "pruned";
+      } catch (err) {
+        if ((err as Error).name === "ConditionalCheckFailedException") return "conflict";
+        throw err;
+      }
     },
 
     async scrubGeo(key): Promise<GeoScrubOutcome> {

@@ -1,3 +1,5 @@
+import type { IncludesPrune, References } from "./references.js";
+
 /** What the sweep needs from the outside: the table, X's batch compliance API, the clock and a logger. */
 
 /** The primary key of one stored post. */
@@ -6,9 +8,11 @@ export interface ItemKey {
   Id: string;
 }
 
-/** One stored post as the scan sees it: its key and its author's id (nothing else is read). */
+/** One stored post as the scan sees it: its key, its author's id and the posts and authors it references. */
 export interface ScannedPost extends ItemKey {
   AuthorId: string;
+  /** Posts and authors in its record's includes (references.ts), its own left out. */
+  refs?: References;
 }
 
 /** Where a paginated parallel-segment scan stands: one entry per segment. */
@@ -25,6 +29,7 @@ export interface ScanChunk {
 }
 
 export type GeoScrubOutcome = "scrubbed" | "no-geo" | "absent" | "conflict";
+export type PruneOutcome = "pruned" | "unchanged" | "absent" | "conflict";
 
 export interface DeleteResult {
   deleted: number;
@@ -43,6 +48,8 @@ export interface PostsPort {
   itemsOfAuthor(username: string, authorId: string): Promise<ItemKey[]>;
   /** Removes `Geo`, and `data.geo` and `includes.places` inside `Raw`. */
   scrubGeo(key: ItemKey): Promise<GeoScrubOutcome>;
+  /** Removes referenced posts and authors from the includes inside `Raw`, the item's own post untouched. */
+  pruneIncludes(key: ItemKey, prune: IncludesPrune): Promise<PruneOutcome>;
 }
 
 /** The sweeper's own state: its checkpoint and the lines each job uploaded. */

@@ -34,6 +34,10 @@ export interface SweepSummary {
   unknownIds: number;
   /** Deletes DynamoDB did not take after retries: the job's results are applied again next sweep. */
   deleteFailures: number;
+  /** Items whose includes lost a referenced post or author X flagged (in a dry run: would have). */
+  includesPruned: number;
+  /** Items that changed while their includes were pruned (left for the next sweep). */
+  includesConflicts: number;
   /** Items that changed while being scrubbed (left for the next sweep). */
   geoConflicts: number;
   /** Errors that stopped the sweep early (X API, DynamoDB, checkpoint); it resumes next run. */
@@ -67,6 +71,8 @@ export function emptySummary(dryRun: boolean): SweepSummary {
     unknownIds: 0,
     deleteFailures: 0,
     geoConflicts: 0,
+    includesPruned: 0,
+    includesConflicts: 0,
     errors: 0,
     passCompleted: false,
     resumeNext: false,

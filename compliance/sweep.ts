@@ -163,17 +163,27 @@ async function startRound(
   });
   cp.round = {
     n,
-    tweets: job("tweets", lines.tweets.length),
+    tweets: job("tweets", new Set(lines.tweets.map(idOf)).size),
     users: job("users", new Set(lines.users.map(idOf)).size),
   };
   return true;
 }
 
-/** `<post id>\t<username>` per post; `<author id>\t<username>` per distinct pair (usernames can change). */
+/**
+ * `<post id>\t<username>` per post and `<author id>\t<username>` per distinct pair (usernames can change);
+ * for what a post references, `<referenced id>\t<username>\t<post id>`: the id to check, and the item
+ * whose includes carry it.
+ */
 function uploadLines(posts: readonly ScannedPost[]): Record<JobType, string[]> {
+  const tweets: string[] = [];
   const users = new Set<string>();
-  for (const post of posts) users.add(`${post.AuthorId}\t${post.Username}`);
-  return { tweets: posts.map((post) => `${post.Id}\t${post.Username}`), users: [...users] };
+  for (const post of posts) {
+    tweets.push(`${post.Id}\t${post.Username}`);
+    users.add(`${post.AuthorId}\t${post.Username}`);
+    for (const id of post.refs?.posts ?? []) tweets.push(`${id}\t${post.Username}\t${post.Id}`);
+    for (const id of post.refs?.users ?? []) users.add(`${id}\t${post.Username}\t${post.Id}`);
+  }
+  return { tweets, users: [...users] };
 }
 
 const idOf = (line: string) => line.slice(0, line.indexOf("\t"));

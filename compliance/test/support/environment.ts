@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import { vi } from "vitest";
+import { encodeStoredRecord } from "../../../events/stored-record.js";
 import { startDynalite } from "../../../local/emulators/dynalite.js";
 import type { RunningEmulator } from "../../../local/emulators/listen.js";
 import { lambdaContext } from "../../../local/esm-runner/stream-record.js";
@@ -26,6 +27,10 @@ export interface StoredPost {
   authorId: string;
   /** Stored with `Geo` and a Raw envelope holding data.geo and includes.places. */
   geo?: boolean;
+  /** Posts it quotes or replies to, kept in its includes (`includes.tweets`, their authors in `includes.users`). */
+  references?: { id: string; authorId: string; username: string }[];
+  /** Raw stored Binary (events/stored-record.ts, as the processor writes it) instead of a String. */
+  binary?: boolean;
 }
 
 export interface ComplianceEnvironment {
@@ -50,12 +55,27 @@ export function rawEnvelope(post: StoredPost): string {
       id: post.id,
       text: `text of ${post.id}`,
       author_id: post.authorId,
+      ...(post.references
+        ? { referenced_tweets: post.references.map((r) => ({ type: "quoted", id: r.id })) }
+        : {}),
       ...(post.geo
         ? { geo: { place_id: "01a9a39529b27f36", coordinates: { type: "Point", coordinates: [1, 2] } } }
         : {}),
     },
     includes: {
-      users: [{ id: post.authorId, username: post.username, name: post.username }],
+      users: [
+        { id: post.authorId, username: post.username, name: post.username },
+        ...(post.references ?? []).map((r) => ({ id: r.authorId, username: r.username, name: r.username })),
+      ],
+      ...(post.references
+        ? {
+            tweets: post.references.map((r) => ({
+              id: r.id,
+              author_id: r.authorId,
+              text: `text of ${r.id}`,
+            })),
+          }
+        : {}),
       ...(post.geo ? { places: [{ id: "01a9a39529b27f36", full_name: "Manhattan, NY" }] } : {}),
     },
   });
@@ -123,7 +143,9 @@ export async function startComplianceEnvironment(
           Id: { S: post.id },
           AuthorId: { S: post.authorId },
           Message: { S: `text of ${post.id}` },
-          Raw: { S: rawEnvelope(post) },
+          Raw: post.binary
+            ? { B: encodeStoredRecord(rawEnvelope(post), `text of ${post.id}`) }
+            : { S: rawEnvelope(post) },
         };
         if (post.geo)
           item.Geo = {

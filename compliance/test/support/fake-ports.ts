@@ -5,16 +5,20 @@ import type {
   ItemKey,
   JobStatus,
   JobType,
+  PruneOutcome,
   ScanChunk,
   ScanPosition,
   TablePort,
   XCompliancePort,
 } from "../../ports.js";
+import type { IncludesPrune, References } from "../../references.js";
 
 /** A stored post as the in-memory table keeps it. */
 export interface FakeItem extends ItemKey {
   AuthorId: string;
   Geo?: boolean;
+  /** Posts and authors its includes carry (the scan reports them; pruning removes them). */
+  refs?: References;
 }
 
 const k = (key: ItemKey) => `${key.Username}\u0000${key.Id}`;
@@ -47,8 +51,13 @@ export class InMemoryTable implements TablePort {
       .filter((key) => this.items.has(key))
       .slice(0, maxPosts);
     const posts = keys.map((key) => {
-      const { Username, Id, AuthorId } = this.items.get(key) as FakeItem;
-      return { Username, Id, AuthorId };
+      const { Username, Id, AuthorId, refs } = this.items.get(key) as FakeItem;
+      return {
+        Username,
+        Id,
+        AuthorId,
+        ...(refs ? { refs: { posts: [...refs.posts], users: [...refs.users] } } : {}),
+      };
     });
     const last = keys.at(-1);
     const done =
@@ -80,6 +89,16 @@ export class InMemoryTable implements TablePort {
     if (!item.Geo) return "no-geo";
     item.Geo = false;
     return "scrubbed";
+  }
+  async pruneIncludes(key: ItemKey, prune: IncludesPrune): Promise<PruneOutcome> {
+    const item = this.items.get(k(key));
+    if (!item?.refs) return "absent";
+    const posts = item.refs.posts.filter((id) => !prune.posts.has(id));
+    const users = item.refs.users.filter((id) => !prune.users.has(id));
+    if (posts.length === item.refs.posts.length && users.length === item.refs.users.length)
+      return "unchanged";
+    item.refs = { posts, users };
+    return "pruned";
   }
   async loadCheckpoint(name: string) {
     return this.state.get(`checkpoint#${name}`);
