@@ -117,6 +117,8 @@ export async function startLocalPipeline(
       DLQ_URL: sqs.queueUrl(names.queue),
       // One info line per batch is right in Lambda; locally it would drown the progress lines.
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      // Likewise the batch's CloudWatch metrics line (EMF, on stdout): CloudWatch reads it in Lambda, nothing here.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
