@@ -16,14 +16,14 @@ describeOnEngines("handler metrics", (engine) => {
     (started) => {
       env = started;
     },
-    { env: { WRITE_MAX_ATTEMPTS: "2" } },
+    { env: { WRITE_MAX_ATTEMPTS: "2", POWERTOOLS_METRICS_DISABLED: "false" } },
   );
 
   it("writes one EMF line per batch with what the batch did, under the function's name", async () => {
     // Post 1, its edit (2 deletes 1), post 3, and a malformed record.
     const edit = tweetV2(51, { data: { edit_history_tweet_ids: [tweet(1).id, tweet(51).id] } });
     edit.author = tweet(1).author;
-    await env.handler(kinesisEvent([plain(tweet(1))]), invocation());
+    await captureEmf(() => env.handler(kinesisEvent([plain(tweet(1))]), invocation()));
     const event = replaceData(
       kinesisEvent([plain(edit), plain(tweet(3)), plain(tweet(4))]),
       2,

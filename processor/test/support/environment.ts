@@ -78,6 +78,8 @@ export async function startProcessorEnvironment(
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     LOG_LEVEL: "silent",
+    // No EMF lines in the suite's output; handler-metrics.test.ts turns them on to read them.
+    POWERTOOLS_METRICS_DISABLED: "true",
     ...options.env,
   };
   for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
