@@ -1,50 +1,7 @@
-import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../events/index.js";
-import {
-  createRandom,
-  createTweetGenerator,
-  type GeneratedTweet,
-  type PostMix,
-  parseProjection,
-  renderPost,
-  type XStreamMessage,
-} from "../../local/x-emulator/index.js";
+import { createRandom } from "../../local/x-emulator/index.js";
 
-/** Rules the bench pretends to have set: every message names one, as a filtered stream does. */
-const RULES = [
-  { id: "1866350032412860416", tag: "aws" },
-  { id: "1866350032412860417", tag: "streaming" },
-  { id: "1866350032412860418", tag: "tokyo" },
-];
-const CRLF = "\r\n";
-
-/** The producer's request (events/x-fields.ts), read by the emulator's own parser of X's query parameters. */
-const PROJECTION = (() => {
-  const projection = parseProjection(new URLSearchParams(xFieldsQuery(DEFAULT_X_FIELDS)));
-  if ("title" in projection)
-    throw new Error(`the emulator refuses the producer's fields: ${projection.detail}`);
-  return projection;
-})();
-
-/**
- * One stream message exactly as X sends it for the producer's request (DEFAULT_X_FIELDS): rendered by the
- * emulator's projection, in the emulator's field order, then `\r\n`.
- */
-export function renderMessage(post: GeneratedTweet, index: number): string {
-  const rule = RULES[index % RULES.length] as (typeof RULES)[number];
-  const message: XStreamMessage = { ...renderPost(post, PROJECTION), matching_rules: [rule] };
-  return JSON.stringify(message) + CRLF;
-}
-
-/**
- * `count` consecutive messages of the seeded generator, as the bytes of one stream response body. `mix`
- * (default: plain posts, as before long posts existed) picks the share of long posts, retweets, quotes...
- */
-export function renderStream(count: number, seed = 1, mix?: PostMix): Buffer {
-  const generator = createTweetGenerator({ seed, ...(mix ? { mix } : {}) });
-  const parts: string[] = [];
-  for (let i = 0; i < count; i++) parts.push(renderMessage(generator.next(), i));
-  return Buffer.from(parts.join(""), "utf8");
-}
+// The body itself is rendered by the emulator, which producer measurements use too.
+export { renderStream } from "../../local/x-emulator/index.js";
 
 export interface WireChunk {
   bytes: Buffer;

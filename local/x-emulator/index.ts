@@ -12,6 +12,7 @@ export {
 } from "./posts/generator.js";
 export { createRandom, type Random } from "./posts/prng.js";
 export { mergeIncludes, type Projection, parseProjection, renderPost } from "./posts/projection.js";
+export { renderStream } from "./posts/stream-body.js";
 export type {
   GeneratedTweet,
   XIncludes,

@@ -5,9 +5,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderStream } from "../../../bench/input/x-wire.js";
 import { encodeEvent } from "../../../events/index.js";
-import { RICH_MIX } from "../../../local/x-emulator/index.js";
+import { RICH_MIX, renderStream } from "../../../local/x-emulator/index.js";
 import { Spool } from "../../spool/index.js";
 import { parseStreamMessage } from "../../x-stream/message-parser.js";
 
