@@ -105,8 +105,15 @@ export async function benchProcessor(options: ProcessorBenchOptions): Promise<Be
         metrics: spreadByField(samples.get(key) ?? [], PROCESSOR_METRICS),
       });
     }
-    const cold = await coldStarts(counting.endpoint, options, options.bundle);
-    const originalCold = await coldStarts(counting.endpoint, options, originalBundle);
+    // Alternating, one cold start of each at a time, so a drift of the shared machine spreads over both.
+    const bundles = [options.bundle, originalBundle];
+    const colds = bundles.map(() => [] as ColdSample[]);
+    for (let i = 0; i < options.coldStarts; i++) {
+      for (const [which, bundle] of bundles.entries())
+        colds[which]?.push(await coldStart(counting.endpoint, options, bundle));
+    }
+    const cold = summarizeColdStarts(colds[0], options.log);
+    const originalCold = summarizeColdStarts(colds[1], options.log);
     if (options.dynaliteReference) rows.push(await dynaliteReference(options));
     const { coldStartNote: _note, ...original } = originalCold;
     return {
@@ -181,22 +188,33 @@ export async function measure(processor: BenchChild, endpoint: BenchChild, confi
   };
 }
 
-/** Fresh Node processes (plain node, no TypeScript loader): load the bundle, handle one batch of 100. */
-async function coldStarts(endpoint: string, options: ProcessorBenchOptions, bundle: string) {
+interface ColdSample {
+  loadMs: number;
+  firstBatchMs: number;
+  coldStartMs: number;
+  failures: number;
+}
+
+/** A fresh Node process (plain node, no TypeScript loader): load the bundle, handle one batch of 100. */
+async function coldStart(
+  endpoint: string,
+  options: ProcessorBenchOptions,
+  bundle: string,
+): Promise<ColdSample> {
   const eventFile = join(options.workDir, "cold-start-event.json");
   writeFileSync(eventFile, JSON.stringify(plainBatch(readTweets(options.tweetsFile), 0, COLD_START_BATCH)));
   const script = fileURLToPath(new URL("./cold-start.mjs", import.meta.url));
   const resultFile = join(options.workDir, "cold-start-result.json");
   const node = [process.execPath, script, bundle, eventFile, resultFile];
   const [command, ...args] = options.pin ? ["taskset", "-c", "0", ...node] : node;
-  const samples: { loadMs: number; firstBatchMs: number; coldStartMs: number; failures: number }[] = [];
-  for (let i = 0; i < options.coldStarts; i++) {
-    await run(command as string, args, { env: { ...process.env, ...processorEnv(endpoint) } });
-    const sample = JSON.parse(readFileSync(resultFile, "utf8")) as (typeof samples)[number];
-    if (sample.failures > 0) throw new Error(`cold start: ${sample.failures} records failed`);
-    samples.push(sample);
-  }
-  options.log(`  cold start: ${samples.map((s) => s.coldStartMs.toFixed(0)).join(", ")} ms`);
+  await run(command as string, args, { env: { ...process.env, ...processorEnv(endpoint) } });
+  const sample = JSON.parse(readFileSync(resultFile, "utf8")) as ColdSample;
+  if (sample.failures > 0) throw new Error(`cold start: ${sample.failures} records failed`);
+  return sample;
+}
+
+function summarizeColdStarts(samples: ColdSample[] = [], log: (line: string) => void) {
+  log(`  cold start: ${samples.map((s) => s.coldStartMs.toFixed(0)).join(", ")} ms`);
   return {
     coldStartMs: spread(samples.map((s) => s.coldStartMs)),
     coldStartLoadMs: spread(samples.map((s) => s.loadMs)),
