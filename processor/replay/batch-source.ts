@@ -8,6 +8,11 @@ export interface KeptBatchRef {
   read(): Promise<string>;
 }
 
+/** A source that cannot be read at all: the operator's to fix, reported without a stack trace. */
+export class ReplaySourceError extends Error {
+  override readonly name = "ReplaySourceError";
+}
+
 /** `s3://bucket/prefix` or a file or folder path. */
 export type ReplaySource = { kind: "s3"; bucket: string; prefix: string } | { kind: "path"; path: string };
 
@@ -29,7 +34,7 @@ export async function listKeptBatches(
 ): Promise<KeptBatchRef[]> {
   if (source.kind === "s3") return listS3(s3(), source.bucket, source.prefix, s3PageSize);
   const info = await stat(source.path).catch(() => undefined);
-  if (info === undefined) throw new Error(`${source.path}: no such file or folder`);
+  if (info === undefined) throw new ReplaySourceError(`${source.path}: no such file or folder`);
   if (info.isFile()) return [fileRef(source.path)];
   const files = await readdir(source.path, { recursive: true, withFileTypes: true });
   return files

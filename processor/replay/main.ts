@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from "../config.js";
 import { createDynamoDbWriter } from "../dynamodb-writer.js";
 import { createLogger } from "../logger.js";
 import { createSqsDeadLetterSender } from "../sqs-dead-letter.js";
-import { listKeptBatches, parseSource, replayS3Client } from "./batch-source.js";
+import { listKeptBatches, parseSource, ReplaySourceError, replayS3Client } from "./batch-source.js";
 import { formatReport, type ReplayPorts, replayKeptBatches, replaySucceeded } from "./replay.js";
 
 const USAGE = "usage: npm run replay -- [--dry-run] <s3://bucket/prefix | file | folder>...";
@@ -80,7 +80,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`replay: ${err instanceof ConfigError ? "" : "failed: "}${message}\n`);
+    const usersToFix = err instanceof ConfigError || err instanceof ReplaySourceError;
+    process.stderr.write(`replay: ${usersToFix ? "" : "failed: "}${message}\n`);
     process.exit(1);
   },
 );
