@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import type { RunningEmulator } from "../../local/emulators/listen.js";
 import { describeOnEngines } from "../../processor/test/support/dynamo-engines.js";
 import {
   type ComplianceEnvironment,
   type StoredPost,
   startComplianceEnvironment,
+  useEngine,
 } from "./support/environment.js";
 
 // alice keeps her posts; bob (two usernames over time) is suspended, carol protected; post 11 was deleted on X;
@@ -37,17 +38,10 @@ async function prepared(engine: RunningEmulator, variables: Record<string, strin
 
 // Against dynalite always, and against AWS's DynamoDB Local where Java is present (the processor's helper).
 describeOnEngines("compliance handler against the X emulator", ({ start }) => {
-  // One engine per file (a JVM start is slow), a table per test.
-  let engine: RunningEmulator;
-  beforeAll(async () => {
-    engine = await start();
-  }, 120_000);
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngine(start);
 
   it("removes deleted posts and every item of suspended and protected authors, scrubs geo, keeps the rest", async () => {
-    const { sweep, items, reservedItems, x } = await prepared(engine);
+    const { sweep, items, reservedItems, x } = await prepared(engine());
 
     const summary = await sweep();
 
@@ -83,7 +77,7 @@ describeOnEngines("compliance handler against the X emulator", ({ start }) => {
   });
 
   it("a dry run reports the same and changes nothing", async () => {
-    const { sweep, items } = await prepared(engine, { COMPLIANCE_DRY_RUN: "true" });
+    const { sweep, items } = await prepared(engine(), { COMPLIANCE_DRY_RUN: "true" });
 
     const summary = await sweep();
 
@@ -95,7 +89,7 @@ describeOnEngines("compliance handler against the X emulator", ({ start }) => {
   it.each(["failed", "expired"] as const)(
     "a %s job deletes nothing, and the next sweep submits it again",
     async (how) => {
-      const { sweep, items, x } = await prepared(engine);
+      const { sweep, items, x } = await prepared(engine());
       if (how === "failed") x.compliance.failNextJob();
       else x.compliance.expireNextJob();
 
@@ -111,7 +105,7 @@ describeOnEngines("compliance handler against the X emulator", ({ start }) => {
   );
 
   it("skips and counts a malformed result line, and applies the others", async () => {
-    const { sweep, items, x } = await prepared(engine);
+    const { sweep, items, x } = await prepared(engine());
     x.compliance.injectMalformedLine();
 
     const summary = await sweep();
@@ -121,7 +115,7 @@ describeOnEngines("compliance handler against the X emulator", ({ start }) => {
   });
 
   it("stops at its deadline while jobs run, saves where it stood, and the next run finishes without new jobs", async () => {
-    const { sweep, items, x } = await prepared(engine, {
+    const { sweep, items, x } = await prepared(engine(), {
       COMPLIANCE_MAX_IDS_PER_JOB: "4",
       COMPLIANCE_SCAN_SEGMENTS: "1",
     });

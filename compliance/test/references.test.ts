@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { decodeStoredRecord } from "../../events/stored-record.js";
-import type { RunningEmulator } from "../../local/emulators/listen.js";
 import { describeOnEngines } from "../../processor/test/support/dynamo-engines.js";
 import {
   type ComplianceEnvironment,
   rawEnvelope,
   type StoredPost,
   startComplianceEnvironment,
+  useEngine,
 } from "./support/environment.js";
 
 // Issue 19 item 8: posts quoted or replied to, kept inside another item's includes, and their authors, are
@@ -39,16 +39,10 @@ afterEach(async () => {
 });
 
 describeOnEngines("compliance of referenced posts in includes", ({ start }) => {
-  let engine: RunningEmulator;
-  beforeAll(async () => {
-    engine = await start();
-  }, 120_000);
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngine(start);
 
   it("removes flagged referenced posts and authors from every item's includes, and keeps the items' own posts", async () => {
-    env = await startComplianceEnvironment({}, {}, undefined, engine);
+    env = await startComplianceEnvironment({}, {}, undefined, engine());
     await env.store(POSTS);
     env.x.compliance.deletePost("900");
     env.x.compliance.setAccountState("9002", "suspended");
@@ -89,7 +83,7 @@ describeOnEngines("compliance of referenced posts in includes", ({ start }) => {
       { COMPLIANCE_MAX_IDS_PER_JOB: "4", COMPLIANCE_SCAN_SEGMENTS: "1" },
       {},
       undefined,
-      engine,
+      engine(),
     );
     await env.store(POSTS);
     env.x.compliance.deletePost("900");

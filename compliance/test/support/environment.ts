@@ -5,7 +5,7 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
-import { vi } from "vitest";
+import { afterAll, beforeAll, vi } from "vitest";
 import { encodeStoredRecord } from "../../../events/stored-record.js";
 import { startDynalite } from "../../../local/emulators/dynalite.js";
 import type { RunningEmulator } from "../../../local/emulators/listen.js";
@@ -173,5 +173,23 @@ export async function startComplianceEnvironment(
       dynamo.destroy();
       await Promise.all([x.close(), shared ? undefined : dynalite.close()]);
     },
+  };
+}
+
+/**
+ * One DynamoDB engine for the file (a JVM start is slow), started before its tests and closed after them;
+ * call inside a describe block (describeOnEngines' body). Each test makes a table of its own on it.
+ */
+export function useEngine(start: () => Promise<RunningEmulator>): () => RunningEmulator {
+  let engine: RunningEmulator | undefined;
+  beforeAll(async () => {
+    engine = await start();
+  }, 120_000);
+  afterAll(async () => {
+    await engine?.close();
+  });
+  return () => {
+    if (engine === undefined) throw new Error("the engine is not started yet (use it inside a test)");
+    return engine;
   };
 }
