@@ -13,7 +13,7 @@ export function ingestMetrics(metrics: ProducerMetrics): IngestReport {
         metrics.reconnects.inc({ cause: event.cause });
         return;
       case "post-received":
-        metrics.tweetsReceived.inc();
+        metrics.postsReceived.inc();
         return;
       case "message-dropped":
         metrics.streamMessagesDropped.inc({ reason: event.reason });
@@ -22,7 +22,7 @@ export function ingestMetrics(metrics: ProducerMetrics): IngestReport {
         metrics.includesDropped.inc();
         return;
       case "post-recovered":
-        metrics.tweetsRecovered.inc();
+        metrics.postsRecovered.inc();
         return;
       case "duplicate-skipped":
         metrics.duplicatesSkipped.inc();

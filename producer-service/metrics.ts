@@ -58,7 +58,7 @@ export function createMetrics() {
   const metrics = {
     registry,
     sources,
-    tweetsReceived: new Counter({
+    postsReceived: new Counter({
       name: `${prefix}tweets_received_total`,
       help: "Tweets read from the X stream.",
       registers,
@@ -207,7 +207,7 @@ export function createMetrics() {
       help: "Posts sent without their includes because with them the record would pass Kinesis' 1 MiB (the post itself is kept).",
       registers,
     }),
-    tweetsRecovered: new Counter({
+    postsRecovered: new Counter({
       name: `${prefix}tweets_recovered_total`,
       help: "Posts fetched after a reconnect (search/recent or backfill) that the stream had not delivered.",
       registers,

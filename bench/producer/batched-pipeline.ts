@@ -56,12 +56,13 @@ export async function batchedPipeline(
   });
 
   const body = new Readable({ read: () => undefined });
-  // Every post goes through the intake as in the service (de-duplication, counting, the watermark's outcomes).
+  // Every post goes through the intake as in the service (counting, the watermark's outcomes). Without
+  // de-duplication, as with X_RECOVERY=off: the bench's input repeats its posts.
   const report = ingestMetrics(metrics);
   const intake = new PostIntake({
     sink: writer,
     report,
-    deduplicate: true,
+    deduplicate: false,
     watermark: new DurableWatermark(undefined, EDGE_MARGIN_MS),
   });
   const reader = new StreamReader({

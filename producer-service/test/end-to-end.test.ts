@@ -62,7 +62,7 @@ describe.each([
       }
       // The run exercised multi-byte characters (their UTF-8 is longer than their UTF-16 length).
       expect(events.some((e) => Buffer.byteLength(e.text) > e.text.length)).toBe(true);
-      expect(await metricValue(app.metrics.tweetsReceived)).toBe(TWEETS);
+      expect(await metricValue(app.metrics.postsReceived)).toBe(TWEETS);
       expect(await metricValue(app.metrics.streamMessagesDropped)).toBe(0);
     });
   },

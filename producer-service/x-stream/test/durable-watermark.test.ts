@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { idBefore } from "../snowflake.js";
-import { DurableWatermark } from "../watermark/durable-watermark.js";
+import { DurableWatermark, RECENT_IDS_MAX } from "../watermark/durable-watermark.js";
 import {
   readWatermark,
   WATERMARK_FILE,
@@ -61,6 +61,19 @@ describe("DurableWatermark", () => {
     const watermark = new DurableWatermark(undefined, 2_000);
     for (const ms of [0, 1_000, 2_500, 3_000, 4_000]) watermark.pushed(at(ms))("durable");
     expect(watermark.current()?.recentIds).toEqual([at(2_500), at(3_000), at(4_000)]);
+  });
+});
+
+describe("DurableWatermark at high rates", () => {
+  it("keeps and writes at most RECENT_IDS_MAX recent ids, the newest (9,999 posts within the window)", () => {
+    const watermark = new DurableWatermark(undefined, 2_000);
+    const ids = Array.from({ length: 9_999 }, (_, i) =>
+      (BigInt(idBefore(T0 + i / 10)) + 1n + BigInt(i % 2)).toString(),
+    );
+    for (const id of ids) watermark.pushed(id)("durable");
+    const recentIds = watermark.current()?.recentIds ?? [];
+    expect(recentIds).toHaveLength(RECENT_IDS_MAX);
+    expect(recentIds).toEqual(ids.slice(-RECENT_IDS_MAX));
   });
 });
 

@@ -32,7 +32,7 @@ describe("X ingest through twitter-api-v2 against the emulator", () => {
       expect(tweetEventSchema.safeParse(event).success).toBe(true);
     }
     expect(harness.observer.drops).toEqual([]);
-    expect(harness.observer.tweets).toBe(count);
+    expect(harness.observer.postsReceived).toBe(count);
   });
 
   it("gzip-compressed stream (as X sends it when asked): every tweet arrives once, across a reconnect", async () => {

@@ -60,7 +60,7 @@ export class RecordedEvents {
   get connections(): number {
     return this.count("connected");
   }
-  get tweets(): number {
+  get postsReceived(): number {
     return this.count("post-received");
   }
   get disconnects(): { cause: ReconnectCause; detail: string }[] {

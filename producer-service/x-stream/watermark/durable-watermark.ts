@@ -18,6 +18,13 @@ export interface WatermarkState {
 /** A gap as the watermark file keeps it (its origin is a restart's on the next start). */
 export type StoredGap = Omit<Gap, "origin">;
 
+/**
+ * At most this many recent ids are kept and written (about 21 KB a write): X's filtered stream delivers up to
+ * ~250 posts a second, 500 in the 2 s window; above that rate the oldest of the window are left out (they may
+ * come again as duplicates) rather than writing ever larger files.
+ */
+export const RECENT_IDS_MAX = 1_000;
+
 interface Pending {
   id: string;
   outcome: PushOutcome | undefined;
@@ -45,7 +52,7 @@ export class DurableWatermark {
     private readonly recentWindowMs: number,
   ) {
     this.newestDurable = loaded?.newestId;
-    if (loaded !== undefined) this.recent.push(...loaded.recentIds);
+    if (loaded !== undefined) this.recent.push(...loaded.recentIds.slice(-RECENT_IDS_MAX));
   }
 
   /** A post pushed to the writer: returns the callback its outcome goes to. */
@@ -78,7 +85,9 @@ export class DurableWatermark {
     const newest = this.newestDurable;
     if (newest === undefined) return undefined;
     const fromMs = snowflakeTimeMs(newest) - this.recentWindowMs;
-    const recentIds = this.recent.filter((id) => !isNewerId(id, newest) && snowflakeTimeMs(id) >= fromMs);
+    const recentIds = this.recent
+      .slice(-RECENT_IDS_MAX)
+      .filter((id) => !isNewerId(id, newest) && snowflakeTimeMs(id) >= fromMs);
     return { newestId: newest, recentIds, pendingGaps: [...this.gaps.values()] };
   }
 
@@ -109,17 +118,20 @@ export class DurableWatermark {
     this.compact();
   }
 
-  /** Drops settled entries and recent ids older than the window, in steps so that pushing stays O(1). */
+  /**
+   * Drops settled entries, and recent ids past the window or the cap, from the front (posts are settled in about
+   * the order they were created), in steps so that each settle costs O(1) on average.
+   */
   private compact(): void {
     if (this.head > 1024 && this.head * 2 > this.pushes.length) {
       this.pushes.splice(0, this.head);
       this.head = 0;
     }
-    if (this.recent.length > 1024 && this.newestDurable !== undefined) {
-      const fromMs = snowflakeTimeMs(this.newestDurable) - this.recentWindowMs;
-      const keep = this.recent.filter((id) => snowflakeTimeMs(id) >= fromMs);
-      this.recent.length = 0;
-      this.recent.push(...keep);
-    }
+    if (this.recent.length < 2 * RECENT_IDS_MAX) return;
+    const newest = this.newestDurable as string;
+    const fromMs = snowflakeTimeMs(newest) - this.recentWindowMs;
+    let drop = this.recent.length - RECENT_IDS_MAX;
+    while (drop < this.recent.length && snowflakeTimeMs(this.recent[drop] as string) < fromMs) drop++;
+    this.recent.splice(0, drop);
   }
 }
