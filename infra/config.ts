@@ -107,7 +107,7 @@ const envSchema = z
       .refine((name) => name !== "Username" && name !== "Id", "a key attribute cannot be the TTL attribute")
       .optional(),
     // Off by default: posts stay until the compliance sweep removes them, as before. Set, the processor writes
-    // ExpiresAt (received time + this many days) and DynamoDB's TTL deletes the item within days after it, at no
+    // ExpiresAt (the time it writes the item + this many days) and DynamoDB's TTL deletes the item within days after it, at no
     // write cost. Items written before it was set have no ExpiresAt and stay. infra/README.md: "Retention".
     RETENTION_DAYS: integer(1, 36_500).optional(),
     // STANDARD by default: a young table's bill is writes, and Standard-IA charges 25% more per write for 60% less
