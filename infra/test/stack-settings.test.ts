@@ -2,7 +2,9 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig as loadProcessorConfig } from "../../processor/config.js";
 import { LambdaBundleMissingError } from "../bundled-lambda.js";
+import { InfraConfigError, readInfraConfig } from "../config.js";
 import { FIXTURE_BUNDLE, onlyResource, refTo, resourcesOf, synthesize } from "./synth.js";
 
 describe("the stack as configured", () => {
@@ -55,6 +57,23 @@ describe("the stack as configured", () => {
       environment: { variables: { RETENTION_DAYS: "90" } },
     });
   });
+
+  it.each(["1", "36500"])(
+    "passes RETENTION_DAYS=%s to a processor that accepts it (the same range)",
+    (days) => {
+      const variables = onlyResource(synthesize({ RETENTION_DAYS: days }), "aws_lambda_function")
+        .environment as {
+        variables: Record<string, string>;
+      };
+      const processorEnv = { ...variables.variables, TABLE_NAME: "t", DLQ_URL: "https://sqs.example/1/q" };
+
+      expect(loadProcessorConfig(processorEnv).retentionDays).toBe(Number(days));
+      expect(() => readInfraConfig({ RETENTION_DAYS: String(Number(days) + 36_500) })).toThrow(
+        InfraConfigError,
+      );
+      expect(() => loadProcessorConfig({ ...processorEnv, RETENTION_DAYS: "36501" })).toThrow();
+    },
+  );
 
   it("makes the table Standard-IA with TABLE_CLASS", () => {
     const tf = synthesize({ TABLE_CLASS: "STANDARD_INFREQUENT_ACCESS" });
