@@ -4,7 +4,12 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { metricsLine } from "../../compliance/metrics.js";
 import type { SweepSummary } from "../../compliance/summary.js";
-import { COMPLIANCE_METRICS_NAMESPACE, SUBJECT_DIMENSION } from "../alarm-list.js";
+import { METRICS_DIMENSION, METRICS_NAMESPACE, PROCESSOR_METRICS } from "../../processor/metrics.js";
+import {
+  COMPLIANCE_METRICS_NAMESPACE,
+  PROCESSOR_METRICS_NAMESPACE,
+  SUBJECT_DIMENSION,
+} from "../alarm-list.js";
 import { alarmTable, documentedRows, README, tableIn } from "../alarm-table.js";
 import { resourcesOf, synthesize } from "./synth.js";
 
@@ -53,6 +58,21 @@ describe("alarms", () => {
           EventSourceMappingUUID: expect.stringMatching(/^\$\{aws_lambda_event_source_mapping\..+\.uuid\}$/),
         },
       });
+    }
+  });
+
+  it("reads the processor's metrics as processor/metrics.ts publishes them (namespace, dimension, names)", () => {
+    const emf = rows.filter((row) => row.namespace === PROCESSOR_METRICS_NAMESPACE);
+
+    expect(PROCESSOR_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
+    expect(emf.map((row) => row.metricName)).toEqual([
+      "ItemsRefusedSystemic",
+      "ItemsDeadLettered",
+      "BatchesCutByDeadline",
+    ]);
+    for (const row of emf) {
+      expect(PROCESSOR_METRICS).toContain(row.metricName);
+      expect(SUBJECT_DIMENSION[row.subject]).toBe(METRICS_DIMENSION);
     }
   });
 
