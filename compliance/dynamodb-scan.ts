@@ -75,7 +75,12 @@ export function createScanner(options: ScanOptions) {
             const ids = 1 + Math.max(refs.posts.length, refs.users.length);
             if (read > 0 && read + ids > share) return { posts, next: { done: false as const, startKey } };
             read += ids;
-            posts.push({ Username, Id, AuthorId, refs });
+            // Most posts reference nothing: no arrays kept for them (500,000 posts per round).
+            posts.push(
+              refs.posts.length + refs.users.length > 0
+                ? { Username, Id, AuthorId, refs }
+                : { Username, Id, AuthorId },
+            );
             startKey = { Username: { S: Username }, Id: { S: Id } };
           }
           startKey = page.LastEvaluatedKey ?? null;

@@ -261,6 +261,8 @@ async function advanceRound(
       continue;
     }
     summary.jobsCompleted += 1;
+    if (type === "tweets") summary.postsChecked += job.ids;
+    else summary.usersChecked += job.ids;
     job.applied = true;
     await save();
   }

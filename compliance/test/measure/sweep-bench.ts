@@ -83,6 +83,7 @@ async function remainingKeys(dynamo: DynamoDBClient): Promise<Set<string>> {
 interface Invocation {
   ms: number;
   peakRssMb: number;
+  peakHeapUsedMb: number;
   summary: {
     passCompleted: boolean;
     errors: number;
@@ -172,6 +173,7 @@ async function measure(n: number) {
       sweepSeconds: sweeps.map((s) => +(s.ms / 1000).toFixed(1)),
       longestSweepSeconds: +(Math.max(...sweeps.map((s) => s.ms)) / 1000).toFixed(1),
       peakRssMb: Math.max(...sweeps.map((s) => s.peakRssMb)),
+      peakHeapUsedMb: Math.max(...sweeps.map((s) => s.peakHeapUsedMb)),
       readUnits: Math.round(meter.units().read),
       writeUnits: Math.round(meter.units().write),
       itemsDeleted: sweeps.reduce((sum, s) => sum + s.summary.itemsDeleted, 0),
