@@ -1,5 +1,5 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { decodeItem } from "../../processor/decode-item.js";
 import type { LocalPipeline } from "./pipeline.js";
 
 export interface LongPostSample {
@@ -25,18 +25,17 @@ export async function findWholeLongPost(
     const out = await pipeline.dynamo.send(
       new ScanCommand({
         TableName: pipeline.names.table,
-        FilterExpression: "contains(#raw, :note)",
+        // Raw is encoded (processor/README.md, "Encoding"): it is decoded here, not filtered on.
         ProjectionExpression: "Username, Id, Message, #raw",
         ExpressionAttributeNames: { "#raw": "Raw" },
-        ExpressionAttributeValues: { ":note": { S: '"note_tweet":' } },
         Limit: 200,
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of (out.Items ?? []).map((i) => unmarshall(i))) {
-      const data = (
-        JSON.parse(String(item.Raw)) as { data?: { text?: string; note_tweet?: { text?: string } } }
-      ).data;
+    for (const item of (out.Items ?? []).map((i) => decodeItem(i))) {
+      if (item.Raw === undefined) continue;
+      const data = (JSON.parse(item.Raw) as { data?: { text?: string; note_tweet?: { text?: string } } })
+        .data;
       const whole = data?.note_tweet?.text;
       if (whole !== undefined && item.Message === whole) {
         const key = `${item.Username}/${item.Id}`;

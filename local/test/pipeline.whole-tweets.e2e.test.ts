@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { entitiesOf, type TweetEventV2 } from "../../events/index.js";
+import { decodeStoredRecord } from "../../events/stored-record.js";
 import type { LocalPipeline } from "../pipeline/pipeline.js";
 import { readProgress } from "../pipeline/progress.js";
 import { type GeneratedTweet, RICH_MIX, type XEmulator } from "../x-emulator/index.js";
@@ -122,8 +123,11 @@ it("every post, long, retweeted, quoted or replied, streamed or published during
     expect(item.InReplyToUserId).toBe(tweet.in_reply_to_user_id);
     expect(item.EditHistoryTweetIds).toEqual(tweet.edit_history_tweet_ids);
     if (tweet.geo?.place_id) expect(item.Geo).toMatchObject({ PlaceId: tweet.geo.place_id });
-    expect(typeof item.Raw).toBe("string");
-    expect(JSON.parse(String(item.Raw)).data.id).toBe(tweet.id);
+    // Raw is Binary (processor/README.md, "Encoding"), decoded with the item's Message.
+    expect(item.Raw).toBeInstanceOf(Uint8Array);
+    expect(JSON.parse(decodeStoredRecord({ B: item.Raw as Uint8Array }, String(item.Message))).data.id).toBe(
+      tweet.id,
+    );
     expect(item.Recovered).toBe(recoveredIds.has(tweet.id) ? true : undefined);
   }
 
