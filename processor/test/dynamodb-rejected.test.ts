@@ -17,7 +17,7 @@ import { tweet } from "./support/records.js";
 const TABLE = "tweetstream-EventData";
 const BAD = 7;
 
-/** Attributes DynamoDB refuses that dynalite writes (measured); the item shape cannot carry them (Raw is a string). */
+/** Attributes DynamoDB refuses that dynalite writes (measured); the item shape cannot carry them (Raw is bytes, never a map). */
 let deep: AttributeValue = { S: "x" };
 for (let level = 0; level < 40; level++) deep = { M: { a: deep } };
 const REFUSED_BY_DYNAMODB_ONLY: [string, AttributeValue, RegExp][] = [

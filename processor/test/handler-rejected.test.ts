@@ -5,7 +5,7 @@ import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "
 import { aggregated, kinesisEvent, plain, sequenceNumber, tweet } from "./support/records.js";
 
 // The handler when DynamoDB refuses an item (a ValidationException for the whole 25-item call). A real tweet
-// cannot make one (Raw is a string; dynamodb-rejected.test.ts has the engines' own refusals at the writer):
+// cannot make one (Raw is bytes, never a map; dynamodb-rejected.test.ts has the engines' own refusals at the writer):
 // the fault proxy refuses every call that carries the chosen item and forwards the others to the engine.
 let env: ProcessorEnvironment;
 let next = 10_000;
