@@ -19,8 +19,8 @@ export interface StrykerReport {
 export interface ModuleScore {
   module: string;
   seconds: number;
-  /** Stopped at its budget or failed: no score. */
-  incomplete: boolean;
+  /** Files not mutated to the end: the budget ran out, or Stryker failed on them. */
+  notDone: string[];
   mutants?: number;
   killed?: number;
   timedOut?: number;
@@ -32,10 +32,13 @@ export interface ModuleScore {
   survivors: string[];
 }
 
-export function scoreReport(report: StrykerReport): Omit<ModuleScore, "module" | "seconds" | "incomplete"> {
+/** The score over every file of several reports (one per file mutated). */
+export function mergeReports(
+  reports: readonly StrykerReport[],
+): Omit<ModuleScore, "module" | "seconds" | "notDone"> {
   const count: Record<string, number> = {};
   const survivors: string[] = [];
-  for (const [file, { mutants }] of Object.entries(report.files)) {
+  for (const [file, { mutants }] of reports.flatMap((report) => Object.entries(report.files))) {
     for (const mutant of mutants) {
       count[mutant.status] = (count[mutant.status] ?? 0) + 1;
       if (mutant.status === "Survived" || mutant.status === "NoCoverage") {
@@ -60,10 +63,9 @@ export function formatScores(scores: readonly ModuleScore[]): string {
   ];
   for (const s of scores) {
     const time = `${Math.floor(s.seconds / 60)} min ${s.seconds % 60} s`;
+    const stopped = s.notDone.length > 0 ? ` (not done: ${s.notDone.join(", ")})` : "";
     lines.push(
-      s.incomplete
-        ? `| ${s.module} | incomplete (over budget or failed) | | | | | | ${time} |`
-        : `| ${s.module} | ${s.mutants} | ${s.killed} | ${s.timedOut} | ${s.survived} | ${s.noCoverage} | ${s.score}% | ${time} |`,
+      `| ${s.module}${stopped} | ${s.mutants} | ${s.killed} | ${s.timedOut} | ${s.survived} | ${s.noCoverage} | ${s.score}% | ${time} |`,
     );
   }
   for (const s of scores) {
