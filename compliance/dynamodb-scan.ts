@@ -29,6 +29,8 @@ export function createScanner(options: ScanOptions) {
     deadline: number,
   ): Promise<ScanChunk> => {
     const total = position.segments.length;
+    // The slowest page so far: a page starts only if one as slow would still end by `stopAt`.
+    let slowestPageMs = 0;
     const share = Math.max(1, Math.floor(maxPosts / total));
     const results = await Promise.all(
       position.segments.map(async (segment, index) => {
@@ -37,9 +39,12 @@ export function createScanner(options: ScanOptions) {
         let startKey = segment.startKey as Record<string, AttributeValue> | null;
         let read = 0;
         for (;;) {
-          // No page starts after `stopAt`: the round keeps what was read (its position is exact) and leaves
-          // time to store its uploads; the rest of the segment goes to the next round.
-          if (Date.now() >= stopAt) return { posts, next: { done: false as const, startKey } };
+          // No page starts that would end after `stopAt` were it as slow as the slowest so far: the round keeps
+          // what was read (its position is exact) and leaves time to store its uploads; the rest of the
+          // segment goes to the next round.
+          if (Date.now() + slowestPageMs >= stopAt)
+            return { posts, next: { done: false as const, startKey } };
+          const pageStarted = Date.now();
           const page = await options.client.send(
             new ScanCommand({
               TableName: options.tableName,
@@ -59,6 +64,7 @@ export function createScanner(options: ScanOptions) {
             }),
             { abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) },
           );
+          slowestPageMs = Math.max(slowestPageMs, Date.now() - pageStarted);
           options.onReadUnits(page.ConsumedCapacity?.CapacityUnits ?? 0);
           for (const item of page.Items ?? []) {
             const Username = item.Username?.S;

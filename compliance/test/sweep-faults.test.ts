@@ -158,4 +158,21 @@ describe("compliance sweep under DynamoDB faults", () => {
     const perAuthor = ofPosts.filter((q) => !q.names.includes("Raw"));
     expect(perAuthor.map((q) => q.names)).toEqual(perAuthor.map(() => ["Username", "Id"]));
   }, 90_000);
+
+  it("starts no Scan page it could not finish: a slow scan ends its round early and nothing is lost", async () => {
+    const e = await prepared({ COMPLIANCE_MAX_IDS_PER_JOB: "100000", COMPLIANCE_SCAN_SEGMENTS: "1" });
+    // Pages of up to 1,000 posts (1 MB), each taking 3 s: a 10 s invocation (9.5 s to its deadline, its scan
+    // starting no page that would end after 3/4 of that) has room for two, not for the whole table.
+    faults.setPlan((call) => (call.operation === "Scan" ? { delayMs: 3_000 } : "forward"));
+
+    const first = await e.sweep(10_000);
+    expect(first).toMatchObject({ errors: 0, resumeNext: true });
+    expect(first.postsScanned).toBeGreaterThan(0);
+    expect(first.postsScanned).toBeLessThan(POSTS);
+
+    faults.setPlan(() => "forward");
+    const rest = await sweepUntilPassCompleted(e);
+    expect(rest.at(-1)?.passCompleted).toBe(true);
+    expect(await reportedLeft(e)).toBe(0);
+  }, 90_000);
 });

@@ -12,7 +12,9 @@ export type DynamoFault =
   | "server-error"
   | "reset"
   /** BatchWriteItem only: write the entries `take` accepts, hand the others back as UnprocessedItems. */
-  | { take: (entry: WriteEntry) => boolean };
+  | { take: (entry: WriteEntry) => boolean }
+  /** Pass the call on after `delayMs` (a slow partition, a loaded engine). */
+  | { delayMs: number };
 
 /** One entry of a BatchWriteItem request in the wire format. */
 export interface WriteEntry {
@@ -58,8 +60,10 @@ export async function startDynamoFaults(
     const n = (calls.get(operation) ?? 0) + 1;
     calls.set(operation, n);
     const fault = plan({ operation, n, body: body.toString("utf8") });
-    if (typeof fault === "object") return partialWrite(req, body, res, fault.take);
-    if (fault !== "forward") injected[`${operation} ${fault}`] = (injected[`${operation} ${fault}`] ?? 0) + 1;
+    if (typeof fault === "object" && "take" in fault) return partialWrite(req, body, res, fault.take);
+    if (typeof fault === "object") await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (typeof fault === "string" && fault !== "forward")
+      injected[`${operation} ${fault}`] = (injected[`${operation} ${fault}`] ?? 0) + 1;
     if (fault === "reset") return req.socket.destroy();
     if (fault === "throttle")
       return sendError(res, 400, "ProvisionedThroughputExceededException", "injected throttling");
