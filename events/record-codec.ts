@@ -33,12 +33,20 @@ export function encodeEvent(event: TweetEvent): Buffer {
 
 /** Parses and validates the bytes of one user record. */
 export function decodeEvent(bytes: Uint8Array): DecodeResult<TweetEvent> {
-  let text: string;
+  const text = utf8Text(bytes);
+  return text === undefined ? notUtf8() : parseEvent(text);
+}
+
+function utf8Text(bytes: Uint8Array): string | undefined {
   try {
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
-    return fail("not-utf8", "record is not valid UTF-8");
+    return undefined;
   }
+}
+const notUtf8 = <T>() => fail<T>("not-utf8", "record is not valid UTF-8");
+
+function parseEvent(text: string): DecodeResult<TweetEvent> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -75,7 +83,15 @@ export interface DecodedUserRecord {
   subSequenceNumber: number;
   /** The user record's own bytes, kept so a failure can be sent on untouched. */
   data: Uint8Array;
+  /** Those bytes as text (absent when they are not UTF-8): decoded once, for the processor's Raw too. */
+  text?: string;
   result: DecodeResult<TweetEvent>;
+}
+
+function decodeUser(subSequenceNumber: number, data: Uint8Array): DecodedUserRecord {
+  const text = utf8Text(data);
+  if (text === undefined) return { subSequenceNumber, data, result: notUtf8() };
+  return { subSequenceNumber, data, text, result: parseEvent(text) };
 }
 
 /**
@@ -86,13 +102,13 @@ export function decodeRecordData(base64: string): DecodeResult<DecodedUserRecord
   const raw = decodeBase64(base64);
   if (!raw.ok) return raw;
   if (!isAggregated(raw.value)) {
-    return { ok: true, value: [{ subSequenceNumber: 0, data: raw.value, result: decodeEvent(raw.value) }] };
+    return { ok: true, value: [decodeUser(0, raw.value)] };
   }
   const users = deaggregate(raw.value);
   if (!users.ok) return users;
   return {
     ok: true,
-    value: users.value.map((u, i) => ({ subSequenceNumber: i, data: u.data, result: decodeEvent(u.data) })),
+    value: users.value.map((u, i) => decodeUser(i, u.data)),
   };
 }
 

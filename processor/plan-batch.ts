@@ -72,7 +72,12 @@ export function planBatch(
         letter(deadLetterReason(user.result.error));
         continue;
       }
-      const item = toTweetItem(user.result.value, processedAt, () => utf8.decode(user.data), expiresAt);
+      const item = toTweetItem(
+        user.result.value,
+        processedAt,
+        () => user.text ?? utf8.decode(user.data),
+        expiresAt,
+      );
       const broken = checkItemLimits(item);
       if (broken) {
         letter(deadLetterReason(broken));
