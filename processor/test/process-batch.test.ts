@@ -174,6 +174,31 @@ describe("processBatch (the core, with in-memory ports)", () => {
     );
   });
 
+  it("publishes the batch's metrics, a dead-letter send cut by the deadline counted as a cut batch", async () => {
+    const fake = fakePorts();
+    const published: unknown[] = [];
+    fake.ports.publishMetrics = (metrics) => published.push(metrics);
+    fake.ports.sendToDeadLetter = async (letters) => ({
+      failed: letters.map((letter) => ({ letter, reason: "deadline reached before the dead-letter send" })),
+      payloadOmitted: 0,
+      cutByDeadline: true,
+    });
+    const event = replaceData(kinesisEvent([plain(tweet(1)), plain(tweet(2))]), 1, "not base64!");
+
+    const response = await processBatch(event.Records, fake.ports);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumber(1) }]);
+    expect(published).toEqual([
+      {
+        ItemsWritten: 1,
+        ItemsDeadLettered: 0,
+        ItemsRefusedSystemic: 0,
+        BatchesCutByDeadline: 1,
+        EarlierVersionsDeleted: 0,
+      },
+    ]);
+  });
+
   it("handles an empty batch without calling the ports", async () => {
     const fake = fakePorts();
 

@@ -47,3 +47,15 @@ it("sends 23 small dead letters in calls of at most 10 entries, every one accept
     letters.map((l) => l.origin.sequenceNumber),
   );
 });
+
+it("fails every letter and flags the cut when the deadline has passed before a call", async () => {
+  const send = createSqsDeadLetterSender({ client, queueUrl: sqs.queueUrl("dlq") });
+
+  const result = await send([smallLetter(100), smallLetter(101)], { deadline: Date.now() - 1 });
+
+  expect(result.cutByDeadline).toBe(true);
+  expect(result.failed.map((f) => f.reason)).toEqual([
+    "deadline reached before the dead-letter send",
+    "deadline reached before the dead-letter send",
+  ]);
+});
