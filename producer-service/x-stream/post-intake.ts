@@ -35,6 +35,8 @@ export class PostIntake {
   private floor: string | undefined;
   /** Recovered posts created up to then may have been delivered by the previous process (see restored()). */
   private possibleDuplicatesUpToMs: number | undefined;
+  /** Lists filling with the ids of streamed posts until a time (see collectStreamed()). */
+  private collectors: { untilMs: number; ids: string[] }[] = [];
 
   constructor(private readonly deps: PostIntakeDeps) {
     this.seen = deps.deduplicate ? (deps.seen ?? new SeenIds()) : undefined;
@@ -55,6 +57,22 @@ export class PostIntake {
     for (const id of recentIds) this.seen?.add(id, nowMs);
     this.raiseFloor(newestId, marginMs);
     this.possibleDuplicatesUpToMs = possibleDuplicatesUpToMs;
+  }
+
+  /** Ids a previous process delivered (the ends of gaps it left unrecovered): skipped if they come again. */
+  alreadyDelivered(ids: readonly string[]): void {
+    const nowMs = Date.now();
+    for (const id of ids) this.seen?.add(id, nowMs);
+  }
+
+  /**
+   * A list that fills with the ids of the posts streamed for the next `forMs`: a gap's search reaches that far
+   * past its reconnect, and a restart that searches the gap again skips them.
+   */
+  collectStreamed(forMs: number): readonly string[] {
+    const collector = { untilMs: Date.now() + forMs, ids: [] as string[] };
+    this.collectors.push(collector);
+    return collector.ids;
   }
 
   /**
@@ -82,7 +100,13 @@ export class PostIntake {
       if (upTo !== undefined && snowflakeTimeMs(event.id) <= upTo) report({ kind: "possible-duplicate" });
     }
     this.deps.delivered?.(event.id);
+    if (origin === "stream" && this.collectors.length > 0) this.collect(event.id, receivedAtMs);
     return sink.push(post, receivedAtMs, watermark?.pushed(event.id));
+  }
+
+  private collect(id: string, nowMs: number): void {
+    this.collectors = this.collectors.filter((collector) => collector.untilMs >= nowMs);
+    for (const collector of this.collectors) collector.ids.push(id);
   }
 
   private isDuplicate(id: string, origin: PostOrigin, receivedAtMs: number): boolean {

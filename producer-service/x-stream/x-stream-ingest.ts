@@ -86,6 +86,7 @@ export function createXStreamIngest(
   const loaded = watermark?.loaded;
   if (watermark !== undefined && loaded !== undefined && gaps.enabled) {
     gaps.restarted(loaded.newestId, loaded.writtenAtMs, loaded.pendingGaps);
+    intake.alreadyDelivered(loaded.pendingGaps.flatMap((gap) => gap.resumedIds ?? []));
     intake.restored(
       loaded.recentIds,
       loaded.newestId,

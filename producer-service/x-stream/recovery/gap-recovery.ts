@@ -155,6 +155,10 @@ export class GapRecovery {
       return;
     }
     const { origin: _, ...stored } = gap;
+    // The stream's posts just after this reconnect fall inside the search's end margin: listed with the gap,
+    // so that a restart searching it again skips them (a gap restored from the file keeps its list).
+    if (gap.resumedIds === undefined)
+      stored.resumedIds = this.deps.intake.collectStreamed(EDGE_MARGIN_MS + 1_000);
     const release = this.deps.watermark?.pending(stored);
     this.queue = this.queue.then(async () => {
       const interrupted = await this.search(gap, plan, ports, rulesBefore);

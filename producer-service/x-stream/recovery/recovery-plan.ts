@@ -10,6 +10,8 @@ export interface Gap {
   firstConnectedAtMs: number;
   disconnectedAtMs: number;
   reconnectedAtMs: number;
+  /** Restored from the watermark file: the ids streamed just after the reconnect (already delivered). */
+  resumedIds?: readonly string[];
 }
 
 /** X: end_time must be at least 10 s before the request; one more second for the clocks' difference. */

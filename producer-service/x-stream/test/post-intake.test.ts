@@ -66,4 +66,15 @@ describe("PostIntake de-duplication", () => {
     taken.accept(between, "recovered", T0 + 5_000);
     expect(events.count("possible-duplicate")).toBe(1);
   });
+
+  it("lists the ids streamed just after a reconnect (a gap's end margin), and only those", () => {
+    const { taken } = intake(100);
+    const [first, second, recovered, late] = posts(4);
+    const listed = taken.collectStreamed(1_000);
+    taken.accept(first as TweetEvent, "stream", Date.now());
+    taken.accept(recovered as TweetEvent, "recovered", Date.now());
+    taken.accept(second as TweetEvent, "stream", Date.now() + 500);
+    taken.accept(late as TweetEvent, "stream", Date.now() + 5_000);
+    expect(listed).toEqual([first?.id, second?.id]);
+  });
 });

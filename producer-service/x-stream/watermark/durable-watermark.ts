@@ -15,8 +15,11 @@ export interface WatermarkState {
   pendingGaps: StoredGap[];
 }
 
-/** A gap as the watermark file keeps it (its origin is a restart's on the next start). */
-export type StoredGap = Omit<Gap, "origin">;
+/**
+ * A gap as the watermark file keeps it (its origin is a restart's on the next start), with the ids the stream
+ * delivered just after its reconnect: its search's end margin finds them again, and the next start skips them.
+ */
+export type StoredGap = Omit<Gap, "origin"> & { resumedIds?: readonly string[] };
 
 /**
  * At most this many recent ids are kept and written (about 21 KB a write): X's filtered stream delivers up to

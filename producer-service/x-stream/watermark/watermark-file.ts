@@ -48,9 +48,11 @@ function isStoredGap(value: unknown): value is StoredGap {
   if (typeof value !== "object" || value === null) return false;
   const gap = value as Record<string, unknown>;
   const times = [gap.firstConnectedAtMs, gap.disconnectedAtMs, gap.reconnectedAtMs];
+  const resumed = gap.resumedIds;
   return (
     times.every((t) => typeof t === "number" && Number.isFinite(t)) &&
-    (gap.sinceId === undefined || isId(gap.sinceId))
+    (gap.sinceId === undefined || isId(gap.sinceId)) &&
+    (resumed === undefined || (Array.isArray(resumed) && resumed.every(isId)))
   );
 }
 
