@@ -56,6 +56,8 @@ export default fp(
     const keeper = new WatermarkKeeper(dir, core, ingestMetrics(app.metrics), log);
     app.decorate("watermark", { core, loaded, writeEveryMs: WATERMARK_WRITE_EVERY_MS });
     app.addHook("onReady", async () => keeper.start());
+    // Before ingest stops and the writer flushes: what they drop now is searched again by the next start.
+    app.addHook("preClose", async () => core.shutdown());
     app.addHook("onClose", async () => keeper.close());
   },
   { name: "watermark", dependencies: ["metrics"] },

@@ -32,14 +32,27 @@ describe("DurableWatermark", () => {
     });
   });
 
-  it("stops for good at a lost post: the next start searches from before it", () => {
+  it("at shutdown, stops for good at a lost post: the next start searches from before it", () => {
+    const watermark = new DurableWatermark(undefined, 2_000);
+    const settle = [at(0), at(10), at(20)].map((id) => watermark.pushed(id));
+    watermark.shutdown();
+    settle[0]?.("durable");
+    settle[1]?.("lost");
+    settle[2]?.("durable");
+    expect(watermark.current()?.newestId).toBe(at(0));
+    // Nothing after a lost post is kept: memory stays flat for the rest of the process.
+    for (let i = 0; i < 1_000; i++) watermark.pushed(at(30 + i));
+    expect(watermark.unsettled).toBe(0);
+    expect(watermark.current()?.newestId).toBe(at(0));
+  });
+
+  it("while running, passes a post the writer gave up on (over 1 MiB, refused as invalid): searching again cannot help", () => {
     const watermark = new DurableWatermark(undefined, 2_000);
     const settle = [at(0), at(10), at(20)].map((id) => watermark.pushed(id));
     settle[0]?.("durable");
     settle[1]?.("lost");
     settle[2]?.("durable");
-    expect(watermark.current()?.newestId).toBe(at(0));
-    expect(watermark.unsettled).toBe(2);
+    expect(watermark.current()).toMatchObject({ newestId: at(20), recentIds: [at(0), at(20)] });
   });
 
   it("keeps the gaps not yet recovered beside it, until their recovery ends", () => {

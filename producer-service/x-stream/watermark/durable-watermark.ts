@@ -28,6 +28,8 @@ export type StoredGap = Omit<Gap, "origin"> & { resumedIds?: readonly string[] }
  */
 export const RECENT_IDS_MAX = 1_000;
 
+const ignoreOutcome = (): void => undefined;
+
 interface Pending {
   id: string;
   outcome: PushOutcome | undefined;
@@ -36,7 +38,8 @@ interface Pending {
 /**
  * The durable watermark, as a pure core fed with outcomes (the writer's `settled` callbacks) and open gaps:
  * posts are registered in the order they are pushed, and the watermark moves over the longest prefix of them
- * the writer reported durable. A lost post stops it there for good (the next start searches from it again).
+ * the writer reported durable. A post lost at shutdown stops it there for good (the next start searches from it
+ * again); one the writer gave up on while running is passed (see advance()).
  * Gaps not yet recovered are kept beside it (`pending`) until their recovery ends, so a restart searches them
  * again without searching everything the stream delivered since.
  */
@@ -45,6 +48,7 @@ export class DurableWatermark {
   private head = 0;
   private newestDurable: string | undefined;
   private blocked = false;
+  private shuttingDown = false;
   private readonly recent: string[] = [];
   private readonly gaps = new Map<number, StoredGap>();
   private nextGap = 0;
@@ -60,12 +64,22 @@ export class DurableWatermark {
 
   /** A post pushed to the writer: returns the callback its outcome goes to. */
   pushed(id: string): (outcome: PushOutcome) => void {
+    // Stopped at a lost post: nothing after it can move the watermark, so nothing is kept.
+    if (this.blocked) return ignoreOutcome;
     const entry: Pending = { id, outcome: undefined };
     this.pushes.push(entry);
     return (outcome) => {
       entry.outcome ??= outcome;
       this.advance();
     };
+  }
+
+  /**
+   * From now on a lost post stops the watermark for good: what a shutdown drops (spool full, the hard stop) is
+   * searched again by the next start.
+   */
+  shutdown(): void {
+    this.shuttingDown = true;
   }
 
   /** A gap whose recovery has not ended: kept in the file until the returned release is called. */
@@ -107,12 +121,17 @@ export class DurableWatermark {
     while (this.head < this.pushes.length) {
       const entry = this.pushes[this.head] as Pending;
       if (entry.outcome === undefined) break;
-      if (entry.outcome === "lost") {
+      if (entry.outcome === "lost" && this.shuttingDown) {
         this.blocked = true;
+        this.pushes.length = 0;
+        this.head = 0;
         break;
       }
       this.head++;
       moved = true;
+      // Lost while running: the writer gave up on it for good (over 1 MiB, refused as invalid), counted and
+      // logged it; fetched again it would meet the same refusal, so the watermark passes it.
+      if (entry.outcome === "lost") continue;
       if (isNewerId(entry.id, this.newestDurable)) this.newestDurable = entry.id;
       this.recent.push(entry.id);
     }
