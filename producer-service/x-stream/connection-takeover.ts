@@ -1,3 +1,6 @@
+import type { Logger } from "pino";
+import type { IngestReport } from "./ingest-events.js";
+import { classifyFailure } from "./reconnect-policy.js";
 import { REQUEST_TIMEOUT_MS, type XClient } from "./x-client.js";
 
 /** X's endpoint ids for the Connections API (docs.x.com, "Terminate connections by endpoint"). */
@@ -62,5 +65,49 @@ export class TakeOverPolicy {
   tookOver(whose: "own" | "other", nowMs = Date.now()): void {
     this.ownEndedAtMs = undefined;
     if (whose === "other") this.othersTakenOverAtMs = nowMs;
+  }
+}
+
+/**
+ * On TooManyConnections: closes the connections holding the slot if the policy allows, logging and counting it.
+ * True when X closed them and reconnecting at once makes sense.
+ */
+export async function takeOverSlot(args: {
+  client: XClient;
+  stream: "filtered" | "sample";
+  policy: TakeOverPolicy;
+  report: IngestReport;
+  log: Logger;
+  detail: string;
+  stopController: AbortController;
+}): Promise<boolean> {
+  const { client, stream, policy, report, log, detail } = args;
+  const whose = policy.decide();
+  if (typeof whose === "object") {
+    log.error(
+      { detail, lastTakeOverAt: new Date(whose.refused.lastTakeOverAtMs).toISOString() },
+      "X refused the connection (TooManyConnections) again after closing another connection within 15 minutes: another live consumer holds the stream connection (two producers with the same app?); backing off per X's rules instead of closing it again",
+    );
+    return false;
+  }
+  try {
+    const { closed, failed } = await terminateStreamConnections(client, stream);
+    policy.tookOver(whose);
+    report({ kind: "connection-taken-over" });
+    log.warn(
+      { detail, closed, failed, whose },
+      whose === "own"
+        ? "X refused the connection (TooManyConnections): our own previous connection still held the slot; closed it with the Connections API; reconnecting"
+        : "X refused the connection (TooManyConnections): closed this app's other connections with the Connections API; reconnecting",
+    );
+    return true;
+  } catch (error) {
+    if (args.stopController.signal.aborted) return false;
+    const failure = classifyFailure(error, "closing stale connections");
+    log.warn(
+      { detail, takeOver: failure.fatal ? failure.error.message : failure.detail },
+      "X refused the connection (TooManyConnections) and the Connections API could not close the other one; backing off",
+    );
+    return false;
   }
 }

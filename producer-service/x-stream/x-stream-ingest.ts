@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../events/index.js";
-import { TakeOverPolicy, terminateStreamConnections } from "./connection-takeover.js";
+import { BILLING_CONNECT_RETRY_MS, BillingState } from "./billing-state.js";
+import { TakeOverPolicy, takeOverSlot } from "./connection-takeover.js";
 import type { BillingRefusal, IngestReport } from "./ingest-events.js";
 import type { XIngestOptions } from "./ingest-options.js";
 import type { EventSink } from "./ingest-types.js";
@@ -26,11 +27,6 @@ const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 /** Waiting for X's response headers is bounded like silence, but never below this: a short stall timeout
  * must not make connecting impossible on a busy machine. */
 const MIN_CONNECT_TIMEOUT_MS = 10_000;
-/**
- * While X refuses for billing, connecting is tried this often: 7 tries per 15 minutes of X's 50 connects, and
- * ingest resumes within 2 minutes of credits being bought or the cap raised.
- */
-export const BILLING_CONNECT_RETRY_MS = 2 * 60_000;
 
 export interface XStreamIngest {
   /** Connects (syncing rules first when given) and keeps reconnecting until `stop()` or a fatal error. */
@@ -103,7 +99,7 @@ export function createXStreamIngest(
     ...(options.healthyAfterMs === undefined ? {} : { healthyAfterMs: options.healthyAfterMs }),
   });
   const takeOver = new TakeOverPolicy();
-  let billingRefusal: BillingRefusal | undefined;
+  const billing = new BillingState(report, log, recoveryOptions.billingRetryMs ?? BILLING_CONNECT_RETRY_MS);
   let connected = false;
   let running: Promise<void> | undefined;
   let resolveFatal: (error: Error) => void = () => undefined;
@@ -116,7 +112,7 @@ export function createXStreamIngest(
     while (!stopController.signal.aborted) {
       try {
         const value = await step();
-        if (billingRefusal !== undefined) billingCleared();
+        billing.accepted();
         return value;
       } catch (error) {
         if (stopController.signal.aborted) return undefined;
@@ -137,66 +133,28 @@ export function createXStreamIngest(
     const { cause, detail, retryAtMs } = failure;
     report({ kind: "disconnected", cause, detail });
     gaps.disconnected();
-    if (failure.billing !== undefined) return billingRefused(failure.billing, detail);
+    if (failure.billing !== undefined) {
+      billing.refused(failure.billing, detail);
+      return sleep(billing.retryInMs, stopController.signal);
+    }
     if (failure.tooManyConnections && (await takeOverConnection(detail))) return true;
     const delayMs = backoff.next(cause, retryAtMs);
     log.warn({ cause, detail, retryInMs: delayMs }, "X stream unavailable; retrying");
     return sleep(delayMs, stopController.signal);
   }
 
-  /** X refuses for billing: say it once, wait long (X's connect limit; a person must act), then try again. */
-  async function billingRefused(refusal: BillingRefusal, detail: string): Promise<boolean> {
-    const retryInMs = recoveryOptions.billingRetryMs ?? BILLING_CONNECT_RETRY_MS;
-    if (billingRefusal !== refusal) {
-      billingRefusal = refusal;
-      report({ kind: "billing", refusal });
-      log.error(
-        { refusal, detail, retryInMs },
-        refusal === "usage-capped"
-          ? "X REFUSES: the app's monthly usage cap is reached (429 usage-capped); raise the cap in the X developer console or wait for the next billing period. Retrying rarely"
-          : "X REFUSES: the app's prepaid credits are depleted (402 credits-depleted); buy credits in the X developer console. Retrying rarely",
-      );
-    }
-    return sleep(retryInMs, stopController.signal);
-  }
-
-  function billingCleared(): void {
-    log.info({ refusal: billingRefusal }, "X accepts requests again (billing refusal over)");
-    billingRefusal = undefined;
-    report({ kind: "billing", refusal: undefined });
-  }
-
   /** True when X closed this app's stale connections and reconnecting at once makes sense. */
   async function takeOverConnection(detail: string): Promise<boolean> {
     if (options.takeOverConnection === false || !client) return false;
-    const whose = takeOver.decide();
-    if (typeof whose === "object") {
-      log.error(
-        { detail, lastTakeOverAt: new Date(whose.refused.lastTakeOverAtMs).toISOString() },
-        "X refused the connection (TooManyConnections) again after closing another connection within 15 minutes: another live consumer holds the stream connection (two producers with the same app?); backing off per X's rules instead of closing it again",
-      );
-      return false;
-    }
-    try {
-      const { closed, failed } = await terminateStreamConnections(client, options.stream);
-      takeOver.tookOver(whose);
-      report({ kind: "connection-taken-over" });
-      log.warn(
-        { detail, closed, failed, whose },
-        whose === "own"
-          ? "X refused the connection (TooManyConnections): our own previous connection still held the slot; closed it with the Connections API; reconnecting"
-          : "X refused the connection (TooManyConnections): closed this app's other connections with the Connections API; reconnecting",
-      );
-      return true;
-    } catch (error) {
-      if (stopController.signal.aborted) return false;
-      const failure = classifyFailure(error, "closing stale connections");
-      log.warn(
-        { detail, takeOver: failure.fatal ? failure.error.message : failure.detail },
-        "X refused the connection (TooManyConnections) and the Connections API could not close the other one; backing off",
-      );
-      return false;
-    }
+    return takeOverSlot({
+      client,
+      stream: options.stream,
+      policy: takeOver,
+      report,
+      log,
+      detail,
+      stopController,
+    });
   }
 
   function stopWithFatal(error: XIngestFatalError): void {
@@ -284,7 +242,7 @@ export function createXStreamIngest(
       return connected;
     },
     get billingRefusal() {
-      return billingRefusal;
+      return billing.refusal;
     },
     fatal,
   };
