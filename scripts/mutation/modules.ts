@@ -41,6 +41,7 @@ export const MUTATION_MODULES: Readonly<Record<string, MutationModule>> = {
       "processor/test/deadline.test.ts",
       "processor/test/dynamodb-writer.test.ts",
       "processor/test/tweet-item*.test.ts",
+      "processor/test/retention.test.ts",
     ],
     budgetMinutes: 40,
   },
