@@ -141,6 +141,19 @@ describe("recovery with search/recent after a reconnect", () => {
     expect(emulator.requests.some((r) => r.path === "/2/tweets/search/recent")).toBe(false);
   });
 
+  it("a gap still waiting for its search at stop() is abandoned loudly, counted as shutdown", async () => {
+    emulator = await startRichEmulator(37);
+    harness = startIngest(emulator, { stream: "filtered", rules: [{ value: "dogs" }], recovery: RECOVERY });
+    await outage(5, 10, 0);
+    await waitUntil(() => harness?.observer.connections === 2);
+    // The search waits until end_time is 10 s old: stop before that.
+    await harness.ingest.stop();
+    expect(harness.observer.recoverySkips).toEqual(["shutdown"]);
+    const line = logLines().find((l) => String(l.msg).startsWith("RECOVERY ABANDONED"));
+    expect(line?.level).toBe(50);
+    expect(emulator.requests.some((r) => r.path === "/2/tweets/search/recent")).toBe(false);
+  });
+
   it("stop() ends a recovery waiting for room in a full sink, and still pushes every post it had read", async () => {
     emulator = await startRichEmulator(36);
     // Room for the streamed posts and one recovered post: the next one waits for room that never comes.
