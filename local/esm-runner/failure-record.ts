@@ -4,10 +4,10 @@ import type { InvokeTarget } from "./invoke-handler.js";
 import { type StreamRecord, toKinesisEvent } from "./stream-record.js";
 
 /**
- * What Lambda writes to a Kinesis mapping's S3 on-failure destination, shaped as AWS's documented example: the
- * invocation record (condition, attempts, and the batch's place in the stream) and, in `payload`, the whole
- * invocation (the Kinesis event with every record) as an escaped JSON string, so the batch can be replayed after
- * the stream has dropped it. `functionError` is Lambda's error type ("Unhandled"), never the error's text: the
+ * What Lambda writes to a Kinesis mapping's S3 on-failure destination: the invocation record (condition, attempts,
+ * and the batch's place in the stream) and, in `payload`, the whole invocation (the Kinesis event with every record)
+ * as a JSON object, as AWS writes it (LocalStack's snapshot recorded against AWS; processor/replay/test/fixtures
+ * holds a copy), so the batch can be replayed after the stream has dropped it. `functionError` is Lambda's error type ("Unhandled"), never the error's text: the
  * reason goes to a log line.
  * https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
  */
@@ -38,7 +38,7 @@ export function failureRecord(
       batchSize: records.length,
       streamArn: target.source.streamArn,
     },
-    payload: JSON.stringify(toKinesisEvent(records, target.source)),
+    payload: toKinesisEvent(records, target.source),
   };
 }
 

@@ -3,8 +3,11 @@ import * as z from "zod";
 
 /**
  * A batch the event source mapping gave up on, as Lambda writes it to an S3 on-failure destination: the invocation
- * record (why and where: `requestContext`, `KinesisBatchInfo`) and, in `payload`, the whole invocation as an
- * escaped JSON string (the Kinesis event, every record with its data). The local mapping runner writes the same.
+ * record (why and where: `requestContext`, `KinesisBatchInfo`) and, in `payload`, the whole invocation as a JSON
+ * object (the Kinesis event, every record with its data). That object is what AWS writes (LocalStack's snapshot
+ * recorded against AWS, test_kinesis_event_source_mapping_with_s3_on_failure_destination; our copy is
+ * test/fixtures/aws-s3-on-failure-record.json); the example in AWS's guide shows `payload` as an escaped JSON
+ * string, so a string is parsed too. The local mapping runner writes the object.
  * https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
  */
 export interface KeptBatch {
@@ -33,11 +36,11 @@ const recordSchema = z.looseObject({
 const invocationRecordSchema = z.looseObject({
   requestContext: z.looseObject({ condition: z.string() }),
   KinesisBatchInfo: z.looseObject({ shardId: z.string(), batchSize: z.number() }),
-  payload: z.string({
+  payload: z.union([z.looseObject({}), z.string()], {
     error: (issue) =>
       issue.input === undefined
         ? "has no payload: an SQS or SNS on-failure record holds only the batch's position, not its records"
-        : "must be the invocation as a JSON string",
+        : "must be the invocation: a JSON object (as AWS writes it) or that object as a JSON string",
   }),
 });
 
@@ -47,7 +50,10 @@ const payloadSchema = z.looseObject({ Records: z.array(recordSchema).min(1, "hol
 export function parseKeptBatch(source: string, text: string): KeptBatch {
   const record = invocationRecordSchema.safeParse(parseJson(source, text, "the file"));
   if (!record.success) throw new KeptBatchError(`${source}: ${describe(record.error)}`);
-  const payload = payloadSchema.safeParse(parseJson(source, record.data.payload, "its payload"));
+  const invocation = record.data.payload;
+  const payload = payloadSchema.safeParse(
+    typeof invocation === "string" ? parseJson(source, invocation, "its payload") : invocation,
+  );
   if (!payload.success) throw new KeptBatchError(`${source}: payload ${describe(payload.error)}`);
   const { batchSize, shardId } = record.data.KinesisBatchInfo;
   const records = payload.data.Records as unknown as KinesisStreamRecord[];

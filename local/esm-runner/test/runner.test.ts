@@ -122,8 +122,8 @@ describe.each(KINESIS_ENGINES)("EventSourceMappingRunner against %s", (engine) =
       shardId: "shardId-000000000000",
       streamArn: streamArn(stream),
     });
-    // As Lambda writes to S3: the whole invocation in `payload`, under Lambda's key layout.
-    const payload = JSON.parse(failure.payload);
+    // As Lambda writes to S3: the whole invocation in `payload` (a JSON object), under Lambda's key layout.
+    const payload = failure.payload;
     expect(payload.Records.map((r: { kinesis: { data: string } }) => bodyOf(r.kinesis.data))).toEqual([
       "record-5",
     ]);

@@ -1,5 +1,13 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { KeptBatchError, parseKeptBatch } from "../kept-batch.js";
+
+/**
+ * An S3 on-failure record in the shape AWS writes it, `payload` a JSON object: LocalStack's snapshot recorded against
+ * AWS (tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_kinesis.snapshot.json,
+ * test_kinesis_event_source_mapping_with_s3_on_failure_destination), its placeholders filled with plausible values.
+ */
+const awsRecordPath = new URL("fixtures/aws-s3-on-failure-record.json", import.meta.url);
 
 // An SQS on-failure record (AWS's documented example): where the batch was, not its records.
 const sqsRecord = {
@@ -27,7 +35,30 @@ const record = {
 };
 
 describe("parseKeptBatch", () => {
+  it("reads the record as AWS writes it to S3: payload a JSON object", () => {
+    const text = readFileSync(awsRecordPath, "utf8");
+    const aws = JSON.parse(text);
+
+    expect(parseKeptBatch("s3://b/k", text)).toEqual({
+      source: "s3://b/k",
+      condition: "RetryAttemptsExhausted",
+      shardId: "shardId-000000000000",
+      records: aws.payload.Records,
+    });
+  });
+
   it("reads Lambda's S3 on-failure record: the condition, the shard and the records in its payload", () => {
+    const text = JSON.stringify({ ...sqsRecord, payload: { Records: [record] } });
+
+    expect(parseKeptBatch("s3://b/k", text)).toEqual({
+      source: "s3://b/k",
+      condition: "RetryAttemptsExhausted",
+      shardId: "shardId-000000000001",
+      records: [record],
+    });
+  });
+
+  it("reads a payload written as an escaped JSON string too (the example in AWS's guide)", () => {
     const text = JSON.stringify({ ...sqsRecord, payload: JSON.stringify({ Records: [record] }) });
 
     expect(parseKeptBatch("s3://b/k", text)).toEqual({
@@ -50,14 +81,24 @@ describe("parseKeptBatch", () => {
       JSON.stringify({
         ...sqsRecord,
         KinesisBatchInfo: { ...sqsRecord.KinesisBatchInfo, batchSize: 2 },
-        payload: JSON.stringify({ Records: [record] }),
+        payload: { Records: [record] },
       }),
       "KinesisBatchInfo.batchSize is 2 but the payload holds 1 records",
     ],
     [
       "a payload without records",
-      JSON.stringify({ ...sqsRecord, payload: JSON.stringify({ Records: [] }) }),
+      JSON.stringify({ ...sqsRecord, payload: { Records: [] } }),
       "payload Records holds no records",
+    ],
+    [
+      "a payload that is neither an object nor a string",
+      JSON.stringify({ ...sqsRecord, payload: 7 }),
+      "payload must be the invocation: a JSON object",
+    ],
+    [
+      "a string payload that is not JSON",
+      JSON.stringify({ ...sqsRecord, payload: "{" }),
+      "its payload is not JSON",
     ],
   ])("refuses %s, naming the file and the problem", (_, text, expected) => {
     expect(() => parseKeptBatch("s3://b/k", text)).toThrow(KeptBatchError);
