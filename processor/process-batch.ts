@@ -121,7 +121,7 @@ export async function processBatch(
   if (written.systemic) {
     logger.error(
       { refusedAsSystemic: written.unwritten.length, problem: written.systemic },
-      "DynamoDB refuses the table's key schema or every item alone: the table's setup needs fixing; records are reported for retry, not dead-lettered, and the shard waits",
+      "DynamoDB refuses the table's key schema or every item alone: the table's setup needs fixing; records are reported for retry, not dead-lettered: the mapping retries up to its retry limit, then keeps the batch whole in the failed-batch bucket; after the fix, npm run replay writes it",
     );
   } else if (written.unwritten.length > 0) {
     logger.warn(

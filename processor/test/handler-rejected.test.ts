@@ -85,7 +85,8 @@ describeOnEngines("handler when DynamoDB refuses one item", (engine) => {
 
   it("reports every record and dead-letters none when DynamoDB refuses each item alone (a systemic refusal)", async () => {
     // Before: all 30 records were dead-lettered and acknowledged, so a table whose key no longer matches
-    // drained the whole stream into the queue. Now they are reported for retry and the shard waits for a fix.
+    // drained the whole stream into the queue. Now they are reported for retry: the mapping retries up to its retry
+    // limit, then keeps the batch whole in the failed-batch bucket, for `npm run replay` after the fix.
     const tweets = freshTweets(30);
     env.proxy.setPlan(() => ({ kind: "reject" }));
     const before = env.deadLetters().length;
