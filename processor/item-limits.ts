@@ -16,11 +16,11 @@ export function fitsItemLimit(item: TweetItem): boolean {
 }
 
 /**
- * Sets `Raw` to the envelope's JSON (`json`), encoded (events/stored-record.ts), when the item stays within
+ * Sets `Raw` to the envelope's JSON (`json`, as text or its UTF-8 bytes), encoded (events/stored-record.ts), when the item stays within
  * 400 KB with it; otherwise to the envelope without its includes (`RawOmitted: "includes"`); otherwise leaves
  * Raw out (`RawOmitted: "envelope"`). The post's own attributes are never given up for Raw.
  */
-export function fitRaw(item: TweetItem, event: TweetEventV2, json: string): void {
+export function fitRaw(item: TweetItem, event: TweetEventV2, json: string | Uint8Array): void {
   item.Raw = encodeStoredRecord(json, item.Message);
   if (fitsItemLimit(item)) return;
   if (event.includes !== undefined) {

@@ -6,9 +6,6 @@ import { checkItemLimits } from "./item-limits.js";
 import type { WriteRequest } from "./ports.js";
 import { type ItemKey, itemKey, type TweetItem, toTweetItem } from "./tweet-item.js";
 
-// The bytes were decoded once already (strictly) to parse them: they are valid UTF-8.
-const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
-
 /** One request to carry out and every Kinesis record (by sequence number) that depends on it. */
 export interface PlannedWrite {
   request: WriteRequest;
@@ -75,7 +72,8 @@ export function planBatch(
       const item = toTweetItem(
         user.result.value,
         processedAt,
-        () => user.text ?? utf8.decode(user.data),
+        // Raw is encoded from the record's bytes (valid UTF-8: they were parsed): no text to encode again.
+        () => user.data,
         expiresAt,
       );
       const broken = checkItemLimits(item);

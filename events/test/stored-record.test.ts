@@ -1,6 +1,15 @@
+import { inflateRawSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeStoredRecord, encodeStoredRecord, STORED_RECORD_FORMAT } from "../stored-record.js";
+import { oneShotDeflate, reusedDeflate } from "../raw-deflate.js";
+import {
+  DICTIONARY,
+  decodeStoredRecord,
+  encodeStoredRecord,
+  STORED_RECORD_FORMAT,
+  withoutMessage,
+  withoutMessageBytes,
+} from "../stored-record.js";
 
 const anyText = fc.string({ unit: "binary", maxLength: 300 });
 
@@ -32,6 +41,49 @@ describe("the stored record (Raw)", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("replaces on the record's bytes exactly as on its text, and encodes bytes as it encodes the text", () => {
+    const message = fc.oneof(
+      anyText,
+      anyText.map((text) => `RT @ada_1: ${text} and more words`),
+    );
+    fc.assert(
+      fc.property(
+        anyText,
+        message,
+        fc.array(fc.constantFrom("j", "m", "o", "c"), { maxLength: 10 }),
+        (text, m, parts) => {
+          const pieces = { j: text, m: JSON.stringify(m), o: JSON.stringify(m.slice(11)), c: "\u0001" };
+          const json = parts.map((part) => pieces[part as keyof typeof pieces]).join("");
+          const bytes = Buffer.from(json, "utf8");
+          const fromText = withoutMessage(json, m);
+          const fromBytes = withoutMessageBytes(bytes, m);
+          expect(fromBytes === undefined ? undefined : Buffer.from(fromBytes).toString("utf8")).toBe(
+            fromText,
+          );
+          expect(decodeStoredRecord({ B: encodeStoredRecord(bytes, m) }, m)).toBe(json);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("reuses one compressor whose streams inflate as the one-shot's do, input after input", () => {
+    const reused = reusedDeflate(6, DICTIONARY);
+    const oneShot = oneShotDeflate(6, DICTIONARY);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 70_000 }), anyText, (noise, text) => {
+        for (const input of [noise, Buffer.from(text.repeat(20)), new Uint8Array()]) {
+          const stream = reused(input);
+          expect(inflateRawSync(stream, { dictionary: DICTIONARY }).equals(Buffer.from(input))).toBe(true);
+          expect(inflateRawSync(oneShot(input), { dictionary: DICTIONARY }).equals(Buffer.from(input))).toBe(
+            true,
+          );
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 
