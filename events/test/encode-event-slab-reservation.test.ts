@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeEvent } from "../index.js";
+import { encodeEvent, type TweetEventV1 } from "../index.js";
 import { sampleEvent } from "./fixtures.js";
 
 // encodeEvent reserves 3 UTF-8 bytes per UTF-16 code unit in its shared slab before writing. Text dense in 3-byte
@@ -12,7 +12,7 @@ describe("encodeEvent's slab reservation", () => {
     // the free space left in the slab before the dense record sweeps through every window narrower than 3 bytes
     // per code unit.
     const dense = sampleEvent({ id: "9", text: "漢字かな交じり文".repeat(100) });
-    const events = [];
+    const events: TweetEventV1[] = [];
     for (let filler = 0; filler < 8_192; filler += 61) {
       events.push(sampleEvent({ id: String(filler + 10), text: "a".repeat(filler) }), dense);
     }
