@@ -124,6 +124,20 @@ export function alarmRows(settings: AlarmSettings): AlarmRow[] {
         "The event source mapping dropped records it could not keep in the failed-batch bucket: they are lost unless re-read from the stream within its retention.",
     },
     {
+      suffix: "processor-destination-failures",
+      part: "pipeline",
+      subject: "processor",
+      namespace: "AWS/Lambda",
+      // Lambda's count, per function, of records it could not send to a destination, the stream mapping's
+      // on-failure destination included: here a kept batch the bucket refused (a lost grant, a deleted bucket,
+      // a policy). DroppedEventCount then counts its records too; this one names the cause: the destination.
+      metricName: "DestinationDeliveryFailures",
+      ...anyIn5Minutes,
+      when: "`DestinationDeliveryFailures` ≥ 1: Lambda could not put a kept batch in the failed-batch bucket",
+      description:
+        "Lambda could not write a batch the mapping gave up on to the failed-batch bucket (permissions, the bucket or its policy): fix the bucket or the role's s3:PutObject grant; records given up on meanwhile are lost unless re-read from the stream.",
+    },
+    {
       suffix: "processor-refused-systemic",
       part: "pipeline",
       subject: "processor",

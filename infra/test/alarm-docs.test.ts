@@ -61,6 +61,17 @@ describe("alarms", () => {
     }
   });
 
+  it("alarms on Lambda's DestinationDeliveryFailures for the processor: a kept batch the bucket refused", () => {
+    const alarms = resourcesOf(synthesize(), "aws_cloudwatch_metric_alarm");
+
+    expect(alarms.find((a) => a.metric_name === "DestinationDeliveryFailures")).toMatchObject({
+      namespace: "AWS/Lambda",
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      dimensions: { FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\..+\.function_name\}$/) },
+    });
+  });
+
   it("reads the processor's metrics as processor/metrics.ts publishes them (namespace, dimension, names)", () => {
     const emf = rows.filter((row) => row.namespace === PROCESSOR_METRICS_NAMESPACE);
 
@@ -106,6 +117,18 @@ describe("the READMEs' alarms", () => {
       `${pipeline.length} × $0.10 a month, ${rows.length} with the compliance sweeper`,
     );
     expect(topReadme).toContain(`${WORDS[compliance.length]} alarms fire on sweep errors`);
+  });
+
+  it("prices the EMF metrics the Lambdas publish, one custom metric each", () => {
+    const summary = { errors: 0, jobsFailed: 0, jobsExpired: 0, jobsResubmitted: 0, dryRun: false };
+    const [sweeper] = JSON.parse(metricsLine(summary as SweepSummary, "fn", 0))._aws.CloudWatchMetrics;
+    const price = (count: number) => `${count} × $0.30 = $${(count * 0.3).toFixed(2)}`;
+
+    expect(readme).toContain(
+      `processor's ${PROCESSOR_METRICS.length} EMF metrics are ${PROCESSOR_METRICS.length} custom`,
+    );
+    expect(readme).toContain(price(PROCESSOR_METRICS.length));
+    expect(readme).toContain(`the sweeper's ${sweeper.Metrics.length} add ${price(sweeper.Metrics.length)}`);
   });
 
   it("counts the resources and policy documents the stack makes without the sweeper", () => {

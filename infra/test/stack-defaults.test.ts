@@ -41,7 +41,7 @@ describe("the stack with default settings", () => {
       aws_iam_user: 1,
       aws_iam_user_policy: 1,
       aws_iam_access_key: 1,
-      aws_cloudwatch_metric_alarm: 10,
+      aws_cloudwatch_metric_alarm: 11,
     });
   });
 
