@@ -126,4 +126,18 @@ describe("npm run replay from S3", () => {
     dynamo.destroy();
     expect(sqs.messages("replay-dlq")).toHaveLength(1);
   }, 120_000);
+
+  it("replays again idempotently: the same items, and the bad record dead-lettered a second time", async () => {
+    const run = await replay(env, "s3://failed-batches/aws/lambda/uuid/shardId");
+
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      `wrote ${BATCHES * PER_BATCH - 1} items, 0 earlier versions deleted, 1 dead-lettered`,
+    );
+    const dynamo = localDynamoClient(dynalite.endpoint, "us-east-1");
+    expect(await countItems(dynamo, TABLE)).toBe(BATCHES * PER_BATCH - 1);
+    dynamo.destroy();
+    // The replay keeps no record of what it sent: the queue holds the bad record's letter twice.
+    expect(sqs.messages("replay-dlq")).toHaveLength(2);
+  }, 120_000);
 });
