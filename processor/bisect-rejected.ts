@@ -39,6 +39,10 @@ export async function isolateRejected(
  * result is flagged `systemic`.
  */
 export function judgeSystemic(result: WriteResult, sent: number): WriteResult {
+  // Fallback: when any request was throttled, left unprocessed or cut by the deadline (it is in `unwritten`, not
+  // `rejected`), not every request was refused, so nothing shows the table is at fault: the refused ones stay
+  // `rejected` (dead-lettered as bad items) and the others are retried. A key-schema refusal was already judged
+  // systemic by its message (`isSchemaLevelRejection`), and a retry whose every request is refused is judged again.
   if (result.systemic || sent < 2 || result.rejected.length < sent) return result;
   const problem = `every one of the ${sent} requests of the batch is refused on its own: ${result.rejected[0]?.reason}`;
   const refused = systemic(
