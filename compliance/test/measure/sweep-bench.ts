@@ -100,7 +100,8 @@ function invoke(env: Record<string, string>): Promise<Invocation> {
       process.execPath,
       ["--import", "tsx", new URL("./sweep-invocation.ts", import.meta.url).pathname],
       {
-        env: { ...process.env, ...env },
+        // SWEEP_NODE_OPTIONS (e.g. --max-old-space-size=384) limits the sweep as a Lambda's memory would.
+        env: { ...process.env, ...env, NODE_OPTIONS: process.env.SWEEP_NODE_OPTIONS ?? "" },
         stdio: ["ignore", "pipe", "inherit"],
       },
     );

@@ -7,8 +7,12 @@ import { handler } from "../../handler.js";
 const TIMEOUT_MS = Number(process.env.MEASURE_TIMEOUT_MS ?? 900_000);
 // Heap in use, sampled: RSS alone does not say how much of it V8 would give back under a Lambda's memory limit.
 let peakHeapUsed = 0;
+// The process's memory by kind when its RSS was highest: heap, external (Buffers), and the rest (native).
+let atPeakRss = process.memoryUsage();
 const sampler = setInterval(() => {
-  peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
+  const now = process.memoryUsage();
+  peakHeapUsed = Math.max(peakHeapUsed, now.heapUsed);
+  if (now.rss > atPeakRss.rss) atPeakRss = now;
 }, 50);
 const started = performance.now();
 const summary = await handler({}, lambdaContext("tweetstream-ComplianceSweeper", TIMEOUT_MS, "us-east-1"));
@@ -16,6 +20,9 @@ const result = {
   ms: Math.round(performance.now() - started),
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   peakHeapUsedMb: Math.round(peakHeapUsed / 1e6),
+  atPeakRssMb: Object.fromEntries(
+    Object.entries(atPeakRss).map(([kind, bytes]) => [kind, Math.round(bytes / 1e6)]),
+  ),
   summary,
 };
 clearInterval(sampler);
