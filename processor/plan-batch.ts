@@ -15,6 +15,12 @@ export interface PlannedWrite {
    * carried out only after one of their puts succeeded (see write-phases.ts), so the post never vanishes.
    */
   newer?: Set<string>;
+  /**
+   * For the delete of an earlier version that was in the batch too: its put (the last copy), written instead of
+   * the delete when DynamoDB refused every newer version on its own (write-phases.ts), so a good earlier version
+   * is stored rather than dead-lettered with the refused newer one.
+   */
+  superseded?: TweetItem;
 }
 
 export interface BatchPlan {
@@ -102,6 +108,7 @@ class WritePlan {
       this.byKey.set(key, { request: { put: item }, owners: new Set([owner]) });
     } else if ("delete" in earlier.request) {
       this.superseded += 1;
+      earlier.superseded = item;
       earlier.owners.add(owner);
     } else {
       this.deduplicated += 1;
@@ -121,7 +128,10 @@ class WritePlan {
       });
       return;
     }
-    if ("put" in earlier.request) this.superseded += 1;
+    if ("put" in earlier.request) {
+      this.superseded += 1;
+      earlier.superseded = earlier.request.put;
+    }
     earlier.request = { delete: key };
     earlier.owners.add(owner);
     earlier.newer = (earlier.newer ?? new Set()).add(newer);

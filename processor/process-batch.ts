@@ -157,11 +157,16 @@ export async function processBatch(
   const summary = {
     records: records.length,
     userRecords: plan.userRecords,
-    written: puts - unwrittenPuts,
+    // Restored earlier versions are puts sent in place of planned deletes (write-phases.ts).
+    written: puts + written.earlierVersionsRestored - unwrittenPuts,
     earlierVersionsDeleted:
-      requests.length - puts - (written.unwritten.length + written.rejected.length - unwrittenPuts),
+      requests.length -
+      puts -
+      written.earlierVersionsRestored -
+      (written.unwritten.length + written.rejected.length - unwrittenPuts),
     rejectedByDynamoDb: written.rejected.length - written.earlierVersionsKept,
     earlierVersionsKept: written.earlierVersionsKept,
+    earlierVersionsRestored: written.earlierVersionsRestored,
     refusedAsSystemic: written.systemic ? written.unwritten.length : 0,
     deduplicated: plan.deduplicated,
     superseded: plan.superseded,

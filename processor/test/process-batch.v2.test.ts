@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeStoredRecord } from "../../events/stored-record.js";
+import { requestKey } from "../ports.js";
 import { processBatch } from "../process-batch.js";
 import { fakePorts } from "./support/fake-ports.js";
 import { aggregated, kinesisEvent, plain, sequenceNumber, tweet } from "./support/records.js";
@@ -85,23 +86,92 @@ describe("processBatch with envelope v2 and edited posts", () => {
     expect(fake.logLines.at(-1)).toMatchObject({ written: 2, earlierVersionsDeleted: 0, failedRecords: 2 });
   });
 
-  it("keeps the earlier version when DynamoDB refuses the newer one alone, and dead-letters both records once", async () => {
-    const fake = fakePorts({ rejectKeys: (key) => key.Id === tweet(100).id });
+  it("writes the earlier version when DynamoDB refuses the newer one alone, whatever their order, and dead-letters only the newer", async () => {
+    // Before: A's put had been replaced by its delete, so valid A was dead-lettered with B and the table held neither.
+    for (const order of [
+      [edit(50, [50]), edit(100, [50, 100])],
+      [edit(100, [50, 100]), edit(50, [50])],
+    ]) {
+      const fake = fakePorts({ rejectKeys: (key) => key.Id === tweet(100).id });
+      const newer = order.findIndex((post) => post.id === tweet(100).id);
+
+      const response = await processBatch(kinesisEvent(order.map(plain)).Records, fake.ports);
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(fake.writes.map((call) => call.map((request) => requestKey(request).Id))).toEqual([
+        [tweet(100).id],
+        [tweet(50).id],
+      ]);
+      expect(fake.deleted()).toEqual([]);
+      expect(fake.letters.map((l) => [l.origin.sequenceNumber, l.subSequenceNumber])).toEqual([
+        [sequenceNumber(newer), 0],
+      ]);
+      expect(fake.logLines.at(-1)).toMatchObject({
+        written: 1,
+        earlierVersionsDeleted: 0,
+        earlierVersionsKept: 0,
+        earlierVersionsRestored: 1,
+        rejectedByDynamoDb: 1,
+        deadLettered: 1,
+      });
+    }
+  });
+
+  it("dead-letters the earlier version too when DynamoDB refuses it as well", async () => {
+    const fake = fakePorts({ rejectKeys: (key) => key.Id === tweet(100).id || key.Id === tweet(50).id });
     const event = kinesisEvent([plain(edit(50, [50])), plain(edit(100, [50, 100]))]);
 
     const response = await processBatch(event.Records, fake.ports);
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(fake.deleted()).toEqual([]);
-    expect(fake.letters.map((l) => [l.origin.sequenceNumber, l.subSequenceNumber])).toEqual([
-      [sequenceNumber(1), 0],
-      [sequenceNumber(0), 0],
-    ]);
+    expect(fake.letters.map((l) => l.origin.sequenceNumber).sort()).toEqual(
+      [sequenceNumber(0), sequenceNumber(1)].sort(),
+    );
     expect(fake.logLines.at(-1)).toMatchObject({
-      earlierVersionsDeleted: 0,
+      written: 0,
+      earlierVersionsRestored: 1,
+      rejectedByDynamoDb: 2,
+    });
+  });
+
+  it("restores a chain from the newest refused version down: B written, then A deleted", async () => {
+    const fake = fakePorts({ rejectKeys: (key) => key.Id === tweet(150).id });
+    const event = kinesisEvent([
+      plain(edit(50, [50])),
+      plain(edit(100, [50, 100])),
+      plain(edit(150, [50, 100, 150])),
+    ]);
+
+    const response = await processBatch(event.Records, fake.ports);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(fake.writes.map((call) => call.map((request) => Object.keys(request)[0]))).toEqual([
+      ["put"],
+      ["put"],
+      ["delete"],
+    ]);
+    expect(fake.written().map((item) => item.Id)).toEqual([tweet(150).id, tweet(100).id]);
+    expect(fake.deleted()).toEqual([keyOf(50)]);
+    expect(fake.logLines.at(-1)).toMatchObject({
+      written: 1,
+      earlierVersionsDeleted: 1,
+      earlierVersionsRestored: 1,
+    });
+  });
+
+  it("keeps an earlier version the batch did not carry when DynamoDB refuses the newer one alone", async () => {
+    const fake = fakePorts({ rejectKeys: (key) => key.Id === tweet(100).id });
+
+    const response = await processBatch(kinesisEvent([plain(edit(100, [50, 100]))]).Records, fake.ports);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(fake.deleted()).toEqual([]);
+    expect(fake.letters.map((l) => l.origin.sequenceNumber)).toEqual([sequenceNumber(0)]);
+    expect(fake.logLines.at(-1)).toMatchObject({
       earlierVersionsKept: 1,
+      earlierVersionsRestored: 0,
       rejectedByDynamoDb: 1,
-      deadLettered: 2,
+      deadLettered: 1,
     });
   });
 
