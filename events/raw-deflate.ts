@@ -1,14 +1,23 @@
 import { constants, DeflateRaw, deflateRawSync, inflateRawSync } from "node:zlib";
 
-/** Compresses `input` to a raw DEFLATE stream (RFC 1951) made with the compressor's preset dictionary. */
-export type RawDeflate = (input: Uint8Array) => Buffer;
+/**
+ * Compresses `input` to a raw DEFLATE stream (RFC 1951) made with the compressor's preset dictionary, and
+ * returns the byte `prefix` followed by that stream (one allocation: Raw's format byte rides in front).
+ */
+export type RawDeflate = (input: Uint8Array, prefix: number) => Buffer;
 
 /**
  * The documented way: `zlib.deflateRawSync`, which builds a whole zlib stream per call (a Transform, a native
  * handle, zlib's ~256 KB of state, the dictionary hashed again) and closes it after one call.
  */
 export function oneShotDeflate(level: number, dictionary: Buffer): RawDeflate {
-  return (input) => deflateRawSync(input, { level, dictionary });
+  return (input, prefix) => {
+    const stream = deflateRawSync(input, { level, dictionary });
+    const out = Buffer.allocUnsafe(stream.length + 1);
+    out[0] = prefix;
+    stream.copy(out, 1);
+    return out;
+  };
 }
 
 // The handle of a zlib stream object as Node's lib/zlib.js drives it in processChunkSync (the code behind
@@ -62,22 +71,24 @@ export function reusedDeflate(level: number, dictionary: Buffer): RawDeflate {
     failed = true;
   });
 
-  const reused: RawDeflate = (input) => {
+  const reused: RawDeflate = (input, prefix) => {
     // deflateBound for a stored (incompressible) input is its length plus 5 bytes per 16 KB block, plus a few.
-    const bound = input.length + 5 * Math.ceil((input.length + 1) / 16_384) + 64;
-    if (failed || bound > 4 * 1024 * 1024) return oneShot(input);
+    const bound = 1 + input.length + 5 * Math.ceil((input.length + 1) / 16_384) + 64;
+    if (failed || bound > 4 * 1024 * 1024) return oneShot(input, prefix);
     if (output.length < bound) output = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(bound)));
-    handle.writeSync(constants.Z_FINISH, input, 0, input.length, output, 0, output.length);
+    handle.writeSync(constants.Z_FINISH, input, 0, input.length, output, 1, output.length - 1);
     const outLeft = state[0] as number;
     const inLeft = state[1] as number;
     handle.reset();
-    if (failed || inLeft !== 0 || outLeft === 0) return oneShot(input);
+    if (failed || inLeft !== 0 || outLeft === 0) return oneShot(input, prefix);
+    output[0] = prefix;
     return Buffer.from(output.subarray(0, output.length - outLeft));
   };
   try {
     const probe = Buffer.from(`{"probe":"${"reused deflate ".repeat(40)}\u00e9\u2603"}`, "utf8");
     for (let i = 0; i < 2; i++) {
-      if (!inflateRawSync(reused(probe), { dictionary }).equals(probe)) return oneShot;
+      const out = reused(probe, i);
+      if (out[0] !== i || !inflateRawSync(out.subarray(1), { dictionary }).equals(probe)) return oneShot;
     }
   } catch {
     return oneShot;

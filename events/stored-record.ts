@@ -52,25 +52,32 @@ export function withoutMessage(json: string, message: string): string | undefine
   return original === undefined ? body : replaceAll(body, escaped(original), ORIGINAL);
 }
 
+type Allocate = (length: number) => Buffer;
+
 /**
  * `withoutMessage` on the record's UTF-8 bytes, as the processor holds them (no string to encode again): the
  * same body, byte for byte (a property test holds it). UTF-8 is self-synchronizing, so the bytes of a
  * well-formed text match exactly where its characters do, and U+0000 and U+0001 are the bytes 0 and 1.
  */
 export function withoutMessageBytes(record: Uint8Array, message: string): Uint8Array | undefined {
-  const bytes = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
-  if (bytes.includes(0) || bytes.includes(1)) return undefined;
-  const body = replaceBytes(bytes, escaped(message), 0);
-  const original = originalText(message);
-  return original === undefined ? body : replaceBytes(body, escaped(original), 1);
+  return substituted(record, message, Buffer.allocUnsafe, Buffer.allocUnsafe);
 }
 
-function replaceBytes(bytes: Buffer, find: string, by: number): Buffer {
+function substituted(record: Uint8Array, message: string, first: Allocate, second: Allocate) {
+  const bytes = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+  if (bytes.includes(0) || bytes.includes(1)) return undefined;
+  const body = replaceBytes(bytes, escaped(message), 0, first);
+  const original = originalText(message);
+  return original === undefined ? body : replaceBytes(body, escaped(original), 1, second);
+}
+
+/** `bytes` with each `find` replaced by the byte `by`, written into `allocate(bytes.length)` when it occurs. */
+function replaceBytes(bytes: Buffer, find: string, by: number, allocate: Allocate): Buffer {
   if (find.length < MIN_REPLACED) return bytes;
   const needle = Buffer.from(find, "utf8");
   let at = bytes.indexOf(needle);
   if (at === -1) return bytes;
-  const out = Buffer.allocUnsafe(bytes.length);
+  const out = allocate(bytes.length);
   let from = 0;
   let length = 0;
   while (at !== -1) {
@@ -84,8 +91,19 @@ function replaceBytes(bytes: Buffer, find: string, by: number): Buffer {
 }
 
 // One compressor for the process (events/raw-deflate.ts): a new zlib stream per record cost a fifth of the
-// record's deflate.
+// record's deflate. The body it compresses is built in two scratch buffers (one per replacement) kept for the
+// process: the compressor reads it at once and keeps nothing, so no record allocates its own.
 const deflate = reusedDeflate(LEVEL, DICTIONARY);
+const scratch = [Buffer.alloc(0), Buffer.alloc(0)];
+const inScratch =
+  (which: 0 | 1): Allocate =>
+  (length) => {
+    if ((scratch[which] as Buffer).length < length)
+      scratch[which] = Buffer.allocUnsafe(Math.max(length, 16_384));
+    return scratch[which] as Buffer;
+  };
+const first = inScratch(0);
+const second = inScratch(1);
 
 /**
  * `Raw` for the record of an item whose `Message` is `message`: the record's JSON as a string, or as its
@@ -93,12 +111,9 @@ const deflate = reusedDeflate(LEVEL, DICTIONARY);
  */
 export function encodeStoredRecord(record: string | Uint8Array, message: string): Uint8Array {
   const bytes = typeof record === "string" ? Buffer.from(record, "utf8") : record;
-  const body = withoutMessageBytes(bytes, message);
-  const deflated = deflate(body ?? bytes);
-  const out = Buffer.allocUnsafe(deflated.length + 1);
-  out[0] = body === undefined ? STORED_RECORD_FORMAT.plain : STORED_RECORD_FORMAT.substituted;
-  deflated.copy(out, 1);
-  return out;
+  const body = substituted(bytes, message, first, second);
+  const format = body === undefined ? STORED_RECORD_FORMAT.plain : STORED_RECORD_FORMAT.substituted;
+  return deflate(body ?? bytes, format);
 }
 
 /** A `Raw` value as DynamoDB returns it: Binary (this encoding) or String (items written before it). */
