@@ -81,7 +81,7 @@ export function createXStreamIngest(
   const gaps = recovery;
   const loaded = watermark?.loaded;
   if (watermark !== undefined && loaded !== undefined && gaps.enabled) {
-    gaps.restarted(loaded.newestId, loaded.writtenAtMs, loaded.pendingGaps);
+    gaps.restarted(loaded.newestId, loaded.writtenAtMs, watermark.core.restoredGaps());
     intake.alreadyDelivered(loaded.pendingGaps.flatMap((gap) => gap.resumedIds ?? []));
     intake.restored(
       loaded.recentIds,

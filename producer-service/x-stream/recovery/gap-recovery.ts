@@ -6,7 +6,7 @@ import type { RecoveryOptions } from "../ingest-options.js";
 import type { PostIntake } from "../post-intake.js";
 import type { XBackoffOptions } from "../reconnect-policy.js";
 import { raceAbort, sleep } from "../sleep.js";
-import type { DurableWatermark, StoredGap } from "../watermark/durable-watermark.js";
+import type { DurableWatermark, HeldGap } from "../watermark/durable-watermark.js";
 import {
   backfillMinutes,
   EDGE_MARGIN_MS,
@@ -62,16 +62,22 @@ export class GapRecovery {
     return this.mode !== "off";
   }
 
-  /** Gaps the previous process left unrecovered: searched after the first connection, with the restart's. */
-  private restoredGaps: Gap[] = [];
+  /**
+   * Gaps the previous process left unrecovered: searched after the first connection, with the restart's. Each
+   * stays in the watermark file (held since the file was read) until its release.
+   */
+  private restoredGaps: { gap: Gap; release: () => void }[] = [];
 
   /**
    * The previous process's watermark: the first connection recovers the restart's gap from it, and the gaps
    * the previous process had not finished recovering.
    */
-  restarted(newestId: string, aliveAtMs: number, pendingGaps: readonly StoredGap[]): void {
+  restarted(newestId: string, aliveAtMs: number, pendingGaps: readonly HeldGap[]): void {
     this.tracker.restarted(newestId, aliveAtMs);
-    this.restoredGaps = pendingGaps.map((gap) => ({ ...gap, origin: "restart" }));
+    this.restoredGaps = pendingGaps.map(({ gap, release }) => ({
+      gap: { ...gap, origin: "restart" },
+      release,
+    }));
   }
 
   /** A post read from the live stream: into the intake, marked recovered when a backfill replays it. */
@@ -121,11 +127,17 @@ export class GapRecovery {
     const rulesBefore = this.rulesInForce;
     if (this.mode === "search") this.rulesInForce = ports.listRules().catch(() => undefined);
     if (gap === undefined || this.mode === "off") return;
-    for (const left of this.restoredGaps.splice(0)) this.recover(left, ports, rulesBefore);
+    for (const left of this.restoredGaps.splice(0)) this.recover(left.gap, ports, rulesBefore, left.release);
     this.recover(gap, ports, rulesBefore);
   }
 
-  private recover(gap: Gap, ports: Ports, rulesBefore: Promise<StreamRule[] | undefined>): void {
+  /** `held`: the release of a gap already in the watermark file (restored from it). */
+  private recover(
+    gap: Gap,
+    ports: Ports,
+    rulesBefore: Promise<StreamRule[] | undefined>,
+    held?: () => void,
+  ): void {
     const { report, logger, options } = this.deps;
     const gapMs = gap.reconnectedAtMs - gap.disconnectedAtMs;
     report({ kind: "gap", origin: gap.origin });
@@ -137,6 +149,8 @@ export class GapRecovery {
     // Posts a backfill replays from before the disconnect were delivered, however many the window forgot.
     this.deps.intake.raiseFloor(gap.sinceId, EDGE_MARGIN_MS);
     if (this.mode === "backfill") {
+      // A gap left in the file is not searched in backfill mode: the restart's backfill covers what it can.
+      held?.();
       if (!backfillMinutes(gapMs).beyond) return;
       report({ kind: "recovery-skipped", reason: "backfill_limit" });
       logger.error(
@@ -147,6 +161,7 @@ export class GapRecovery {
     }
     const plan = planSearch(gap, options);
     if (plan.kind === "skip") {
+      held?.();
       report({ kind: "recovery-skipped", reason: plan.reason });
       logger.error(
         { gapMs, maxGapMs: options.maxGapMs, origin: gap.origin },
@@ -159,10 +174,11 @@ export class GapRecovery {
     // so that a restart searching it again skips them (a gap restored from the file keeps its list).
     if (gap.resumedIds === undefined)
       stored.resumedIds = this.deps.intake.collectStreamed(EDGE_MARGIN_MS + 1_000);
-    const release = this.deps.watermark?.pending(stored);
+    const release = held ?? this.deps.watermark?.pending(stored);
     this.queue = this.queue.then(async () => {
       const interrupted = await this.search(gap, plan, ports, rulesBefore);
-      // An interrupted gap stays in the watermark file: the next start searches it again.
+      // An interrupted gap stays in the watermark file: the next start searches it again. A finished one
+      // leaves it once the posts its search pushed are durable (see DurableWatermark.pending()).
       if (!interrupted) release?.();
     });
   }

@@ -14,6 +14,13 @@ import {
 const T0 = Date.parse("2026-12-01T00:00:00.000Z");
 /** A post id created `ms` after T0. */
 const at = (ms: number) => (BigInt(idBefore(T0 + ms)) + 1n).toString();
+/** A gap from 100 ms to 4 s after T0. */
+const gap = {
+  sinceId: at(0),
+  firstConnectedAtMs: T0,
+  disconnectedAtMs: T0 + 100,
+  reconnectedAtMs: T0 + 4_000,
+};
 
 describe("DurableWatermark", () => {
   it("moves over the longest prefix of pushed posts reported durable, in push order", () => {
@@ -57,16 +64,33 @@ describe("DurableWatermark", () => {
 
   it("keeps the gaps not yet recovered beside it, until their recovery ends", () => {
     const watermark = new DurableWatermark({ newestId: at(0), recentIds: [], pendingGaps: [] }, 2_000);
-    const gap = {
-      sinceId: at(0),
-      firstConnectedAtMs: T0,
-      disconnectedAtMs: T0 + 100,
-      reconnectedAtMs: T0 + 4_000,
-    };
     const release = watermark.pending(gap);
     watermark.pushed(at(5_000))("durable");
     expect(watermark.current()).toMatchObject({ newestId: at(5_000), pendingGaps: [gap] });
     release();
+    expect(watermark.current()?.pendingGaps).toEqual([]);
+  });
+
+  it("keeps a released gap until the posts pushed before its release are settled (a SIGKILL then loses none)", () => {
+    const watermark = new DurableWatermark(undefined, 2_000);
+    const release = watermark.pending(gap);
+    watermark.pushed(at(5_000))("durable"); // streamed after the reconnect
+    const recovered = watermark.pushed(at(2_000)); // found by the gap's search, still in the writer
+    release(); // the search ended
+    watermark.pushed(at(6_000))("durable");
+    expect(watermark.current()).toMatchObject({ newestId: at(5_000), pendingGaps: [gap] });
+    recovered("durable");
+    expect(watermark.current()).toMatchObject({ newestId: at(6_000), pendingGaps: [] });
+  });
+
+  it("keeps the gaps a previous process left from the start, until the recovery given their release ends", () => {
+    const watermark = new DurableWatermark({ newestId: at(5_000), recentIds: [], pendingGaps: [gap] }, 2_000);
+    watermark.pushed(at(6_000))("durable");
+    expect(watermark.current()?.pendingGaps).toEqual([gap]);
+    const restored = watermark.restoredGaps();
+    expect(restored.map((held) => held.gap)).toEqual([gap]);
+    expect(watermark.restoredGaps()).toEqual([]); // handed out once
+    restored[0]?.release();
     expect(watermark.current()?.pendingGaps).toEqual([]);
   });
 

@@ -35,6 +35,12 @@ interface Pending {
   outcome: PushOutcome | undefined;
 }
 
+/** A gap listed in the file, and how to take it off once its recovered posts are durable. */
+export interface HeldGap {
+  gap: StoredGap;
+  release: () => void;
+}
+
 /**
  * The durable watermark, as a pure core fed with outcomes (the writer's `settled` callbacks) and open gaps:
  * posts are registered in the order they are pushed, and the watermark moves over the longest prefix of them
@@ -46,6 +52,12 @@ interface Pending {
 export class DurableWatermark {
   private readonly pushes: Pending[] = [];
   private head = 0;
+  /** Entries compacted off the front of `pushes`: `dropped + head` counts every push settled so far. */
+  private dropped = 0;
+  /** Gaps released once that many pushes are settled (their recovered posts were pushed before the release). */
+  private releases: { settledAt: number; key: number }[] = [];
+  /** The gaps loaded from the file, held until the first connection takes them (see restoredGaps()). */
+  private readonly loadedGaps: HeldGap[] = [];
   private newestDurable: string | undefined;
   private blocked = false;
   private shuttingDown = false;
@@ -59,7 +71,16 @@ export class DurableWatermark {
     private readonly recentWindowMs: number,
   ) {
     this.newestDurable = loaded?.newestId;
-    if (loaded !== undefined) this.recent.push(...loaded.recentIds.slice(-RECENT_IDS_MAX));
+    if (loaded === undefined) return;
+    this.recent.push(...loaded.recentIds.slice(-RECENT_IDS_MAX));
+    // Kept in the file from the start: a write before the first connection must not erase them.
+    for (const gap of loaded.pendingGaps) this.loadedGaps.push({ gap, release: this.pending(gap) });
+    this.changed = false;
+  }
+
+  /** The gaps the previous process left, each with its release (GapRecovery recovers them, then releases). */
+  restoredGaps(): HeldGap[] {
+    return this.loadedGaps.splice(0);
   }
 
   /** A post pushed to the writer: returns the callback its outcome goes to. */
@@ -82,13 +103,20 @@ export class DurableWatermark {
     this.shuttingDown = true;
   }
 
-  /** A gap whose recovery has not ended: kept in the file until the returned release is called. */
+  /**
+   * A gap whose recovery has not ended: kept in the file until the returned release is called and every post
+   * pushed before that call has settled. Its recovered posts may still be in the writer when the search ends;
+   * dropping the gap then would let a SIGKILL lose them while the watermark is already past the gap.
+   */
   pending(gap: StoredGap): () => void {
     const key = this.nextGap++;
     this.gaps.set(key, gap);
     this.changed = true;
     return () => {
-      if (this.gaps.delete(key)) this.changed = true;
+      // Stopped at a lost post: the gap stays in the file, and the next start searches it again.
+      if (this.blocked) return;
+      this.releases.push({ settledAt: this.dropped + this.pushes.length, key });
+      this.releaseSettled();
     };
   }
 
@@ -137,7 +165,18 @@ export class DurableWatermark {
     }
     if (!moved) return;
     this.changed = true;
+    this.releaseSettled();
     this.compact();
+  }
+
+  private releaseSettled(): void {
+    if (this.releases.length === 0) return;
+    const settled = this.dropped + this.head;
+    this.releases = this.releases.filter(({ settledAt, key }) => {
+      if (settledAt > settled) return true;
+      if (this.gaps.delete(key)) this.changed = true;
+      return false;
+    });
   }
 
   /**
@@ -147,6 +186,7 @@ export class DurableWatermark {
   private compact(): void {
     if (this.head > 1024 && this.head * 2 > this.pushes.length) {
       this.pushes.splice(0, this.head);
+      this.dropped += this.head;
       this.head = 0;
     }
     if (this.recent.length < 2 * RECENT_IDS_MAX) return;
