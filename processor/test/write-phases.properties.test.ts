@@ -5,7 +5,7 @@ import { processBatch } from "../process-batch.js";
 import { itemKey } from "../tweet-item.js";
 import { editVersion, versionId } from "./support/edit-chains.js";
 import { fakePorts } from "./support/fake-ports.js";
-import { kinesisEvent, plain } from "./support/records.js";
+import { kinesisEvent, plain, sequenceNumber } from "./support/records.js";
 
 const CHAINS = 3;
 const VERSIONS = 4;
@@ -32,11 +32,19 @@ function versionTable(seeded: readonly { chain: number; version: number }[]) {
   };
   let calls = 0;
   const writer =
-    (unprocessed: (call: number, key: string) => boolean): ItemWriter =>
+    (
+      unprocessed: (call: number, key: string) => boolean,
+      refused: (id: string) => boolean = () => false,
+    ): ItemWriter =>
     async (requests) => {
       calls += 1;
-      const handedBack = requests.filter((request) => unprocessed(calls, itemKey(requestKey(request))));
-      const carried = requests.filter((request) => !handedBack.includes(request));
+      const rejected = requests.filter((request) => "put" in request && refused(request.put.Id));
+      const handedBack = requests.filter(
+        (request) => !rejected.includes(request) && unprocessed(calls, itemKey(requestKey(request))),
+      );
+      const carried = requests.filter(
+        (request) => !handedBack.includes(request) && !rejected.includes(request),
+      );
       for (const request of carried) if ("delete" in request) stored.delete(request.delete.Id);
       check(`after the deletes of call ${calls}`);
       for (const request of carried) {
@@ -46,7 +54,8 @@ function versionTable(seeded: readonly { chain: number; version: number }[]) {
       }
       check(`after the puts of call ${calls}`);
       const unwritten = handedBack.map((request) => ({ request, reason: "UnprocessedItems" }));
-      return { unwritten, rejected: [], retries: 0 };
+      const reason = "ValidationException (HTTP 400): refused alone";
+      return { unwritten, rejected: rejected.map((request) => ({ request, reason })), retries: 0 };
     };
   return { stored, vanished, writer };
 }
@@ -81,6 +90,55 @@ describe("edits written in two phases (issue 18 item 1)", () => {
           expect(table.stored).toEqual(onlyNewest);
           // A batch answered with no failure under the fault had nothing left to do.
           if (underFault.batchItemFailures.length === 0) expect(storedUnderFault).toEqual(onlyNewest);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("stores the newest version DynamoDB accepts and dead-letters only the records of refused versions", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(version, { minLength: 1, maxLength: 12 }),
+        fc.array(version, { maxLength: 4 }),
+        fc.func(fc.boolean()),
+        async (records, seeds, refusedOf) => {
+          const refused = (chain: number, v: number) => refusedOf(chain, v) as boolean;
+          const newest = new Map<number, number>();
+          for (const r of records) newest.set(r.chain, Math.max(newest.get(r.chain) ?? 0, r.version));
+          const seeded = seeds.filter((s) => s.version < (newest.get(s.chain) ?? 0));
+          const table = versionTable(seeded);
+          const refusedIds = new Set(
+            records.filter((r) => refused(r.chain, r.version)).map((r) => versionId(r.chain, r.version)),
+          );
+          const event = kinesisEvent(records.map((r) => plain(editVersion(r.chain, r.version))));
+          const fake = fakePorts();
+          fake.ports.writeItems = table.writer(
+            () => false,
+            (id) => refusedIds.has(id),
+          );
+
+          const response = await processBatch(event.Records, fake.ports);
+          // Every request of a phase refused alone is judged systemic and retried (handler-rejected.test.ts).
+          fc.pre(fake.logLines.at(-1)?.refusedAsSystemic === 0);
+
+          expect(response.batchItemFailures).toEqual([]);
+          expect(table.vanished).toEqual([]);
+          // Per chain: the newest accepted version the batch carried, and the stored versions above it (their
+          // newer versions were all refused, so nothing replaced them); without an accepted one, what was stored.
+          const expected = new Set<string>();
+          for (const chain of newest.keys()) {
+            const accepted = records.filter((r) => r.chain === chain && !refused(r.chain, r.version));
+            const best = Math.max(-1, ...accepted.map((r) => r.version));
+            if (best >= 0) expected.add(versionId(chain, best));
+            for (const s of seeded)
+              if (s.chain === chain && s.version > best) expected.add(versionId(s.chain, s.version));
+          }
+          expect(table.stored).toEqual(expected);
+          const refusedRecords = new Set(
+            records.flatMap((r, n) => (refused(r.chain, r.version) ? [sequenceNumber(n)] : [])),
+          );
+          for (const letter of fake.letters) expect(refusedRecords).toContain(letter.origin.sequenceNumber);
         },
       ),
       { numRuns: 300 },
