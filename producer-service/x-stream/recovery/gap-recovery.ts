@@ -217,6 +217,7 @@ export class GapRecovery {
         ...ports,
         deliver: (post) => this.deliver(post),
         sleep: (ms) => sleep(ms, stopSignal),
+        stopSignal,
         report,
         logger,
       },

@@ -27,6 +27,8 @@ export interface SearchPorts {
   deliver(post: XPostMessage): Promise<void>;
   /** Waits; false once stopped. */
   sleep(ms: number): Promise<boolean>;
+  /** Aborted at shutdown: no page is asked for after it (the request in flight is cut by the same signal). */
+  stopSignal: AbortSignal;
   report: IngestReport;
   logger: Logger;
 }
@@ -102,6 +104,10 @@ export async function recoverBySearch(
     const share = Math.max(MIN_RESULTS, Math.min(MAX_RESULTS, Math.floor(left / active.length)));
     for (const cursor of active) {
       if (options.maxPosts - read < share) break turns;
+      if (ports.stopSignal.aborted) {
+        interrupted = true;
+        break;
+      }
       const page = await searchPage(plan, cursor, share, ports, options);
       if (page === "stopped") {
         interrupted = true;

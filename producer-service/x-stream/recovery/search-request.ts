@@ -20,6 +20,8 @@ export type RequestOutcome<T> = { kind: "ok"; value: T } | { kind: "given-up" } 
 
 interface RequestPorts {
   sleep(ms: number): Promise<boolean>;
+  /** Once aborted, a failed request is not retried (the shutdown cut it). */
+  stopSignal?: AbortSignal;
   report: IngestReport;
   logger: Logger;
 }
@@ -53,6 +55,7 @@ export async function requestWithRetries<T>(
       if (billingRefused) ports.report({ kind: "billing", refusal: undefined });
       return { kind: "ok", value };
     } catch (error) {
+      if (ports.stopSignal?.aborted) return { kind: "stopped" };
       const failure = classifyFailure(error, what);
       if (!failure.fatal && failure.billing !== undefined) {
         billingRefused = true;

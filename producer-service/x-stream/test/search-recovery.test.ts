@@ -51,6 +51,7 @@ async function recover(rule: string, plan: { window: Record<string, string>; end
       search: (query) => x.api.get<SearchPage>("tweets/search/recent", query, { prefix: x.v2 }),
       deliver: async () => undefined,
       sleep: (ms) => sleep(ms, stop.signal),
+      stopSignal: stop.signal,
       report: observer.report,
       logger,
     },

@@ -33,14 +33,17 @@ async function recover(
   rules: StreamRule[],
   postsByRule: Record<string, string[]>,
   options: { maxPosts: number; rulesInForce?: StreamRule[] },
-  /** Page requests (from 1) that fail while a shutdown begins: the retry's wait reports it stopped. */
-  failFrom = Number.POSITIVE_INFINITY,
+  /**
+   * The page request (from 1) during which a shutdown begins; `fails`: that request fails (cut), else its page
+   * arrives whole.
+   */
+  shutdown?: { page: number; fails: boolean },
 ) {
   const delivered: XPostMessage[] = [];
   const events = new RecordedEvents();
   const logs: Record<string, unknown>[] = [];
   const x = searchOver(postsByRule);
-  let stopped = false;
+  const stop = new AbortController();
   const outcome = await recoverBySearch(
     {
       kind: "search",
@@ -52,16 +55,17 @@ async function recover(
     {
       listRules: async () => rules,
       search: async (query) => {
-        if (x.asked.length + 1 >= failFrom) {
-          stopped = true;
-          throw new Error("socket hang up");
+        if (x.asked.length + 1 === shutdown?.page) {
+          stop.abort();
+          if (shutdown.fails) throw new Error("socket hang up");
         }
         return x.search(query);
       },
       deliver: async (post) => {
         delivered.push(post);
       },
-      sleep: async () => !stopped,
+      sleep: async () => !stop.signal.aborted,
+      stopSignal: stop.signal,
       report: events.report,
       logger: pino({ level: "debug" }, { write: (line: string) => logs.push(JSON.parse(line)) }),
     },
@@ -132,10 +136,25 @@ describe("search recovery at a shutdown", () => {
       [BUSY],
       { busy: range(0, 250) },
       { maxPosts: 1_000 },
-      2,
+      { page: 2, fails: true },
     );
     expect(outcome).toEqual({ read: 100, interrupted: true });
     expect(ids).toEqual(range(150, 100));
+    expect(events.recoverySkips).toEqual(["shutdown"]);
+    const line = logs.find((l) => String(l.msg).startsWith("RECOVERY INTERRUPTED"));
+    expect(line).toMatchObject({ level: 50, postsRead: 100, postsPushed: 100 });
+  });
+
+  it("asks for no page after the shutdown began while one was being read (a page arriving whole)", async () => {
+    const { outcome, ids, events, logs, asked } = await recover(
+      [BUSY],
+      { busy: range(0, 1_000) },
+      { maxPosts: 10_000 },
+      { page: 1, fails: false },
+    );
+    expect(asked).toHaveLength(1);
+    expect(outcome).toEqual({ read: 100, interrupted: true });
+    expect(ids).toEqual(range(900, 100));
     expect(events.recoverySkips).toEqual(["shutdown"]);
     const line = logs.find((l) => String(l.msg).startsWith("RECOVERY INTERRUPTED"));
     expect(line).toMatchObject({ level: 50, postsRead: 100, postsPushed: 100 });
