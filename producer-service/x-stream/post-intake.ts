@@ -26,12 +26,12 @@ export interface PostIntakeDeps {
 
 /**
  * The one step every post goes through, streamed, backfilled or recovered: de-duplication (the ids delivered
- * within the window, and for the stream a floor below which an ordered replay is all old posts), counting,
+ * within the window, and for a backfill a floor below which its ordered replay is all old posts), counting,
  * the `recovered` mark, and the push with its outcome going to the durable watermark.
  */
 export class PostIntake {
   private readonly seen: SeenIds | undefined;
-  /** Stream posts at or below this id are replays (backfill resends minutes of posts already delivered). */
+  /** Backfilled posts at or below this id are replays (backfill resends minutes of posts already delivered). */
   private floor: string | undefined;
   /** Recovered posts created up to then may have been delivered by the previous process (see restored()). */
   private possibleDuplicatesUpToMs: number | undefined;
@@ -111,8 +111,9 @@ export class PostIntake {
 
   private isDuplicate(id: string, origin: PostOrigin, receivedAtMs: number): boolean {
     if (this.seen === undefined) return false;
-    // Recovery searches reach below the floor on purpose (a gap older than the live stream's newest posts).
-    if (origin !== "recovered" && this.floor !== undefined && !isNewerId(id, this.floor)) return true;
+    // Only a backfill replays old posts in order: the stream's own posts below the floor are new (delivered
+    // late), and recovery searches reach below it on purpose (a gap older than the stream's newest posts).
+    if (origin === "backfilled" && this.floor !== undefined && !isNewerId(id, this.floor)) return true;
     return !this.seen.add(id, receivedAtMs);
   }
 }

@@ -39,6 +39,16 @@ describe("PostIntake de-duplication", () => {
     expect(events.recovered).toBe(0);
   });
 
+  it("the floor holds back only a backfill's replay: a streamed post below it (delivered late) is new and taken", () => {
+    const { taken, sink, events } = intake(100);
+    const [late, ...streamed] = posts(300);
+    for (const post of streamed) taken.accept(post, "stream", T0);
+    taken.raiseFloor(streamed.at(-1)?.id, EDGE_MARGIN_MS);
+    taken.accept(late as TweetEvent, "stream", T0);
+    expect(sink.events.at(-1)?.id).toBe(late?.id);
+    expect(events.duplicates).toBe(0);
+  });
+
   it("a recovery search reaches below the floor on purpose: an older gap's posts are still taken", () => {
     const { taken, sink, events } = intake(100);
     const [older, ...newer] = posts(50);
