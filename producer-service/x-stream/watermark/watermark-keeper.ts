@@ -21,6 +21,8 @@ const FAILURE_LOG_EVERY_MS = 60_000;
 export class WatermarkKeeper {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** A write not finished yet: a tick then writes nothing (on a slow disk writes would queue without end). */
+  private inFlight = false;
   private lastWriteMs = 0;
   private readonly failures: RateLimitedLog;
   private failing = false;
@@ -31,6 +33,8 @@ export class WatermarkKeeper {
     private readonly report: IngestReport,
     private readonly logger: Logger,
     private readonly writeEveryMs = WATERMARK_WRITE_EVERY_MS,
+    /** Where the state goes; the file in `dir` (tests pass a slow disk). */
+    private readonly persist: typeof writeWatermark = writeWatermark,
   ) {
     this.failures = new RateLimitedLog(logger, FAILURE_LOG_EVERY_MS);
   }
@@ -50,17 +54,20 @@ export class WatermarkKeeper {
   }
 
   private tick(): void {
+    // The changed flag is left as it is: the first tick after the write in flight writes the newer state.
+    if (this.inFlight) return;
     const due = this.watermark.takeChanged() || Date.now() - this.lastWriteMs >= REFRESH_EVERY_MS;
     if (!due) return;
-    this.writing = this.writing.then(() => this.write());
+    this.writing = this.write();
   }
 
   private async write(): Promise<void> {
     const state = this.watermark.current();
     if (state === undefined) return;
     const nowMs = Date.now();
+    this.inFlight = true;
     try {
-      await writeWatermark(this.dir, { ...state, writtenAtMs: nowMs });
+      await this.persist(this.dir, { ...state, writtenAtMs: nowMs });
       this.lastWriteMs = nowMs;
       this.report({ kind: "watermark-written" });
       if (this.failing) this.logger.info("the watermark file is written again");
@@ -73,6 +80,8 @@ export class WatermarkKeeper {
         { err: error },
         "WATERMARK NOT SAVED: a restart now would recover from an older position (more duplicates); retrying",
       );
+    } finally {
+      this.inFlight = false;
     }
   }
 }
