@@ -36,6 +36,8 @@ export interface XStreamIngest {
   readonly connected: boolean;
   /** Set while X refuses this app for billing (usage cap reached, credits gone): a person must act. */
   readonly billingRefusal: BillingRefusal | undefined;
+  /** While X refuses for billing, a connection is tried this often. */
+  readonly billingRetryMs: number;
   /** Never rejects: resolves with the error that stopped ingest for good (401/403, invalid rules). */
   readonly fatal: Promise<Error>;
 }
@@ -244,6 +246,7 @@ export function createXStreamIngest(
     get billingRefusal() {
       return billing.refusal;
     },
+    billingRetryMs: billing.retryInMs,
     fatal,
   };
 }

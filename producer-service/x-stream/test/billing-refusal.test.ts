@@ -43,6 +43,7 @@ describe("X's billing refusals", () => {
       expect(readiness.ready).toBe(false);
       expect(readiness.checks.xStream.detail).toContain(`(${status} ${refusal})`);
       expect(readiness.checks.xStream.detail).toMatch(/X developer console/);
+      expect(readiness.checks.xStream.detail).toContain(`(retrying every ${RETRY_MS} ms)`);
       expect(harness.observer.all).toContainEqual({ kind: "billing", refusal });
       expect(harness.logs.filter((l) => l.includes("X REFUSES"))).toHaveLength(1);
 
