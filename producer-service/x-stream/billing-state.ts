@@ -7,9 +7,17 @@ import type { BillingRefusal, IngestReport } from "./ingest-events.js";
  */
 export const BILLING_CONNECT_RETRY_MS = 2 * 60_000;
 
-/** Whether X refuses this app for billing: said once per refusal (log, metric), cleared when X accepts again. */
+/** Which requests X refused: stream connections, or recovery searches (retried on their own clocks). */
+export type BillingSource = "connect" | "search";
+
+/**
+ * Whether X refuses this app for billing: the one writer of the billing gauge and /readyz's refusal, fed by the
+ * connections and the recovery searches. Refused while either is refused: a search X accepts does not clear the
+ * state while connections are still refused (nor the other way round). Said once per refusal (log, metric).
+ */
 export class BillingState {
   private current: BillingRefusal | undefined;
+  private readonly refusals = new Map<BillingSource, BillingRefusal>();
 
   constructor(
     private readonly report: IngestReport,
@@ -22,7 +30,8 @@ export class BillingState {
   }
 
   /** X refused a request for billing: a person must act (the line says what). */
-  refused(refusal: BillingRefusal, detail: string): void {
+  refused(refusal: BillingRefusal, detail: string, source: BillingSource = "connect"): void {
+    this.refusals.set(source, refusal);
     if (this.current === refusal) return;
     this.current = refusal;
     this.report({ kind: "billing", refusal });
@@ -34,9 +43,14 @@ export class BillingState {
     );
   }
 
-  /** X answered a request: any refusal is over. */
-  accepted(): void {
-    if (this.current === undefined) return;
+  /** X answered a request from `source`: its refusal is over, and the state with it unless the other is refused. */
+  accepted(source: BillingSource = "connect"): void {
+    if (!this.refusals.delete(source) || this.current === undefined) return;
+    const still = this.refusals.get("connect") ?? this.refusals.get("search");
+    if (still !== undefined) {
+      this.current = still;
+      return;
+    }
     this.log.info({ refusal: this.current }, "X accepts requests again (billing refusal over)");
     this.current = undefined;
     this.report({ kind: "billing", refusal: undefined });

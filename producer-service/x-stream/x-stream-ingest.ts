@@ -61,6 +61,7 @@ export function createXStreamIngest(
   const recoveryOptions = options.recovery ?? DEFAULT_RECOVERY;
   const watermark = options.watermark;
   let recovery: GapRecovery | undefined;
+  const billing = new BillingState(report, log, recoveryOptions.billingRetryMs ?? BILLING_CONNECT_RETRY_MS);
   const intake = new PostIntake({
     sink,
     report,
@@ -76,6 +77,7 @@ export function createXStreamIngest(
     intake,
     sink,
     report,
+    billing,
     logger: log,
     stopSignal: stopController.signal,
     ...(watermark === undefined ? {} : { watermark: watermark.core }),
@@ -101,7 +103,6 @@ export function createXStreamIngest(
     ...(options.healthyAfterMs === undefined ? {} : { healthyAfterMs: options.healthyAfterMs }),
   });
   const takeOver = new TakeOverPolicy();
-  const billing = new BillingState(report, log, recoveryOptions.billingRetryMs ?? BILLING_CONNECT_RETRY_MS);
   let connected = false;
   let running: Promise<void> | undefined;
   let resolveFatal: (error: Error) => void = () => undefined;

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { TweetEvent } from "../../../events/index.js";
+import type { BillingState } from "../billing-state.js";
 import { buildEnvelope, type XPostMessage } from "../envelope.js";
 import type { IngestReport } from "../ingest-events.js";
 import type { RecoveryOptions } from "../ingest-options.js";
@@ -28,6 +29,8 @@ export interface GapRecoveryDeps {
   intake: PostIntake;
   sink: { waitForRoom(): Promise<void> };
   report: IngestReport;
+  /** The one writer of the billing state: a search refused for billing, and accepted again, go there. */
+  billing?: Pick<BillingState, "refused" | "accepted">;
   logger: Logger;
   stopSignal: AbortSignal;
   /** With SPOOL_DIR: a gap stays in it until recovered, so a restart searches the gap again. */
@@ -218,6 +221,7 @@ export class GapRecovery {
         deliver: (post) => this.deliver(post),
         sleep: (ms) => sleep(ms, stopSignal),
         stopSignal,
+        ...(this.deps.billing === undefined ? {} : { billing: this.deps.billing }),
         report,
         logger,
       },

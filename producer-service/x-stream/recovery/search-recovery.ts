@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { BillingState } from "../billing-state.js";
 import type { XPostMessage } from "../envelope.js";
 import type { IngestReport } from "../ingest-events.js";
 import type { XBackoffOptions } from "../reconnect-policy.js";
@@ -29,6 +30,8 @@ export interface SearchPorts {
   sleep(ms: number): Promise<boolean>;
   /** Aborted at shutdown: no page is asked for after it (the request in flight is cut by the same signal). */
   stopSignal: AbortSignal;
+  /** Where a billing refusal of a search goes, and X accepting again (the ingest's BillingState). */
+  billing?: Pick<BillingState, "refused" | "accepted">;
   report: IngestReport;
   logger: Logger;
 }

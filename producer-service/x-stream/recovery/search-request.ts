@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { ApiResponseError } from "twitter-api-v2";
+import type { BillingState } from "../billing-state.js";
 import type { IngestReport } from "../ingest-events.js";
 import { Backoff, classifyFailure, type XBackoffOptions } from "../reconnect-policy.js";
 
@@ -22,6 +23,8 @@ interface RequestPorts {
   sleep(ms: number): Promise<boolean>;
   /** Once aborted, a failed request is not retried (the shutdown cut it). */
   stopSignal?: AbortSignal;
+  /** Where billing refusals and acceptances go (the one writer of the billing gauge). */
+  billing?: Pick<BillingState, "refused" | "accepted">;
   report: IngestReport;
   logger: Logger;
 }
@@ -52,7 +55,7 @@ export async function requestWithRetries<T>(
   for (let attempt = 1; ; attempt++) {
     try {
       const value = await request();
-      if (billingRefused) ports.report({ kind: "billing", refusal: undefined });
+      if (billingRefused) ports.billing?.accepted("search");
       return { kind: "ok", value };
     } catch (error) {
       if (ports.stopSignal?.aborted) return { kind: "stopped" };
@@ -60,7 +63,7 @@ export async function requestWithRetries<T>(
       if (!failure.fatal && failure.billing !== undefined) {
         billingRefused = true;
         attempt = 0;
-        ports.report({ kind: "billing", refusal: failure.billing });
+        ports.billing?.refused(failure.billing, failure.detail, "search");
         const retryInMs = options.billingRetryMs ?? BILLING_RETRY_MS;
         ports.logger.error(
           { ruleId: rule?.id, refusal: failure.billing, detail: failure.detail, retryInMs },

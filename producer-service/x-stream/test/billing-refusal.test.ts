@@ -74,8 +74,11 @@ describe("X's billing refusals", () => {
     emulator.billing.refuse("credits-depleted");
     await waitUntil(() => emulator.billing.refused.search >= 2, 30_000);
     const recoveredWhileRefused = harness.observer.recovered;
+    // The search's refusal goes through the ingest's billing state (one writer): /readyz and the gauge.
+    expect(harness.ingest.billingRefusal).toBe("credits-depleted");
     emulator.billing.lift();
     await waitUntil(() => harness?.observer.recovered === missed.length, 10_000);
+    expect(harness.ingest.billingRefusal).toBeUndefined();
 
     expect(recoveredWhileRefused).toBe(0);
     expect(harness.observer.recoverySkips).toEqual([]);
