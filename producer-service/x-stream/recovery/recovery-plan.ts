@@ -74,6 +74,20 @@ export function planSearch(
   };
 }
 
+/**
+ * The plan's window as X accepts it at `nowMs`: search/recent reaches 7 days back from the request, not from the
+ * reconnect, and a gap waits (behind others, through billing refusals, in the watermark file across restarts).
+ * A since_id or start_time older than the reach becomes a start_time at its edge.
+ */
+export function reachableWindow(
+  window: Extract<SearchPlan, { kind: "search" }>["window"],
+  nowMs: number,
+): Extract<SearchPlan, { kind: "search" }>["window"] {
+  const reachMs = nowMs - SEARCH_REACH_MS;
+  const fromMs = "since_id" in window ? snowflakeTimeMs(window.since_id) : Date.parse(window.start_time);
+  return fromMs > reachMs ? window : { start_time: toXTime(Math.ceil(reachMs / 1000) * 1000) };
+}
+
 /** backfill_minutes for a reconnect `gapMs` after the disconnect: whole minutes, 1 to 5; `beyond` past 5. */
 export function backfillMinutes(gapMs: number): { minutes: number; beyond: boolean } {
   const minutes = Math.max(1, Math.ceil(gapMs / 60_000));

@@ -4,7 +4,7 @@ import type { XPostMessage } from "../envelope.js";
 import type { IngestReport } from "../ingest-events.js";
 import type { XBackoffOptions } from "../reconnect-policy.js";
 import { isNewerId } from "../snowflake.js";
-import type { SearchPlan } from "./recovery-plan.js";
+import { reachableWindow, type SearchPlan } from "./recovery-plan.js";
 import { requestWithRetries, type StreamRule } from "./search-request.js";
 
 export type { StreamRule } from "./search-request.js";
@@ -58,6 +58,8 @@ export interface SearchOutcome {
 
 interface RuleCursor {
   rule: StreamRule;
+  /** Fixed at the rule's first page (next_token pages repeat it), within search's reach at that time. */
+  window: Extract<SearchPlan, { kind: "search" }>["window"] | undefined;
   nextToken: string | undefined;
   done: boolean;
   read: number;
@@ -91,6 +93,7 @@ export async function recoverBySearch(
   reportRulesGone(options.rulesInForce, listed.value, plan.gapMs, ports);
   const cursors: RuleCursor[] = listed.value.map((rule) => ({
     rule,
+    window: undefined,
     nextToken: undefined,
     done: false,
     read: 0,
@@ -157,9 +160,10 @@ async function searchPage(
   ports: SearchPorts,
   options: SearchRecoveryOptions,
 ): Promise<SearchPage | "stopped" | undefined> {
+  cursor.window ??= reachableWindow(plan.window, Date.now());
   const query: Record<string, string> = {
     query: cursor.rule.value,
-    ...plan.window,
+    ...cursor.window,
     end_time: plan.endTime,
     max_results: String(size),
     ...options.fieldsQuery,

@@ -6,6 +6,7 @@ import {
   GapTracker,
   isNewerId,
   planSearch,
+  reachableWindow,
 } from "../recovery/recovery-plan.js";
 import { SeenIds } from "../recovery/seen-ids.js";
 import { idBefore, snowflakeTimeMs } from "../snowflake.js";
@@ -162,5 +163,27 @@ describe("SeenIds", () => {
         }
       }),
     );
+  });
+});
+
+describe("a gap searched long after its reconnect", () => {
+  it("is clamped to search's 7-day reach at request time, not at the reconnect", () => {
+    const nowMs = Date.parse("2026-12-08T00:00:00.000Z");
+    const day = 24 * 3_600_000;
+    // Planned 6 days ago for a gap then 1 day old: since_id was within reach then, is 7 days old now.
+    const planned = planSearch(
+      {
+        origin: "restart",
+        sinceId: (BigInt(idBefore(nowMs - 7 * day)) + 1n).toString(),
+        firstConnectedAtMs: nowMs - 8 * day,
+        disconnectedAtMs: nowMs - 7 * day,
+        reconnectedAtMs: nowMs - 6 * day,
+      },
+      { maxGapMs: 2 * day },
+    );
+    expect(planned).toMatchObject({ kind: "search", window: { since_id: expect.any(String) } });
+    if (planned.kind !== "search") return;
+    expect(reachableWindow(planned.window, nowMs)).toEqual({ start_time: "2026-12-01T00:01:00Z" });
+    expect(reachableWindow(planned.window, nowMs - 6 * day)).toEqual(planned.window);
   });
 });

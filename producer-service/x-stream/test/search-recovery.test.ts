@@ -71,13 +71,13 @@ describe("search recovery sorts X's 400s by the parameter X names", () => {
     expect(JSON.stringify(logs)).toContain("Reference to invalid operator 'sample'");
   });
 
-  it("a start_time older than search's reach is search_refused, with X's message", async () => {
-    const { skips, logs } = await recover("dogs", {
+  it("a start_time older than search's reach is moved to its edge at request time, which X accepts", async () => {
+    const { skips, searches } = await recover("dogs", {
       window: { start_time: toXTime(Date.now() - 8 * 24 * 3_600_000) },
       endAgoMs: 60_000,
     });
-    expect(skips).toEqual(["search_refused"]);
-    expect(JSON.stringify(logs)).toContain("'start_time' must be on or after");
+    expect(skips).toEqual([]);
+    expect(searches).toHaveLength(1);
   });
 
   it("an end_time too recent (clocks apart) is retried once after a wait, and then succeeds", async () => {

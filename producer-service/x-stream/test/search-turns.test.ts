@@ -130,6 +130,15 @@ describe("search recovery shares X_RECOVERY_MAX_POSTS among the rules", () => {
   });
 });
 
+describe("search recovery's window", () => {
+  it("is taken within search's 7-day reach when the rule's first page is asked for (the plan's since_id is older)", async () => {
+    // The plan's since_id "1" is from 2010: planned when it was within reach, searched now.
+    const { asked } = await recover([BUSY], { busy: range(0, 5) }, { maxPosts: 100 });
+    expect(asked[0]?.since_id).toBeUndefined();
+    expect(Date.now() - Date.parse(asked[0]?.start_time as string)).toBeLessThan(7 * 24 * 3_600_000);
+  });
+});
+
 describe("search recovery at a shutdown", () => {
   it("pushes the posts already read, then counts and logs at error what it could not search", async () => {
     const { outcome, ids, events, logs } = await recover(
