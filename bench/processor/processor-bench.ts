@@ -46,7 +46,7 @@ export type Config = { format: (typeof FORMATS)[number]; batchTweets: number };
  * The original's logic (bench/processor/original-logic.ts), bundled with the processor's build settings
  * (scripts/bundle-lambda.mjs), for the side-by-side rows. It reads only plain records, as the original did.
  */
-function buildOriginal(workDir: string): string {
+export function buildOriginal(workDir: string): string {
   const outfile = join(workDir, "original-logic", "index.mjs");
   const entry = fileURLToPath(new URL("./original-logic.ts", import.meta.url));
   const script =
