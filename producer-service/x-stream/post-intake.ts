@@ -33,8 +33,6 @@ export class PostIntake {
   private readonly seen: SeenIds | undefined;
   /** Backfilled posts at or below this id are replays (backfill resends minutes of posts already delivered). */
   private floor: string | undefined;
-  /** Recovered posts created up to then may have been delivered by the previous process (see restored()). */
-  private possibleDuplicatesUpToMs: number | undefined;
   /** Lists filling with the ids of streamed posts until a time (see collectStreamed()). */
   private collectors: { untilMs: number; ids: string[] }[] = [];
 
@@ -44,19 +42,13 @@ export class PostIntake {
 
   /**
    * Seeds de-duplication from the watermark a previous process left: its recent ids were delivered, and so was
-   * everything older than the margin before its newest id. Posts it may have delivered after writing it
-   * (created up to `possibleDuplicatesUpToMs`) cannot be told apart: they are counted as possible duplicates.
+   * everything older than the margin before its newest id. Posts it may have delivered after writing it cannot
+   * be told apart: GapRecovery says which recovered posts those may be (accept's `mayRepeat`).
    */
-  restored(
-    recentIds: readonly string[],
-    newestId: string,
-    marginMs: number,
-    possibleDuplicatesUpToMs: number,
-  ): void {
+  restored(recentIds: readonly string[], newestId: string, marginMs: number): void {
     const nowMs = Date.now();
     for (const id of recentIds) this.seen?.add(id, nowMs);
     this.raiseFloor(newestId, marginMs);
-    this.possibleDuplicatesUpToMs = possibleDuplicatesUpToMs;
   }
 
   /** Ids a previous process delivered (the ends of gaps it left unrecovered): skipped if they come again. */
@@ -85,8 +77,11 @@ export class PostIntake {
     if (isNewerId(floor, this.floor)) this.floor = floor;
   }
 
-  /** Takes one post; false when the sink is full (the caller waits for room before reading more). */
-  accept(event: TweetEvent, origin: PostOrigin, receivedAtMs: number): boolean {
+  /**
+   * Takes one post; false when the sink is full (the caller waits for room before reading more). `mayRepeat`: a
+   * recovered post a previous process may have delivered (counted as a possible duplicate).
+   */
+  accept(event: TweetEvent, origin: PostOrigin, receivedAtMs: number, mayRepeat = false): boolean {
     const { sink, report, watermark } = this.deps;
     if (this.isDuplicate(event.id, origin, receivedAtMs)) {
       report({ kind: "duplicate-skipped" });
@@ -96,8 +91,7 @@ export class PostIntake {
     if (origin !== "stream") {
       report({ kind: "post-recovered" });
       post = { ...event, recovered: true } as TweetEvent;
-      const upTo = this.possibleDuplicatesUpToMs;
-      if (upTo !== undefined && snowflakeTimeMs(event.id) <= upTo) report({ kind: "possible-duplicate" });
+      if (mayRepeat) report({ kind: "possible-duplicate" });
     }
     this.deps.delivered?.(event.id);
     if (origin === "stream" && this.collectors.length > 0) this.collect(event.id, receivedAtMs);

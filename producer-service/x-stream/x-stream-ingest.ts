@@ -85,14 +85,14 @@ export function createXStreamIngest(
   const gaps = recovery;
   const loaded = watermark?.loaded;
   if (watermark !== undefined && loaded !== undefined && gaps.enabled) {
-    gaps.restarted(loaded.newestId, loaded.writtenAtMs, watermark.core.restoredGaps());
-    intake.alreadyDelivered(loaded.pendingGaps.flatMap((gap) => gap.resumedIds ?? []));
-    intake.restored(
-      loaded.recentIds,
+    gaps.restarted(
       loaded.newestId,
-      EDGE_MARGIN_MS,
-      loaded.writtenAtMs + watermark.writeEveryMs,
+      loaded.writtenAtMs,
+      watermark.core.restoredGaps(),
+      watermark.writeEveryMs,
     );
+    intake.alreadyDelivered(loaded.pendingGaps.flatMap((gap) => gap.resumedIds ?? []));
+    intake.restored(loaded.recentIds, loaded.newestId, EDGE_MARGIN_MS);
   }
   const reader = new StreamReader({
     accept: (event, receivedAtMs) => gaps.acceptStreamed(event, receivedAtMs),

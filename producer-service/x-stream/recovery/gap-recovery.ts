@@ -7,6 +7,7 @@ import type { RecoveryOptions } from "../ingest-options.js";
 import type { PostIntake } from "../post-intake.js";
 import type { XBackoffOptions } from "../reconnect-policy.js";
 import { raceAbort, sleep } from "../sleep.js";
+import { snowflakeTimeMs } from "../snowflake.js";
 import type { DurableWatermark, HeldGap } from "../watermark/durable-watermark.js";
 import {
   backfillMinutes,
@@ -15,6 +16,7 @@ import {
   GapTracker,
   MAX_BACKFILL_MINUTES,
   planSearch,
+  possibleRepeatsUpToMs,
 } from "./recovery-plan.js";
 import { recoverBySearch, type SearchPorts, type StreamRule } from "./search-recovery.js";
 import { refusedParameters } from "./search-request.js";
@@ -69,18 +71,23 @@ export class GapRecovery {
    * Gaps the previous process left unrecovered: searched after the first connection, with the restart's. Each
    * stays in the watermark file (held since the file was read) until its release.
    */
-  private restoredGaps: { gap: Gap; release: () => void }[] = [];
+  private restoredGaps: { gap: Gap; held: HeldGap }[] = [];
+  /** The previous process's watermark write interval: what it delivered after its last write is not in the file. */
+  private writeEveryMs = 0;
 
   /**
    * The previous process's watermark: the first connection recovers the restart's gap from it, and the gaps
    * the previous process had not finished recovering.
    */
-  restarted(newestId: string, aliveAtMs: number, pendingGaps: readonly HeldGap[]): void {
+  restarted(
+    newestId: string,
+    aliveAtMs: number,
+    pendingGaps: readonly HeldGap[],
+    writeEveryMs: number,
+  ): void {
     this.tracker.restarted(newestId, aliveAtMs);
-    this.restoredGaps = pendingGaps.map(({ gap, release }) => ({
-      gap: { ...gap, origin: "restart" },
-      release,
-    }));
+    this.writeEveryMs = writeEveryMs;
+    this.restoredGaps = pendingGaps.map((held) => ({ gap: { ...held.gap, origin: "restart" }, held }));
   }
 
   /** A post read from the live stream: into the intake, marked recovered when a backfill replays it. */
@@ -130,16 +137,16 @@ export class GapRecovery {
     const rulesBefore = this.rulesInForce;
     if (this.mode === "search") this.rulesInForce = ports.listRules().catch(() => undefined);
     if (gap === undefined || this.mode === "off") return;
-    for (const left of this.restoredGaps.splice(0)) this.recover(left.gap, ports, rulesBefore, left.release);
+    for (const left of this.restoredGaps.splice(0)) this.recover(left.gap, ports, rulesBefore, left.held);
     this.recover(gap, ports, rulesBefore);
   }
 
-  /** `held`: the release of a gap already in the watermark file (restored from it). */
+  /** `held`: a gap already in the watermark file (restored from it), with its release. */
   private recover(
     gap: Gap,
     ports: Ports,
     rulesBefore: Promise<StreamRule[] | undefined>,
-    held?: () => void,
+    held?: HeldGap,
   ): void {
     const { report, logger, options } = this.deps;
     const gapMs = gap.reconnectedAtMs - gap.disconnectedAtMs;
@@ -153,7 +160,7 @@ export class GapRecovery {
     this.deps.intake.raiseFloor(gap.sinceId, EDGE_MARGIN_MS);
     if (this.mode === "backfill") {
       // A gap left in the file is not searched in backfill mode: the restart's backfill covers what it can.
-      held?.();
+      held?.release();
       if (!backfillMinutes(gapMs).beyond) return;
       report({ kind: "recovery-skipped", reason: "backfill_limit" });
       logger.error(
@@ -164,7 +171,7 @@ export class GapRecovery {
     }
     const plan = planSearch(gap, options);
     if (plan.kind === "skip") {
-      held?.();
+      held?.release();
       report({ kind: "recovery-skipped", reason: plan.reason });
       logger.error(
         { gapMs, maxGapMs: options.maxGapMs, origin: gap.origin },
@@ -172,14 +179,19 @@ export class GapRecovery {
       );
       return;
     }
-    const { origin: _, ...stored } = gap;
+    const { origin: _, ...fresh } = gap;
     // The stream's posts just after this reconnect fall inside the search's end margin: listed with the gap,
     // so that a restart searching it again skips them (a gap restored from the file keeps its list).
     if (gap.resumedIds === undefined)
-      stored.resumedIds = this.deps.intake.collectStreamed(EDGE_MARGIN_MS + 1_000);
-    const release = held ?? this.deps.watermark?.pending(stored);
+      fresh.resumedIds = this.deps.intake.collectStreamed(EDGE_MARGIN_MS + 1_000);
+    const stored = held?.gap ?? fresh;
+    const repeatsUpToMs = possibleRepeatsUpToMs(gap, held?.gap.searched === true, this.writeEveryMs);
+    const release = held?.release ?? this.deps.watermark?.pending(stored);
     this.queue = this.queue.then(async () => {
-      const interrupted = await this.search(gap, plan, ports, rulesBefore);
+      const interrupted = await this.search(gap, plan, ports, rulesBefore, () => {
+        this.deps.watermark?.searching(stored);
+        return repeatsUpToMs;
+      });
       // An interrupted gap stays in the watermark file: the next start searches it again. A finished one
       // leaves it once the posts its search pushed are durable (see DurableWatermark.pending()).
       if (!interrupted) release?.();
@@ -196,6 +208,8 @@ export class GapRecovery {
     plan: Extract<ReturnType<typeof planSearch>, { kind: "search" }>,
     ports: Ports,
     rulesBefore: Promise<StreamRule[] | undefined>,
+    /** Called as the search begins; posts created up to the time it returns may repeat earlier deliveries. */
+    begins: () => number | undefined,
   ): Promise<boolean> {
     const { report, logger, options, stopSignal } = this.deps;
     const gapMs = plan.gapMs;
@@ -214,11 +228,12 @@ export class GapRecovery {
       "recovering a gap with search/recent",
     );
     const inForce = gap.origin === "reconnect" ? await rulesBefore : undefined;
+    const repeatsUpToMs = begins();
     const outcome = await recoverBySearch(
       plan,
       {
         ...ports,
-        deliver: (post) => this.deliver(post),
+        deliver: (post) => this.deliver(post, repeatsUpToMs),
         sleep: (ms) => sleep(ms, stopSignal),
         stopSignal,
         ...(this.deps.billing === undefined ? {} : { billing: this.deps.billing }),
@@ -237,7 +252,7 @@ export class GapRecovery {
     return outcome.interrupted;
   }
 
-  private async deliver(post: XPostMessage): Promise<void> {
+  private async deliver(post: XPostMessage, repeatsUpToMs: number | undefined): Promise<void> {
     const { sink, report, logger, stopSignal } = this.deps;
     const receivedAtMs = Date.now();
     const built = buildEnvelope(post, new Date(receivedAtMs).toISOString(), { recovered: true });
@@ -252,7 +267,8 @@ export class GapRecovery {
     if (built.includesDropped) report({ kind: "includes-dropped" });
     // Wait for room like the stream does, but not past stop(): the writer still takes (or spools) what was
     // read before it closes, so a shutdown pushes the posts already read instead of dropping them.
-    if (!this.deps.intake.accept(built.event, "recovered", receivedAtMs) && !stopSignal.aborted)
+    const mayRepeat = repeatsUpToMs !== undefined && snowflakeTimeMs(built.event.id) <= repeatsUpToMs;
+    if (!this.deps.intake.accept(built.event, "recovered", receivedAtMs, mayRepeat) && !stopSignal.aborted)
       await raceAbort(sink.waitForRoom(), stopSignal);
   }
 }

@@ -88,6 +88,19 @@ export function reachableWindow(
   return fromMs > reachMs ? window : { start_time: toXTime(Math.ceil(reachMs / 1000) * 1000) };
 }
 
+/**
+ * Which recovered posts of `gap` a previous process may have delivered (counted as possible duplicates): those
+ * created up to the returned time. None for this process's reconnect gaps (its window of delivered ids skips
+ * them); for a restart's gap, and one restored from the watermark file, those created before the gap began plus
+ * two watermark intervals (delivered after the last write, whose next tick may have been skipped while a slow
+ * write was in flight); all of a restored gap whose search the previous process
+ * had begun (`searched`: it may have pushed them).
+ */
+export function possibleRepeatsUpToMs(gap: Gap, searched: boolean, writeEveryMs: number): number | undefined {
+  if (gap.origin !== "restart") return undefined;
+  return searched ? Number.POSITIVE_INFINITY : gap.disconnectedAtMs + 2 * writeEveryMs;
+}
+
 /** backfill_minutes for a reconnect `gapMs` after the disconnect: whole minutes, 1 to 5; `beyond` past 5. */
 export function backfillMinutes(gapMs: number): { minutes: number; beyond: boolean } {
   const minutes = Math.max(1, Math.ceil(gapMs / 60_000));

@@ -90,6 +90,9 @@ describe("DurableWatermark", () => {
     const restored = watermark.restoredGaps();
     expect(restored.map((held) => held.gap)).toEqual([gap]);
     expect(watermark.restoredGaps()).toEqual([]); // handed out once
+    // Its search begins: the file says so (a restart then counts what it finds again as possible duplicates).
+    watermark.searching(restored[0]?.gap ?? gap);
+    expect(watermark.current()?.pendingGaps).toEqual([{ ...gap, searched: true }]);
     restored[0]?.release();
     expect(watermark.current()?.pendingGaps).toEqual([]);
   });

@@ -59,21 +59,20 @@ describe("PostIntake de-duplication", () => {
     expect(events.recovered).toBe(1);
   });
 
-  it("after a restart: the watermark's recent ids are skipped, and recovered posts the previous process may have delivered are counted", () => {
+  it("after a restart: the watermark's recent ids are skipped, and recovered posts said to be possible repeats are counted", () => {
     const { taken, sink, events } = intake(100);
     const [early, late, after] = posts(3).map((p, i) => ({
       ...p,
       id: (BigInt(idBefore(T0 + i * 1_000)) + 1n).toString(),
     }));
-    // The previous process wrote its watermark with `early` and `late` durable, at T0 + 1.5 s.
-    taken.restored([early?.id as string, late?.id as string], late?.id as string, EDGE_MARGIN_MS, T0 + 1_500);
+    // The previous process wrote its watermark with `early` and `late` durable.
+    taken.restored([early?.id as string, late?.id as string], late?.id as string, EDGE_MARGIN_MS);
     for (const post of [early, late, after]) taken.accept(post as TweetEvent, "recovered", T0 + 5_000);
     expect(sink.events.map((e) => e.id)).toEqual([after?.id]);
     expect(events.duplicates).toBe(2);
-    // Created at T0 + 2 s, after the last write: not counted. Created up to T0 + 1.5 s: counted.
     expect(events.count("possible-duplicate")).toBe(0);
     const between = { id: (BigInt(idBefore(T0 + 1_200)) + 5n).toString() } as TweetEvent;
-    taken.accept(between, "recovered", T0 + 5_000);
+    taken.accept(between, "recovered", T0 + 5_000, true);
     expect(events.count("possible-duplicate")).toBe(1);
   });
 

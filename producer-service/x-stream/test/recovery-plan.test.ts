@@ -6,6 +6,7 @@ import {
   GapTracker,
   isNewerId,
   planSearch,
+  possibleRepeatsUpToMs,
   reachableWindow,
 } from "../recovery/recovery-plan.js";
 import { SeenIds } from "../recovery/seen-ids.js";
@@ -185,5 +186,19 @@ describe("a gap searched long after its reconnect", () => {
     if (planned.kind !== "search") return;
     expect(reachableWindow(planned.window, nowMs)).toEqual({ start_time: "2026-12-01T00:01:00Z" });
     expect(reachableWindow(planned.window, nowMs - 6 * day)).toEqual(planned.window);
+  });
+});
+
+describe("possible duplicates of a recovered gap", () => {
+  const gap = {
+    sinceId: "1",
+    firstConnectedAtMs: T0,
+    disconnectedAtMs: T0 + 1_000,
+    reconnectedAtMs: T0 + 9_000,
+  };
+  it("none for a reconnect; up to the previous process's last write for a restart's gap; all once its search began", () => {
+    expect(possibleRepeatsUpToMs({ ...gap, origin: "reconnect" }, false, 500)).toBeUndefined();
+    expect(possibleRepeatsUpToMs({ ...gap, origin: "restart" }, false, 500)).toBe(T0 + 2_000);
+    expect(possibleRepeatsUpToMs({ ...gap, origin: "restart" }, true, 500)).toBe(Number.POSITIVE_INFINITY);
   });
 });

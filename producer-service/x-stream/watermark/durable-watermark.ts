@@ -19,7 +19,11 @@ export interface WatermarkState {
  * A gap as the watermark file keeps it (its origin is a restart's on the next start), with the ids the stream
  * delivered just after its reconnect: its search's end margin finds them again, and the next start skips them.
  */
-export type StoredGap = Omit<Gap, "origin"> & { resumedIds?: readonly string[] };
+export type StoredGap = Omit<Gap, "origin"> & {
+  resumedIds?: readonly string[];
+  /** Its search had begun: posts it pushed may come again when the next start searches it (possible duplicates). */
+  searched?: boolean;
+};
 
 /**
  * At most this many recent ids are kept and written (about 21 KB a write): X's filtered stream delivers up to
@@ -74,7 +78,10 @@ export class DurableWatermark {
     if (loaded === undefined) return;
     this.recent.push(...loaded.recentIds.slice(-RECENT_IDS_MAX));
     // Kept in the file from the start: a write before the first connection must not erase them.
-    for (const gap of loaded.pendingGaps) this.loadedGaps.push({ gap, release: this.pending(gap) });
+    for (const loadedGap of loaded.pendingGaps) {
+      const gap = { ...loadedGap };
+      this.loadedGaps.push({ gap, release: this.pending(gap) });
+    }
     this.changed = false;
   }
 
@@ -118,6 +125,13 @@ export class DurableWatermark {
       this.releases.push({ settledAt: this.dropped + this.pushes.length, key });
       this.releaseSettled();
     };
+  }
+
+  /** A pending gap's search begins: said in the file, so that a restart counts what it finds again. */
+  searching(gap: StoredGap): void {
+    if (gap.searched === true) return;
+    gap.searched = true;
+    this.changed = true;
   }
 
   /** Posts pushed whose outcome is not yet known, or behind a lost one. */

@@ -52,7 +52,8 @@ function isStoredGap(value: unknown): value is StoredGap {
   return (
     times.every((t) => typeof t === "number" && Number.isFinite(t)) &&
     (gap.sinceId === undefined || isId(gap.sinceId)) &&
-    (resumed === undefined || (Array.isArray(resumed) && resumed.every(isId)))
+    (resumed === undefined || (Array.isArray(resumed) && resumed.every(isId))) &&
+    (gap.searched === undefined || typeof gap.searched === "boolean")
   );
 }
 
