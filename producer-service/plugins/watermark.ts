@@ -40,6 +40,11 @@ export default fp(
       return;
     }
     const { dir } = config.spool;
+    // The watermark is still kept: with recovery on again, a later start recovers from it.
+    if (config.x.recovery.mode === "off")
+      log.warn(
+        "X_RECOVERY=off: posts X publishes while the producer is down (restart, redeploy, crash) are not recovered, though SPOOL_DIR keeps a watermark; set X_RECOVERY=search to recover them",
+      );
     const loaded = await readWatermark(dir).catch((error: Error) => {
       log.error(
         { reason: error.message },

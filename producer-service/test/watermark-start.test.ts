@@ -50,6 +50,12 @@ describe("the watermark at start", () => {
     expect(logs.filter((l) => String(l.msg).includes("are not recovered; set SPOOL_DIR"))).toHaveLength(1);
   });
 
+  it("with SPOOL_DIR and X_RECOVERY=off: one line says a restart's gap is not recovered", async () => {
+    dir = await mkdtemp(join(tmpdir(), "watermark-start-"));
+    const logs = await startAndClose({ SPOOL_DIR: join(dir, "spool"), X_RECOVERY: "off" });
+    expect(logs.filter((l) => String(l.msg).startsWith("X_RECOVERY=off: posts X publishes"))).toHaveLength(1);
+  });
+
   it("an unusable watermark file is said at error and the producer starts anyway, writing a new one", async () => {
     dir = await mkdtemp(join(tmpdir(), "watermark-start-"));
     const spool = join(dir, "spool");
