@@ -31,6 +31,8 @@ export const PRODUCER_METRICS = {
   tweetstream_producer_tweets_recovered_total: "counter",
   tweetstream_producer_duplicates_skipped_total: "counter",
   tweetstream_producer_x_billing_refused: "gauge",
+  tweetstream_producer_watermark_writes_total: "counter",
+  tweetstream_producer_watermark_write_failures_total: "counter",
   // prom-client's default metrics, which the dashboard's process panels use.
   process_resident_memory_bytes: "gauge",
   process_cpu_seconds_total: "counter",

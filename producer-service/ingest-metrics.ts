@@ -46,6 +46,9 @@ export function ingestMetrics(metrics: ProducerMetrics): IngestReport {
       case "watermark-written":
         metrics.watermarkWrites.inc();
         return;
+      case "watermark-write-failed":
+        metrics.watermarkWriteFailures.inc();
+        return;
       default:
         // A new kind of event that is counted nowhere does not compile.
         return event satisfies never;

@@ -245,6 +245,11 @@ export function createMetrics() {
       help: "Writes of the durable watermark file in SPOOL_DIR (coalesced: at most two a second).",
       registers,
     }),
+    watermarkWriteFailures: new Counter({
+      name: `${prefix}watermark_write_failures_total`,
+      help: "Writes of the watermark file SPOOL_DIR refused: a restart would recover from an older watermark (more duplicates; past X_RECOVERY_MAX_GAP, the restart's gap is skipped).",
+      registers,
+    }),
   };
 
   // Series that alerts compare must exist before their first event, or rate() sees nothing to compare.

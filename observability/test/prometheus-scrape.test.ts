@@ -75,7 +75,7 @@ describeWithTools([systemTool("prometheus")], "Prometheus scraping the running p
     expect(missingProducerMetrics(await response.text())).toEqual([]);
   });
 
-  it("loads the thirteen alert rules and evaluates each of them without error", async () => {
+  it("loads the fourteen alert rules and evaluates each of them without error", async () => {
     type Rule = { name: string; query: string; health: string; lastError?: string; lastEvaluation: string };
     const readRules = async () =>
       (await prometheus.api<{ groups: { rules: Rule[] }[] }>("/api/v1/rules")).groups.flatMap((g) => g.rules);
@@ -96,6 +96,7 @@ describeWithTools([systemTool("prometheus")], "Prometheus scraping the running p
       "TweetstreamProducerSpoolFull",
       "TweetstreamProducerSpoolRecordsLost",
       "TweetstreamProducerSpooling",
+      "TweetstreamProducerWatermarkNotSaved",
       "TweetstreamProducerXBillingRefused",
     ]);
     for (const rule of rules)

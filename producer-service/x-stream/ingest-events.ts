@@ -42,7 +42,7 @@ export type IngestEvent =
   | { kind: "post-recovered" }
   /** A post already delivered (same id within the window, or at or below the replay floor). */
   | { kind: "duplicate-skipped" }
-  /** A recovered post the previous process may have delivered after its last watermark write. */
+  /** A recovered post a previous process may have delivered (after its last watermark write, or in a search). */
   | { kind: "possible-duplicate" }
   /** X closed this app's other stream connection (Connections API) so that this process could connect. */
   | { kind: "connection-taken-over" }
@@ -52,6 +52,8 @@ export type IngestEvent =
   | { kind: "gap"; origin: "reconnect" | "restart" }
   /** X refuses for billing (`refusal`), or accepts again (`undefined`). */
   | { kind: "billing"; refusal: BillingRefusal | undefined }
-  | { kind: "watermark-written" };
+  | { kind: "watermark-written" }
+  /** The watermark file could not be written (SPOOL_DIR refuses): a restart now would start from an older one. */
+  | { kind: "watermark-write-failed" };
 
 export type IngestReport = (event: IngestEvent) => void;

@@ -43,4 +43,23 @@ describe("WatermarkKeeper on a slow disk", () => {
     expect(mostAtOnce).toBe(1);
     expect(written.at(-1)?.newestId).toBe(at(ms - 10));
   });
+
+  it("counts a write SPOOL_DIR refuses (the alert's metric), and says at error once that it is not saved", async () => {
+    const watermark = new DurableWatermark(undefined, 2_000);
+    const events = new RecordedEvents();
+    const logs: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => logs.push(JSON.parse(line)) });
+    const fullDisk = async () => {
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    };
+    const keeper = new WatermarkKeeper("unused", watermark, events.report, logger, 50, fullDisk);
+    keeper.start();
+    watermark.pushed(at(0))("durable");
+    await sleep(120);
+    watermark.pushed(at(10))("durable");
+    await keeper.close();
+    expect(events.count("watermark-write-failed")).toBeGreaterThanOrEqual(2);
+    expect(events.count("watermark-written")).toBe(0);
+    expect(logs.filter((l) => String(l.msg).startsWith("WATERMARK NOT SAVED"))).toHaveLength(1);
+  });
 });

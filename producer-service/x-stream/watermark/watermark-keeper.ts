@@ -75,6 +75,7 @@ export class WatermarkKeeper {
     } catch (error) {
       // Nothing is lost while running; a restart would search from an older watermark (more duplicates).
       this.failing = true;
+      this.report({ kind: "watermark-write-failed" });
       this.failures.error(
         "watermark",
         { err: error },
