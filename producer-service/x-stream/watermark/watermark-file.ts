@@ -59,7 +59,8 @@ function isStoredGap(value: unknown): value is StoredGap {
 
 /**
  * Replaces the file atomically: the new content goes to a temporary file, is flushed to the disk, and is
- * renamed over the old one, so a crash leaves either the old watermark or the new one, never a torn file.
+ * renamed over the old one, so a crash leaves either the old watermark or the new one, never a torn file; the
+ * directory is flushed after the rename, so the new one survives a lost node too.
  */
 export async function writeWatermark(dir: string, state: StoredWatermark): Promise<void> {
   const path = join(dir, WATERMARK_FILE);
@@ -78,4 +79,12 @@ export async function writeWatermark(dir: string, state: StoredWatermark): Promi
     await file.close();
   }
   await rename(temporary, path);
+  // The rename is durable only once the directory is: without this a lost node (power, kernel) can come back
+  // with the old file, or none, though the new content was flushed.
+  const directory = await open(dir, "r");
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
 }
