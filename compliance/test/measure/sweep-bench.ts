@@ -1,6 +1,6 @@
 // Measures whole compliance passes against dynalite and the X emulator: `npm run measure:compliance [posts...]`
 // (default 100,000). Each sweep runs as Lambda would (sweep-invocation.ts: the handler, a 15-minute context, a
-// process of its own, so its peak RSS is the sweeper's), sweeps follow until one reports its pass complete,
+// process of its own, its RSS sampled by a worker thread, so the peak is the sweeper's), sweeps follow until one reports its pass complete,
 // and the table is then checked: exactly the expected items went. DynamoDB units are what dynalite reports
 // for the sweeper's calls (a metering endpoint asks for ConsumedCapacity on each). Not part of `npm test`.
 import { spawn } from "node:child_process";
