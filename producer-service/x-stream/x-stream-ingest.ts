@@ -90,6 +90,7 @@ export function createXStreamIngest(
       loaded.writtenAtMs,
       watermark.core.restoredGaps(),
       watermark.writeEveryMs,
+      loaded.rules,
     );
     intake.alreadyDelivered(loaded.pendingGaps.flatMap((gap) => gap.resumedIds ?? []));
     intake.restored(loaded.recentIds, loaded.newestId, EDGE_MARGIN_MS);

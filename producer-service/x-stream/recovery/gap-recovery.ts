@@ -84,8 +84,11 @@ export class GapRecovery {
     aliveAtMs: number,
     pendingGaps: readonly HeldGap[],
     writeEveryMs: number,
+    rules?: readonly StreamRule[],
   ): void {
     this.tracker.restarted(newestId, aliveAtMs);
+    // The previous process's rules: those a redeploy removed are named when the restart's gaps are searched.
+    this.rulesInForce = Promise.resolve(rules === undefined ? undefined : [...rules]);
     this.writeEveryMs = writeEveryMs;
     this.restoredGaps = pendingGaps.map((held) => ({ gap: { ...held.gap, origin: "restart" }, held }));
   }
@@ -135,7 +138,13 @@ export class GapRecovery {
   connected(ports: Ports, nowMs = Date.now()): void {
     const gap = this.tracker.connected(nowMs);
     const rulesBefore = this.rulesInForce;
-    if (this.mode === "search") this.rulesInForce = ports.listRules().catch(() => undefined);
+    if (this.mode === "search") {
+      this.rulesInForce = ports.listRules().catch(() => undefined);
+      // Kept with the watermark, so that the next start can name the rules a redeploy removed.
+      const { watermark } = this.deps;
+      if (watermark !== undefined)
+        void this.rulesInForce.then((rules) => rules !== undefined && watermark.rulesInForce(rules));
+    }
     if (gap === undefined || this.mode === "off") return;
     for (const left of this.restoredGaps.splice(0)) this.recover(left.gap, ports, rulesBefore, left.held);
     this.recover(gap, ports, rulesBefore);
@@ -227,7 +236,7 @@ export class GapRecovery {
       { gapMs, ...plan.window, end_time: plan.endTime, origin: gap.origin },
       "recovering a gap with search/recent",
     );
-    const inForce = gap.origin === "reconnect" ? await rulesBefore : undefined;
+    const inForce = await rulesBefore;
     const repeatsUpToMs = begins();
     const outcome = await recoverBySearch(
       plan,

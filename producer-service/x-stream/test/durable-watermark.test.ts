@@ -137,6 +137,12 @@ describe("the watermark file", () => {
       await writeWatermark(dir, state);
       await writeWatermark(dir, { ...state, newestId: at(20) });
       expect(await readWatermark(dir)).toEqual({ ...state, newestId: at(20) });
+      const rules = [
+        { id: "1", value: "cats", tag: "c" },
+        { id: "2", value: "dogs" },
+      ];
+      await writeWatermark(dir, { ...state, rules });
+      expect((await readWatermark(dir))?.rules).toEqual(rules);
       expect(await readdir(dir)).toEqual([WATERMARK_FILE]);
       await writeFile(join(dir, WATERMARK_FILE), '{"newestId": 12');
       await expect(readWatermark(dir)).rejects.toThrow(WatermarkFileError);

@@ -1,5 +1,6 @@
 import type { PushOutcome } from "../ingest-types.js";
 import type { Gap } from "../recovery/recovery-plan.js";
+import type { StreamRule } from "../recovery/search-request.js";
 import { isNewerId, snowflakeTimeMs } from "../snowflake.js";
 
 /** What the watermark file holds (see watermark-file.ts). */
@@ -13,6 +14,8 @@ export interface WatermarkState {
   recentIds: string[];
   /** Gaps not recovered yet (queued, being searched, or cut short by a shutdown): the next start searches them. */
   pendingGaps: StoredGap[];
+  /** The stream's rules when last connected: a restart names those a redeploy removed (their gap is not searched). */
+  rules?: StreamRule[];
 }
 
 /**
@@ -69,6 +72,7 @@ export class DurableWatermark {
   private readonly gaps = new Map<number, StoredGap>();
   private nextGap = 0;
   private changed = false;
+  private rules: StreamRule[] | undefined;
 
   constructor(
     loaded: WatermarkState | undefined,
@@ -76,6 +80,7 @@ export class DurableWatermark {
   ) {
     this.newestDurable = loaded?.newestId;
     if (loaded === undefined) return;
+    this.rules = loaded.rules;
     this.recent.push(...loaded.recentIds.slice(-RECENT_IDS_MAX));
     // Kept in the file from the start: a write before the first connection must not erase them.
     for (const loadedGap of loaded.pendingGaps) {
@@ -127,6 +132,12 @@ export class DurableWatermark {
     };
   }
 
+  /** The rules in force on the current connection (listed from X). */
+  rulesInForce(rules: readonly StreamRule[]): void {
+    this.rules = [...rules];
+    this.changed = true;
+  }
+
   /** A pending gap's search begins: said in the file, so that a restart counts what it finds again. */
   searching(gap: StoredGap): void {
     if (gap.searched === true) return;
@@ -147,7 +158,9 @@ export class DurableWatermark {
     const recentIds = this.recent
       .slice(-RECENT_IDS_MAX)
       .filter((id) => !isNewerId(id, newest) && snowflakeTimeMs(id) >= fromMs);
-    return { newestId: newest, recentIds, pendingGaps: [...this.gaps.values()] };
+    const state: WatermarkState = { newestId: newest, recentIds, pendingGaps: [...this.gaps.values()] };
+    if (this.rules !== undefined) state.rules = this.rules;
+    return state;
   }
 
   /** True once since the last call when the state to persist may have changed. */

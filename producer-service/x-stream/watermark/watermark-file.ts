@@ -1,5 +1,6 @@
 import { open, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
+import type { StreamRule } from "../recovery/search-request.js";
 import type { StoredGap, WatermarkState } from "./durable-watermark.js";
 
 /** Beside the spool's segments in SPOOL_DIR (the spool ignores files that are not its own). */
@@ -32,17 +33,29 @@ export async function readWatermark(dir: string): Promise<StoredWatermark | unde
   } catch {
     throw new WatermarkFileError(`${WATERMARK_FILE} is not JSON`);
   }
-  const { newestId, recentIds, pendingGaps, writtenAt } = (parsed ?? {}) as Record<string, unknown>;
+  const { newestId, recentIds, pendingGaps, rules, writtenAt } = (parsed ?? {}) as Record<string, unknown>;
   if (!isId(newestId) || !Array.isArray(recentIds) || !recentIds.every(isId) || typeof writtenAt !== "string")
     throw new WatermarkFileError(`${WATERMARK_FILE} lacks newestId, recentIds or writtenAt`);
   if (!Array.isArray(pendingGaps) || !pendingGaps.every(isStoredGap))
     throw new WatermarkFileError(`${WATERMARK_FILE}: pendingGaps is not a list of gaps`);
+  if (rules !== undefined && !(Array.isArray(rules) && rules.every(isRule)))
+    throw new WatermarkFileError(`${WATERMARK_FILE}: rules is not a list of rules`);
   const writtenAtMs = Date.parse(writtenAt);
   if (Number.isNaN(writtenAtMs)) throw new WatermarkFileError(`${WATERMARK_FILE}: writtenAt is not a time`);
-  return { newestId, recentIds, pendingGaps, writtenAtMs };
+  return { newestId, recentIds, pendingGaps, ...(rules === undefined ? {} : { rules }), writtenAtMs };
 }
 
 const isId = (value: unknown): value is string => typeof value === "string" && /^\d{1,20}$/.test(value);
+
+function isRule(value: unknown): value is StreamRule {
+  if (typeof value !== "object" || value === null) return false;
+  const rule = value as Record<string, unknown>;
+  return (
+    typeof rule.id === "string" &&
+    typeof rule.value === "string" &&
+    (rule.tag === undefined || typeof rule.tag === "string")
+  );
+}
 
 function isStoredGap(value: unknown): value is StoredGap {
   if (typeof value !== "object" || value === null) return false;
@@ -69,6 +82,7 @@ export async function writeWatermark(dir: string, state: StoredWatermark): Promi
     newestId: state.newestId,
     recentIds: state.recentIds,
     pendingGaps: state.pendingGaps,
+    ...(state.rules === undefined ? {} : { rules: state.rules }),
     writtenAt: new Date(state.writtenAtMs).toISOString(),
   });
   const file = await open(temporary, "w", FILE_MODE);
