@@ -6,6 +6,7 @@ import { ingestMetrics } from "../ingest-metrics.js";
 import {
   DurableWatermark,
   EDGE_MARGIN_MS,
+  idBefore,
   readWatermark,
   WATERMARK_WRITE_EVERY_MS,
   WatermarkKeeper,
@@ -57,7 +58,13 @@ export default fp(
         { newestId: loaded.newestId, aliveAt: new Date(loaded.writtenAtMs).toISOString() },
         "watermark read",
       );
-    const core = new DurableWatermark(loaded, EDGE_MARGIN_MS);
+    // With no usable file, everything created before this start counts as taken (nothing before it was owed):
+    // the file is written from the first tick, so a kill before the first durable post still leaves the next
+    // start a watermark to recover from.
+    const core = new DurableWatermark(
+      loaded ?? { newestId: idBefore(Date.now()), recentIds: [], pendingGaps: [] },
+      EDGE_MARGIN_MS,
+    );
     const keeper = new WatermarkKeeper(dir, core, ingestMetrics(app.metrics), log);
     app.decorate("watermark", { core, loaded, writeEveryMs: WATERMARK_WRITE_EVERY_MS });
     app.addHook("onReady", async () => keeper.start());

@@ -6,7 +6,8 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { startXEmulator, type XEmulator } from "../../local/x-emulator/index.js";
 import { buildApp } from "../app.js";
-import { WATERMARK_FILE } from "../x-stream/watermark/watermark-file.js";
+import { snowflakeTimeMs } from "../x-stream/snowflake.js";
+import { readWatermark, WATERMARK_FILE } from "../x-stream/watermark/watermark-file.js";
 import { testConfig } from "./support/app-harness.js";
 import { kinesisClient } from "./support/writer-harness.js";
 
@@ -54,6 +55,18 @@ describe("the watermark at start", () => {
     dir = await mkdtemp(join(tmpdir(), "watermark-start-"));
     const logs = await startAndClose({ SPOOL_DIR: join(dir, "spool"), X_RECOVERY: "off" });
     expect(logs.filter((l) => String(l.msg).startsWith("X_RECOVERY=off: posts X publishes"))).toHaveLength(1);
+  });
+
+  it("a first start writes a watermark before any post is durable: a kill then still leaves one to recover from", async () => {
+    dir = await mkdtemp(join(tmpdir(), "watermark-start-"));
+    const spool = join(dir, "spool");
+    const startedMs = Date.now();
+    await startAndClose({ SPOOL_DIR: spool });
+    const written = await readWatermark(spool);
+    expect(written?.recentIds).toEqual([]);
+    // The newest id is this start's time: a restart searches from there.
+    expect(snowflakeTimeMs(written?.newestId as string)).toBeGreaterThanOrEqual(startedMs - 1);
+    expect(snowflakeTimeMs(written?.newestId as string)).toBeLessThanOrEqual(Date.now());
   });
 
   it("an unusable watermark file is said at error and the producer starts anyway, writing a new one", async () => {
