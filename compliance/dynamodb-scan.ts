@@ -22,6 +22,9 @@ export interface ScanOptions {
  * page is retried by the client (throttling, 5xx, reset sockets) and cut at the deadline.
  */
 export function createScanner(options: ScanOptions) {
+  // The slowest page so far, in this sweep's rounds (a scanner per sweep): a page starts only if one as slow
+  // would still end by `stopAt`.
+  let slowestPageMs = 0;
   return async (
     position: ScanPosition,
     maxPosts: number,
@@ -29,8 +32,6 @@ export function createScanner(options: ScanOptions) {
     deadline: number,
   ): Promise<ScanChunk> => {
     const total = position.segments.length;
-    // The slowest page so far: a page starts only if one as slow would still end by `stopAt`.
-    let slowestPageMs = 0;
     const share = Math.max(1, Math.floor(maxPosts / total));
     const results = await Promise.all(
       position.segments.map(async (segment, index) => {
