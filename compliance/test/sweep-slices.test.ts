@@ -46,4 +46,35 @@ describe("runSweep: a large users result", () => {
     expect(applied.reduce((a, b) => a + b, 0)).toBe(AUTHORS);
     expect(applied.slice(1, -1).every((n) => n > 0 && n % SLICE_LINES === 0)).toBe(true);
   }, 60_000);
+
+  it("stops recording at a slice whose delete was refused, applies the later slices, and resumes at that slice", async () => {
+    const items = Array.from({ length: 600 }, (_, i) => post(String(2_000_000 + i), "alice", "100"));
+    const { sweep, table } = rig(items, (type, uploaded) =>
+      type === "tweets" ? uploaded.map((id) => resultLine(id, "deleted")) : [],
+    );
+    const refused = `alice\u0000${2_000_000 + 10}`;
+    table.refuseDeletes.add(refused);
+    const linesApplied = () =>
+      (
+        JSON.parse(table.state.get("checkpoint#sweep") ?? "{}") as {
+          round?: { tweets: { linesApplied: number } };
+        }
+      ).round?.tweets.linesApplied;
+
+    const first = await sweep();
+    // Slice 1 (lines 1-250) held a refused delete: nothing recorded, though all three slices were applied.
+    expect(first).toMatchObject({
+      deleteFailures: 1,
+      itemsDeleted: 599,
+      resultLinesApplied: 600,
+      passCompleted: false,
+    });
+    expect(linesApplied()).toBe(0);
+    expect([...table.items.keys()]).toEqual([refused]);
+
+    table.refuseDeletes.clear();
+    const second = await sweep();
+    expect(second).toMatchObject({ deleteFailures: 0, passCompleted: true, resultLinesApplied: 600 });
+    expect(table.items.size).toBe(0);
+  });
 });
