@@ -188,9 +188,11 @@ async function applyChanges(
   if (ctx.dryRun) {
     for (const [id, { reason }] of deletes) if (!ctx.dryRunCounted.has(id)) count(reason, 1);
     for (const id of scrubs.keys()) if (!ctx.dryRunCounted.has(id)) summary.geoScrubbed += 1;
-    for (const id of prunes.keys()) if (!ctx.dryRunCounted.has(`prune ${id}`)) summary.includesPruned += 1;
+    // Counted per job, as the real updates are (a carrier of a flagged post and a flagged author is pruned twice).
+    for (const id of prunes.keys())
+      if (!ctx.dryRunCounted.has(`prune ${type} ${id}`)) summary.includesPruned += 1;
     for (const id of [...deletes.keys(), ...scrubs.keys()]) ctx.dryRunCounted.add(id);
-    for (const id of prunes.keys()) ctx.dryRunCounted.add(`prune ${id}`);
+    for (const id of prunes.keys()) ctx.dryRunCounted.add(`prune ${type} ${id}`);
     return true;
   }
 

@@ -34,7 +34,7 @@ export interface SweepSummary {
   unknownIds: number;
   /** Deletes DynamoDB did not take after retries: the job's results are applied again next sweep. */
   deleteFailures: number;
-  /** Items whose includes lost a referenced post or author X flagged (in a dry run: would have). */
+  /** Updates that took a referenced post or author X flagged out of an item's includes, one per item and job (in a dry run: would have). */
   includesPruned: number;
   /** Items that changed while their includes were pruned (left for the next sweep). */
   includesConflicts: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { metricsLine } from "../metrics.js";
 import { resultLine } from "./support/fake-ports.js";
-import { post, rig } from "./support/sweep-rig.js";
+import { OPTIONS, post, rig } from "./support/sweep-rig.js";
 
 // Found in review of issue 14: unknown actions, checkpoint read errors, the deadline while applying results,
 // and what counts as a successful sweep.
@@ -141,5 +141,37 @@ describe("runSweep: SweepSucceeded means progress (issue 19 item 4)", () => {
     const stopped = await sweep(1_500);
     expect(stopped).toMatchObject({ errors: 0, itemsDeleted: 0, jobsCompleted: 0, resultLinesApplied: 0 });
     expect(succeeded(stopped)).toBe(0);
+  });
+});
+
+describe("runSweep: referenced posts (issue 19 item 8)", () => {
+  const quoting = (id: string, refs: { posts: string[]; users: string[] }) => ({
+    ...post(id, "alice", "100"),
+    refs,
+  });
+
+  it("prunes a flagged reference from every carrier, leaves a carrier being deleted alone, and a dry run only counts", async () => {
+    const items = [
+      quoting("1", { posts: ["900"], users: ["9001"] }),
+      quoting("2", { posts: ["900", "901"], users: ["9001"] }),
+      quoting("3", { posts: ["900"], users: [] }),
+    ];
+    const results = (type: string) =>
+      type === "tweets"
+        ? [resultLine("900", "deleted"), resultLine("3", "deleted")]
+        : [resultLine("9001", "protected")];
+
+    const dry = rig(items, results, { ...OPTIONS, dryRun: true });
+    const counted = await dry.sweep();
+    // Items 1 and 2 carry post 900 (tweets job) and author 9001 (users job): two updates each; item 3 is deleted.
+    expect(counted).toMatchObject({ includesPruned: 4, itemsDeleted: 1, passCompleted: true });
+    expect(dry.table.items.get("alice\u00001")?.refs).toEqual({ posts: ["900"], users: ["9001"] });
+
+    const { sweep, table } = rig(items, results);
+    const summary = await sweep();
+    expect(summary).toMatchObject({ includesPruned: 4, itemsDeleted: 1, includesConflicts: 0, errors: 0 });
+    expect(table.items.get("alice\u00001")?.refs).toEqual({ posts: [], users: [] });
+    expect(table.items.get("alice\u00002")?.refs).toEqual({ posts: ["901"], users: [] });
+    expect(table.items.has("alice\u00003")).toBe(false);
   });
 });
