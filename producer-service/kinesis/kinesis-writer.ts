@@ -91,6 +91,14 @@ export class KinesisWriter {
     if (this.spool?.canLoad) this.loop.pump();
   }
 
+  /**
+   * Makes the records appended to the spool so far survive power loss: the watermark calls it before each
+   * write, since it counts a post durable once its bytes were appended. Nothing to do without a spool.
+   */
+  async syncSpool(): Promise<void> {
+    await this.spool?.spool.flush();
+  }
+
   /** The spool's state as /readyz shows it; undefined without a spool. */
   spoolReadiness(): SpoolCheck | undefined {
     return this.spool?.readiness();

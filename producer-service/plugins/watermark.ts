@@ -65,7 +65,16 @@ export default fp(
       loaded ?? { newestId: idBefore(Date.now()), recentIds: [], pendingGaps: [] },
       EDGE_MARGIN_MS,
     );
-    const keeper = new WatermarkKeeper(dir, core, ingestMetrics(app.metrics), log);
+    // The writer is registered after this plugin: looked up at each write, once it exists.
+    const keeper = new WatermarkKeeper(
+      dir,
+      core,
+      ingestMetrics(app.metrics),
+      log,
+      WATERMARK_WRITE_EVERY_MS,
+      undefined,
+      () => app.kinesisWriter.syncSpool(),
+    );
     app.decorate("watermark", { core, loaded, writeEveryMs: WATERMARK_WRITE_EVERY_MS });
     app.addHook("onReady", async () => keeper.start());
     // Before ingest stops and the writer flushes: what they drop now is searched again by the next start.

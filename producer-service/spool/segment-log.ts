@@ -102,6 +102,11 @@ export class SegmentLog {
     }
   }
 
+  /** Flushes what was written to the last segment to disk (fdatasync), keeping it open. */
+  async sync(): Promise<void> {
+    await this.writer?.handle.datasync();
+  }
+
   /** Closes the last segment, flushing it to disk first when `flush` is set. */
   async close(flush: boolean): Promise<void> {
     await this.closeWriter(flush);

@@ -272,6 +272,15 @@ export class Spool {
     return this.damage;
   }
 
+  /**
+   * Makes every append resolved so far survive power loss (fdatasync of the last segment; earlier ones were
+   * flushed when sealed), after the operations queued before it. Nothing to do on a spool not open.
+   */
+  flush(): Promise<void> {
+    if (this.state !== "open") return Promise.resolve();
+    return this.serial(() => this.log.sync());
+  }
+
   /** True from an `append` that could not store everything until an `ack` frees space. */
   isFull(): boolean {
     return this.full;

@@ -62,4 +62,25 @@ describe("WatermarkKeeper on a slow disk", () => {
     expect(events.count("watermark-written")).toBe(0);
     expect(logs.filter((l) => String(l.msg).startsWith("WATERMARK NOT SAVED"))).toHaveLength(1);
   });
+
+  it("makes the spool's appends durable before each write (a post counts once appended, which power loss undoes)", async () => {
+    const watermark = new DurableWatermark(undefined, 2_000);
+    const order: string[] = [];
+    const keeper = new WatermarkKeeper(
+      "unused",
+      watermark,
+      new RecordedEvents().report,
+      pino({ level: "silent" }),
+      50,
+      async () => {
+        order.push("write");
+      },
+      async () => {
+        order.push("spool synced");
+      },
+    );
+    watermark.pushed(at(0))("durable");
+    await keeper.close();
+    expect(order).toEqual(["spool synced", "write"]);
+  });
 });

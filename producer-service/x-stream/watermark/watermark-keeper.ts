@@ -35,6 +35,11 @@ export class WatermarkKeeper {
     private readonly writeEveryMs = WATERMARK_WRITE_EVERY_MS,
     /** Where the state goes; the file in `dir` (tests pass a slow disk). */
     private readonly persist: typeof writeWatermark = writeWatermark,
+    /**
+     * Makes what the state counts durable survive power loss before it is written (the spool's fdatasync):
+     * a post counts once its bytes were appended, which a lost node can take back.
+     */
+    private readonly durableFirst: () => Promise<void> = async () => undefined,
   ) {
     this.failures = new RateLimitedLog(logger, FAILURE_LOG_EVERY_MS);
   }
@@ -67,6 +72,7 @@ export class WatermarkKeeper {
     const nowMs = Date.now();
     this.inFlight = true;
     try {
+      await this.durableFirst();
       await this.persist(this.dir, { ...state, writtenAtMs: nowMs });
       this.lastWriteMs = nowMs;
       this.report({ kind: "watermark-written" });
