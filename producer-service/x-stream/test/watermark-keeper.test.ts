@@ -10,6 +10,22 @@ import { RecordedEvents } from "./ingest-harness.js";
 const T0 = Date.parse("2026-12-01T00:00:00.000Z");
 const at = (ms: number) => (BigInt(idBefore(T0 + ms)) + 1n).toString();
 
+/** A keeper ticking every 50 ms onto `persist`, silent, its events dropped. */
+const keeperOver = (
+  watermark: DurableWatermark,
+  persist: (dir: string, state: StoredWatermark) => Promise<void>,
+  durableFirst?: () => Promise<void>,
+) =>
+  new WatermarkKeeper(
+    "unused",
+    watermark,
+    new RecordedEvents().report,
+    pino({ level: "silent" }),
+    50,
+    persist,
+    durableFirst,
+  );
+
 describe("WatermarkKeeper on a slow disk", () => {
   it("writes one state at a time and queues none: a tick during a write is skipped, its change kept", async () => {
     const watermark = new DurableWatermark(undefined, 2_000);
@@ -23,14 +39,7 @@ describe("WatermarkKeeper on a slow disk", () => {
       writing--;
       written.push(state);
     };
-    const keeper = new WatermarkKeeper(
-      "unused",
-      watermark,
-      new RecordedEvents().report,
-      pino({ level: "silent" }),
-      50,
-      slowDisk,
-    );
+    const keeper = keeperOver(watermark, slowDisk);
     keeper.start();
     let ms = 0;
     for (const endAt = Date.now() + 1_000; Date.now() < endAt; ms += 10) {
@@ -66,12 +75,8 @@ describe("WatermarkKeeper on a slow disk", () => {
   it("makes the spool's appends durable before each write (a post counts once appended, which power loss undoes)", async () => {
     const watermark = new DurableWatermark(undefined, 2_000);
     const order: string[] = [];
-    const keeper = new WatermarkKeeper(
-      "unused",
+    const keeper = keeperOver(
       watermark,
-      new RecordedEvents().report,
-      pino({ level: "silent" }),
-      50,
       async () => {
         order.push("write");
       },
