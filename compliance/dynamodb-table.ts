@@ -93,13 +93,14 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
     scanChunk: createScanner({ client, tableName, onReadUnits }),
 
     async deleteItems(keys, deadline) {
-      const { unwritten } = await options.write(
+      const { unwritten, cutByDeadline } = await options.write(
         keys.map((key) => ({ DeleteRequest: { Key: wireKey(key) } })),
         deadline,
       );
       return {
         deleted: keys.length - unwritten.length,
         failed: unwritten.map((f) => ({ key: keyOf(f.request.DeleteRequest?.Key ?? {}), reason: f.reason })),
+        ...(cutByDeadline ? { cutByDeadline } : {}),
       };
     },
 

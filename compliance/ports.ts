@@ -34,6 +34,8 @@ export type PruneOutcome = "pruned" | "unchanged" | "absent" | "conflict";
 export interface DeleteResult {
   deleted: number;
   failed: { key: ItemKey; reason: string }[];
+  /** The deadline stopped the writer: `failed` holds deletes not yet tried (or not finished), not refusals. */
+  cutByDeadline?: boolean;
 }
 
 export interface PostsPort {

@@ -135,4 +135,15 @@ describe("the sweeper's own state in DynamoDB", () => {
     expect(sizes.sort((a, b) => b - a)).toEqual([25, 25, 10]);
     for (const key of keys) expect(await table.itemsOfAuthor(key.Username, "1")).toEqual([]);
   });
+
+  it("says when the deadline, not DynamoDB, stopped the deletes", async () => {
+    const { table } = await freshTable();
+    const keys = Array.from({ length: 30 }, (_, i) => ({ Username: "alice", Id: String(5000 + i) }));
+    faults.setPlan((call) => (call.operation === "BatchWriteItem" ? { delayMs: 400 } : "forward"));
+
+    const result = await table.deleteItems(keys, Date.now() + 150);
+
+    expect(result.cutByDeadline).toBe(true);
+    expect(result.failed).toHaveLength(30);
+  });
 });

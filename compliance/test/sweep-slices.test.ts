@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SLICE_LINES } from "../apply-results.js";
+import { metricsLine } from "../metrics.js";
 import type { ItemKey } from "../ports.js";
 import { resultLine } from "./support/fake-ports.js";
 import { OPTIONS, post, rig } from "./support/sweep-rig.js";
@@ -75,6 +76,37 @@ describe("runSweep: a large users result", () => {
     table.refuseDeletes.clear();
     const second = await sweep();
     expect(second).toMatchObject({ deleteFailures: 0, passCompleted: true, resultLinesApplied: 600 });
+    expect(table.items.size).toBe(0);
+  });
+
+  it("reports deletes the deadline stopped as the deadline, not as refused deletes, and finishes them next sweep", async () => {
+    const items = Array.from({ length: 600 }, (_, i) => post(String(3_000_000 + i), "alice", "100"));
+    const budgetMs = 60_000;
+    const { sweep, table, clock } = rig(items, (type, uploaded) =>
+      type === "tweets" ? uploaded.map((id) => resultLine(id, "deleted")) : [],
+    );
+    // The second slice's BatchWriteItem calls run past the deadline: 100 of its deletes are taken, the rest are
+    // handed back as the batch writer does when the deadline ends them.
+    const realDelete = table.deleteItems.bind(table);
+    let cut = true;
+    table.deleteItems = async (keys) => {
+      if (!cut || table.deleteCalls === 0) return realDelete(keys);
+      cut = false;
+      const taken = await realDelete(keys.slice(0, 100));
+      clock.time += budgetMs;
+      return {
+        deleted: taken.deleted,
+        failed: keys.slice(100).map((key) => ({ key, reason: "deadline reached during the write" })),
+        cutByDeadline: true,
+      };
+    };
+
+    const first = await sweep(budgetMs);
+    expect(first).toMatchObject({ deleteFailures: 0, errors: 0, itemsDeleted: 350, resultLinesApplied: 250 });
+    expect(JSON.parse(metricsLine(first, "sweeper", 0)).SweepSucceeded).toBe(1);
+
+    const second = await sweep(budgetMs);
+    expect(second).toMatchObject({ deleteFailures: 0, errors: 0, passCompleted: true });
     expect(table.items.size).toBe(0);
   });
 });
