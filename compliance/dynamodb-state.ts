@@ -20,7 +20,7 @@ export interface DynamoStateOptions {
   tableName: string;
   /** The batch writer for the sweeper's own state: a retry budget of its own (STATE_WRITE_MAX_ATTEMPTS). */
   write: BatchWriter;
-  /** Epoch ms by which state writes must be done (the sweep's deadline and its safety margin). */
+  /** Epoch ms by which state writes must be done (the sweep's deadline and half its safety margin). */
   deadline: () => number;
   /** Epoch ms at which a read (and its retries) is cut: the sweep's deadline. */
   readDeadline: number;

@@ -60,7 +60,9 @@ export function createSweeper(parts: SweeperParts) {
       tableName: config.tableName,
       write,
       stateWrite,
-      deadline: () => deadline + config.safetyMarginMs,
+      // Half the margin past the sweep's deadline, never all of it: the summary and metrics lines come after
+      // the last state write, and the invocation's hard timeout would lose them (and the alarm's data point).
+      deadline: () => deadline + config.safetyMarginMs / 2,
       readDeadline: deadline,
       onReadUnits: (units) => {
         readUnits += units;

@@ -175,4 +175,21 @@ describe("compliance sweep under DynamoDB faults", () => {
     expect(rest.at(-1)?.passCompleted).toBe(true);
     expect(await reportedLeft(e)).toBe(0);
   }, 90_000);
+
+  it("gives up on its own state writes with half the safety margin left, so the summary is always written", async () => {
+    const e = await prepared({ DEADLINE_SAFETY_MARGIN_MS: "6000" });
+    // Every write of the sweeper's own state hangs: each is cut by the state writes' deadline.
+    faults.setPlan((call) => (sweeperStatePuts(call).length > 0 ? { delayMs: 60_000 } : "forward"));
+    const timeoutMs = 12_000;
+
+    const started = Date.now();
+    const summary = await e.sweep(timeoutMs);
+    const elapsed = Date.now() - started;
+
+    // Deadline at 6 s; state writes cut at 9 s (not at the 12 s hard timeout, where Lambda would end the
+    // invocation before the summary line).
+    expect(summary.passCompleted).toBe(false);
+    expect(elapsed).toBeGreaterThan(8_000);
+    expect(elapsed).toBeLessThan(timeoutMs - 1_500);
+  }, 90_000);
 });
