@@ -3,7 +3,7 @@ import { type AttributeValue, type DynamoDBClient, QueryCommand } from "@aws-sdk
 import { mapWithConcurrency } from "../lambda-support/concurrency.js";
 import type { BatchWriter } from "./batch-writes.js";
 import { RESERVED_PARTITION } from "./checkpoint.js";
-import type { StatePort } from "./ports.js";
+import { type StatePort, UploadMissing } from "./ports.js";
 
 /**
  * Lines per stored upload item: 10,000 lines of `<id>\t<username>` are ~300 KB of text and ~80 KB gzipped,
@@ -102,7 +102,8 @@ export function createDynamoState(options: DynamoStateOptions): StatePort {
         LOAD_CONCURRENCY,
         async (n) => {
           const lines = await read(chunkKey(key, n).Username.S, "upload", "Lines");
-          if (lines?.B === undefined) throw new Error(`stored upload ${n + 1} of ${chunks} is missing`);
+          if (lines?.B === undefined)
+            throw new UploadMissing(`stored upload ${n + 1} of ${chunks} is missing`);
           return gunzipSync(lines.B).toString("utf8").split("\n");
         },
       );

@@ -102,3 +102,11 @@ export interface SweepLogger {
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
 }
+
+/**
+ * A stored upload chunk of the open round is gone: its TTL (30 days) ended while the round was still open,
+ * or someone deleted it. The round cannot be applied; the sweep starts a new pass.
+ */
+export class UploadMissing extends Error {
+  override name = "UploadMissing";
+}

@@ -1,6 +1,14 @@
 import { applyResults } from "./apply-results.js";
 import { type Checkpoint, freshCheckpoint, parseCheckpoint, type RoundJob, uploadKey } from "./checkpoint.js";
-import type { Clock, JobType, ScannedPost, SweepLogger, TablePort, XCompliancePort } from "./ports.js";
+import {
+  type Clock,
+  type JobType,
+  type ScannedPost,
+  type SweepLogger,
+  type TablePort,
+  UploadMissing,
+  type XCompliancePort,
+} from "./ports.js";
 import { emptySummary, type SweepSummary } from "./summary.js";
 
 export interface SweepOptions {
@@ -26,7 +34,7 @@ export interface SweepDeps {
 const TYPES: readonly JobType[] = ["tweets", "users"];
 /** Below this much time left, no round starts: it could not read a page and store it. */
 const MIN_ROUND_MS = 1_000;
-type RoundProgress = "applied" | "waiting" | "stop";
+type RoundProgress = "applied" | "waiting" | "stop" | "lost";
 
 /**
  * One sweep: resume from the checkpoint, and until the deadline or the end of a pass over the table,
@@ -73,6 +81,19 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
         continue;
       }
       const progress = await advanceRound(current, deps, summary, save, dryRunCounted);
+      if (progress === "lost") {
+        // The round's stored uploads are gone (their TTL ended while it stayed open): nothing says which posts
+        // it held, so a new pass covers the whole table again. `rounds` goes on: stale chunks keep their names.
+        summary.errors += 1;
+        logger.error(
+          { round: round.n, passStartedAt: current.passStartedAt },
+          "compliance round's stored uploads are missing; starting a new pass",
+        );
+        current = { ...freshCheckpoint(options.scanSegments, clock.now()), rounds: current.rounds };
+        cp = current;
+        await save();
+        continue;
+      }
       if (progress === "applied") {
         for (const type of TYPES)
           await table.dropUploaded(uploadKey(options.checkpointName, round.n, type), round[type].chunks);
@@ -197,6 +218,21 @@ async function advanceRound(
 ): Promise<RoundProgress> {
   const round = cp.round;
   if (round === undefined) return "applied";
+  try {
+    return await advanceJobs(round, deps, summary, save, dryRunCounted);
+  } catch (error) {
+    if (error instanceof UploadMissing) return "lost";
+    throw error;
+  }
+}
+
+async function advanceJobs(
+  round: NonNullable<Checkpoint["round"]>,
+  deps: SweepDeps,
+  summary: SweepSummary,
+  save: () => Promise<void>,
+  dryRunCounted: Set<string>,
+): Promise<RoundProgress> {
   const { x, table, logger, options, deadline } = deps;
   let stop = false;
   for (const type of TYPES) {

@@ -196,4 +196,27 @@ describe("runSweep (the core, against in-memory ports)", () => {
       expect.objectContaining({ level: "error", fields: { problem: "not JSON" } }),
     );
   });
+
+  it("starts a new pass, counting an error, when the open round's stored uploads are gone (TTL after 30 days)", async () => {
+    const { sweep, ids, table, x, logger } = rig([post("1", "alice", "100")], (type) =>
+      type === "tweets" ? [resultLine("1", "deleted")] : [],
+    );
+    x.pollsToFinish = 5;
+    const first = await sweep(2_500);
+    expect(first).toMatchObject({ resumeNext: true, jobsPending: 2 });
+    // The round stayed open past its chunks' ExpiresAt: DynamoDB's TTL removed them.
+    table.state.delete("upload#sweep#1#tweets");
+
+    const second = await sweep();
+
+    expect(second).toMatchObject({ errors: 1, passCompleted: true, itemsDeleted: 1 });
+    expect(ids()).toEqual([]);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: "error", fields: expect.objectContaining({ round: 1 }) }),
+    );
+    // The rounds counter goes on: the new pass's round is 2, its uploads never named as the lost round's.
+    expect(JSON.parse(table.state.get("checkpoint#sweep") ?? "{}").rounds).toBe(2);
+    const third = await sweep();
+    expect(third.errors).toBe(0);
+  });
 });

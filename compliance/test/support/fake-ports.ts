@@ -1,15 +1,16 @@
-import type {
-  ComplianceJob,
-  DeleteResult,
-  GeoScrubOutcome,
-  ItemKey,
-  JobStatus,
-  JobType,
-  PruneOutcome,
-  ScanChunk,
-  ScanPosition,
-  TablePort,
-  XCompliancePort,
+import {
+  type ComplianceJob,
+  type DeleteResult,
+  type GeoScrubOutcome,
+  type ItemKey,
+  type JobStatus,
+  type JobType,
+  type PruneOutcome,
+  type ScanChunk,
+  type ScanPosition,
+  type TablePort,
+  UploadMissing,
+  type XCompliancePort,
 } from "../../ports.js";
 import type { IncludesPrune, References } from "../../references.js";
 
@@ -111,7 +112,9 @@ export class InMemoryTable implements TablePort {
     return 1;
   }
   async loadUploaded(key: string) {
-    return (this.state.get(`upload#${key}`) ?? "").split("\n").filter(Boolean);
+    const stored = this.state.get(`upload#${key}`);
+    if (stored === undefined) throw new UploadMissing(`stored upload of ${key} is missing`);
+    return stored.split("\n").filter(Boolean);
   }
   async dropUploaded(key: string) {
     this.state.delete(`upload#${key}`);
