@@ -54,11 +54,16 @@ export function freshCheckpoint(segments: number, now: number): Checkpoint {
 }
 
 /** Reads a stored checkpoint; an unreadable one is reported as such (the caller starts over and says so). */
-export function parseCheckpoint(text: string): Checkpoint | { problem: string } {
+export function parseCheckpoint(text: string): Checkpoint | { problem: string; version?: number } {
   try {
-    const parsed = checkpointSchema.safeParse(JSON.parse(text));
+    const json: unknown = JSON.parse(text);
+    const parsed = checkpointSchema.safeParse(json);
     if (parsed.success) return parsed.data;
-    return { problem: parsed.error.issues[0]?.message ?? "schema" };
+    const version = (json as { v?: unknown } | null)?.v;
+    return {
+      problem: parsed.error.issues[0]?.message ?? "schema",
+      ...(typeof version === "number" ? { version } : {}),
+    };
   } catch {
     return { problem: "not JSON" };
   }

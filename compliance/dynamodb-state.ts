@@ -110,6 +110,34 @@ export function createDynamoState(options: DynamoStateOptions): StatePort {
       return parts.flat();
     },
 
+    async dropVersion1Uploads(name) {
+      const keys: Record<string, AttributeValue>[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "#u = :u AND begins_with(#i, :p)",
+            ProjectionExpression: "#u, #i",
+            ExpressionAttributeNames: { "#u": "Username", "#i": "Id" },
+            ExpressionAttributeValues: { ":u": { S: RESERVED_PARTITION }, ":p": { S: `upload#${name}#` } },
+            ExclusiveStartKey: start,
+            ReturnConsumedCapacity: "TOTAL",
+          }),
+          { abortSignal: AbortSignal.timeout(Math.max(1, options.readDeadline - Date.now())) },
+        );
+        options.onReadUnits(page.ConsumedCapacity?.CapacityUnits ?? 0);
+        for (const item of page.Items ?? [])
+          keys.push({ Username: { S: item.Username?.S ?? "" }, Id: { S: item.Id?.S ?? "" } });
+        start = page.LastEvaluatedKey;
+      } while (start);
+      await write(
+        keys.map((Key) => ({ DeleteRequest: { Key } })),
+        "version 1 uploads (drop)",
+      );
+      return keys.length;
+    },
+
     async dropUploaded(key, chunks) {
       const keys = Array.from({ length: chunks }, (_, n) => chunkKey(key, n));
       await write(

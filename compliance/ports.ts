@@ -65,6 +65,11 @@ export interface StatePort {
   storeUploaded(key: string, lines: readonly string[]): Promise<number>;
   loadUploaded(key: string, chunks: number): Promise<string[]>;
   dropUploaded(key: string, chunks: number): Promise<void>;
+  /**
+   * Deletes the uploads a version 1 checkpoint `name` left (all under the reserved partition, `upload#<name>#…`,
+   * with no TTL); returns how many went.
+   */
+  dropVersion1Uploads(name: string): Promise<number>;
 }
 
 /** The table: the stored posts and the sweeper's own state. */

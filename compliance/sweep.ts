@@ -143,6 +143,16 @@ async function loadCheckpoint({ table, clock, logger, options }: SweepDeps): Pro
   if (stored === undefined) return freshCheckpoint(options.scanSegments, clock.now());
   const parsed = parseCheckpoint(stored);
   if (!("problem" in parsed)) return parsed;
+  if (parsed.version === 1) {
+    // Version 1 kept its uploads under one key with no TTL: they would stay forever. Its round cannot be
+    // resumed (no chunk counts), so a new pass starts; its position is not kept either (a pass is cheap).
+    const dropped = await table.dropVersion1Uploads(options.checkpointName);
+    logger.warn(
+      { version: 1, uploadsDropped: dropped },
+      "compliance checkpoint of version 1 (this sweeper writes version 2); its uploads dropped, starting a new pass",
+    );
+    return freshCheckpoint(options.scanSegments, clock.now());
+  }
   logger.error({ problem: parsed.problem }, "compliance checkpoint unreadable; starting a new pass");
   return freshCheckpoint(options.scanSegments, clock.now());
 }

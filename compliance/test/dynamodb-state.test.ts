@@ -1,4 +1,4 @@
-import { BatchWriteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchWriteItemCommand, DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDynalite } from "../../local/emulators/dynalite.js";
 import type { RunningEmulator } from "../../local/emulators/listen.js";
@@ -145,5 +145,37 @@ describe("the sweeper's own state in DynamoDB", () => {
 
     expect(result.cutByDeadline).toBe(true);
     expect(result.failed).toHaveLength(30);
+  });
+
+  it("deletes the uploads a version 1 checkpoint left under the reserved partition, and only those", async () => {
+    const { table, name } = await freshTable();
+    const ids = [
+      ...Array.from({ length: 30 }, (_, i) => `upload#sweep#7#tweets#${String(i).padStart(6, "0")}`),
+      "upload#dry-run#2#users#000000",
+      "checkpoint#sweep",
+    ];
+    for (let i = 0; i < ids.length; i += 25)
+      await client.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [name]: ids.slice(i, i + 25).map((Id) => ({
+              PutRequest: { Item: { Username: { S: "#compliance" }, Id: { S: Id }, Lines: { S: "1\tu" } } },
+            })),
+          },
+        }),
+      );
+
+    expect(await table.dropVersion1Uploads("sweep")).toBe(30);
+    const left = await client.send(
+      new QueryCommand({
+        TableName: name,
+        KeyConditionExpression: "Username = :u",
+        ExpressionAttributeValues: { ":u": { S: "#compliance" } },
+      }),
+    );
+    expect(left.Items?.map((i) => i.Id?.S).sort()).toEqual([
+      "checkpoint#sweep",
+      "upload#dry-run#2#users#000000",
+    ]);
   });
 });

@@ -219,4 +219,24 @@ describe("runSweep (the core, against in-memory ports)", () => {
     const third = await sweep();
     expect(third.errors).toBe(0);
   });
+
+  it("drops a version 1 checkpoint's uploads, warning with its version, and starts a new pass", async () => {
+    const { sweep, ids, table, logger } = rig([post("1", "alice", "100")], (type) =>
+      type === "tweets" ? [resultLine("1", "deleted")] : [],
+    );
+    table.state.set("checkpoint#sweep", JSON.stringify({ v: 1, scan: { segments: [] }, rounds: 3 }));
+    table.state.set("v1-upload#sweep#3#tweets#000000", "1\talice");
+    table.state.set("v1-upload#dry-run#1#tweets#000000", "1\talice");
+
+    const summary = await sweep();
+
+    expect(summary).toMatchObject({ errors: 0, passCompleted: true });
+    expect(ids()).toEqual([]);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: "warn", fields: { version: 1, uploadsDropped: 1 } }),
+    );
+    expect([...table.state.keys()].filter((k) => k.startsWith("v1-upload#"))).toEqual([
+      "v1-upload#dry-run#1#tweets#000000",
+    ]);
+  });
 });

@@ -116,6 +116,11 @@ export class InMemoryTable implements TablePort {
     if (stored === undefined) throw new UploadMissing(`stored upload of ${key} is missing`);
     return stored.split("\n").filter(Boolean);
   }
+  async dropVersion1Uploads(name: string) {
+    const keys = [...this.state.keys()].filter((key) => key.startsWith(`v1-upload#${name}#`));
+    for (const key of keys) this.state.delete(key);
+    return keys.length;
+  }
   async dropUploaded(key: string) {
     this.state.delete(`upload#${key}`);
   }
