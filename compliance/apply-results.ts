@@ -224,6 +224,15 @@ async function applyChanges(
       "items changed while their geo was scrubbed; scrubbed again next sweep",
     );
   }
+  const unreadable = [...scrubs.values()].filter((_, i) => scrubbed.done[i] === "unreadable");
+  if (unreadable.length > 0) {
+    summary.rawUnreadable += unreadable.length;
+    // Keys only, never the content.
+    logger.error(
+      { type, unreadable: unreadable.length, keys: unreadable.slice(0, 10) },
+      "items whose geo X scrubbed have a Raw that cannot be decoded; left unchanged, the rest applied",
+    );
+  }
   if (scrubbed.outOfTime) return "deadline";
   const pruned = await eachUntilDeadline([...prunes.values()], ctx, (p) =>
     ctx.table.pruneIncludes(p.key, p.prune),

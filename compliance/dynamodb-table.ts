@@ -145,7 +145,13 @@ export function createDynamoTable(options: DynamoTableOptions): TablePort {
       });
       if (item === undefined) return "absent";
       // Raw in either form (Binary, or a String in items written before the encoding): see geo-scrub.ts.
-      const plan = planGeoScrub(item);
+      let plan: ReturnType<typeof planGeoScrub>;
+      try {
+        plan = planGeoScrub(item);
+      } catch {
+        // A Raw no reader knows (a corrupt value, a newer format): one item must not stop every later change.
+        return "unreadable";
+      }
       if (plan === "no-geo") return "no-geo";
       try {
         await client.send(

@@ -28,7 +28,8 @@ export interface ScanChunk {
   done: boolean;
 }
 
-export type GeoScrubOutcome = "scrubbed" | "no-geo" | "absent" | "conflict";
+/** "unreadable": its `Raw` cannot be decoded; nothing was changed. */
+export type GeoScrubOutcome = "scrubbed" | "no-geo" | "absent" | "conflict" | "unreadable";
 export type PruneOutcome = "pruned" | "unchanged" | "absent" | "conflict";
 
 export interface DeleteResult {

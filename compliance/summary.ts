@@ -40,6 +40,11 @@ export interface SweepSummary {
   includesConflicts: number;
   /** Items that changed while being scrubbed (left for the next sweep). */
   geoConflicts: number;
+  /**
+   * Items whose geo X scrubbed but whose `Raw` cannot be decoded (logged by key): nothing of them was changed,
+   * the rest of the file was applied. A person must look at them.
+   */
+  rawUnreadable: number;
   /** Errors that stopped the sweep early (X API, DynamoDB, checkpoint); it resumes next run. */
   errors: number;
   /** The scan reached the end of the table and every job of the pass was applied. */
@@ -71,6 +76,7 @@ export function emptySummary(dryRun: boolean): SweepSummary {
     unknownIds: 0,
     deleteFailures: 0,
     geoConflicts: 0,
+    rawUnreadable: 0,
     includesPruned: 0,
     includesConflicts: 0,
     errors: 0,

@@ -31,11 +31,17 @@ export interface StoredPost {
   references?: { id: string; authorId: string; username: string }[];
   /** Raw stored Binary (events/stored-record.ts, as the processor writes it) instead of a String. */
   binary?: boolean;
+  /** The post's text (default `text of <id>`). */
+  text?: string;
 }
+
+/** The text of a stored post: its `Message`, and `text` in its Raw envelope. */
+export const textOf = (post: StoredPost): string => post.text ?? `text of ${post.id}`;
 
 export interface ComplianceEnvironment {
   x: XEmulator;
   dynamo: DynamoDBClient;
+  tableName: string;
   /** Invokes the real handler module with a Lambda-shaped context of `timeoutMs`. */
   sweep(timeoutMs?: number): Promise<SweepSummary>;
   store(posts: readonly StoredPost[]): Promise<void>;
@@ -50,10 +56,10 @@ export function rawEnvelope(post: StoredPost): string {
   return JSON.stringify({
     v: 2,
     id: post.id,
-    text: `text of ${post.id}`,
+    text: textOf(post),
     data: {
       id: post.id,
-      text: `text of ${post.id}`,
+      text: textOf(post),
       author_id: post.authorId,
       ...(post.references
         ? { referenced_tweets: post.references.map((r) => ({ type: "quoted", id: r.id })) }
@@ -134,6 +140,7 @@ export async function startComplianceEnvironment(
   return {
     x,
     dynamo,
+    tableName: TABLE,
     sweep: (timeoutMs = 60_000) =>
       handler({}, lambdaContext("tweetstream-ComplianceSweeper", timeoutMs, REGION)),
     async store(posts) {
@@ -142,9 +149,9 @@ export async function startComplianceEnvironment(
           Username: { S: post.username },
           Id: { S: post.id },
           AuthorId: { S: post.authorId },
-          Message: { S: `text of ${post.id}` },
+          Message: { S: textOf(post) },
           Raw: post.binary
-            ? { B: encodeStoredRecord(rawEnvelope(post), `text of ${post.id}`) }
+            ? { B: encodeStoredRecord(rawEnvelope(post), textOf(post)) }
             : { S: rawEnvelope(post) },
         };
         if (post.geo)
