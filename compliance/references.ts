@@ -26,7 +26,12 @@ export interface IncludesPrune {
 export const REFERENCE_ATTRIBUTES = ["Raw", "Message"] as const;
 
 interface Envelope {
-  includes?: { tweets?: { id?: unknown; author_id?: unknown; geo?: unknown }[]; users?: { id?: unknown }[] };
+  data?: { geo?: { place_id?: unknown } };
+  includes?: {
+    tweets?: { id?: unknown; author_id?: unknown; geo?: { place_id?: unknown } }[];
+    users?: { id?: unknown }[];
+    places?: { id?: unknown }[];
+  };
 }
 
 /** The record's JSON, or undefined when the item has none or it cannot be read (then it carries nothing). */
@@ -77,17 +82,30 @@ export function prunedRecord(json: string, prune: IncludesPrune): string | undef
   const includes = envelope?.includes;
   if (envelope === undefined || includes === undefined) return undefined;
   let changed = false;
+  const scrubbedPlaces = new Set<unknown>();
   if (Array.isArray(includes.tweets)) {
     const kept = includes.tweets.filter(
       (t) => !prune.posts.has(String(t?.id)) && !prune.users.has(String(t?.author_id)),
     );
     for (const t of kept)
       if (prune.geo.has(String(t?.id)) && t.geo !== undefined) {
+        scrubbedPlaces.add(t.geo?.place_id);
         delete t.geo;
         changed = true;
       }
     changed ||= kept.length !== includes.tweets.length;
     includes.tweets = kept;
+  }
+  // The place a scrubbed referenced post pointed at goes too, unless the post's own geo or another referenced
+  // post still points at it.
+  if (scrubbedPlaces.size > 0 && Array.isArray(includes.places)) {
+    const stillUsed = new Set([
+      envelope.data?.geo?.place_id,
+      ...(includes.tweets ?? []).map((t) => t?.geo?.place_id),
+    ]);
+    const kept = includes.places.filter((p) => !scrubbedPlaces.has(p?.id) || stillUsed.has(p?.id));
+    changed ||= kept.length !== includes.places.length;
+    includes.places = kept;
   }
   if (Array.isArray(includes.users)) {
     const kept = includes.users.filter((u) => !prune.users.has(String(u?.id)));
