@@ -19,7 +19,7 @@ describe("compliance sweeper infrastructure", () => {
   it("is on by default: a Lambda with the processor's runtime, its secret, schedule and log group", () => {
     expect(readInfraConfig({}).compliance).toEqual({
       schedule: "rate(1 day)",
-      memoryMb: 512,
+      memoryMb: 1024,
       timeoutSeconds: 900,
       dryRun: false,
       reserveConcurrency: false,
@@ -32,7 +32,7 @@ describe("compliance sweeper infrastructure", () => {
       architectures: ["arm64"],
       handler: "index.handler",
       timeout: 900,
-      memory_size: 512,
+      memory_size: 1024,
       role: refToNamed(tf, "aws_iam_role", "tweetstream-ComplianceSweeper-role", "arn"),
       environment: {
         variables: {
@@ -169,14 +169,14 @@ describe("compliance sweeper infrastructure", () => {
     const tf = synthesize({
       ...ON,
       COMPLIANCE_SCHEDULE: "cron(0 3 * * ? *)",
-      COMPLIANCE_MEMORY_MB: "1024",
+      COMPLIANCE_MEMORY_MB: "2048",
       COMPLIANCE_TIMEOUT_SECONDS: "600",
       COMPLIANCE_DRY_RUN: "true",
     });
 
     expect(resourcesOf(tf, "aws_cloudwatch_event_rule")[0]?.schedule_expression).toBe("cron(0 3 * * ? *)");
     expect(sweeperOf(tf)).toMatchObject({
-      memory_size: 1024,
+      memory_size: 2048,
       timeout: 600,
       environment: { variables: expect.objectContaining({ COMPLIANCE_DRY_RUN: "true" }) },
     });

@@ -31,7 +31,7 @@ describe("readInfraConfig", () => {
       alarms: { topicArn: undefined, iteratorAgeSeconds: 300 },
       compliance: {
         schedule: "rate(1 day)",
-        memoryMb: 512,
+        memoryMb: 1024,
         timeoutSeconds: 900,
         dryRun: false,
         reserveConcurrency: false,

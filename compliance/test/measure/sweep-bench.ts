@@ -10,12 +10,13 @@ import {
   DynamoDBClient,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
+import { encodeStoredRecord } from "../../../events/stored-record.js";
 import { startDynalite } from "../../../local/emulators/dynalite.js";
 import { createEventTable } from "../../../local/pipeline/aws-resources.js";
 import { startXEmulator } from "../../../local/x-emulator/index.js";
 import { isReservedPartition } from "../../checkpoint.js";
 import { startDynamoFaults } from "../support/dynamo-faults.js";
-import { rawEnvelope } from "../support/environment.js";
+import { rawEnvelope, type StoredPost, textOf } from "../support/environment.js";
 
 const TABLE = "bench-EventData";
 const AUTHORS = 2_000;
@@ -23,19 +24,42 @@ const MAX_SWEEPS = 12;
 const SIZES = process.argv.slice(2).length > 0 ? process.argv.slice(2).map(Number) : [100_000];
 const CREDENTIALS = { accessKeyId: "b", secretAccessKey: "b" };
 
-/** Post `i` of the table: 2,000 authors, a geo post in 50. */
-const postAt = (i: number) => {
+/**
+ * Post `i` of the table: 2,000 authors, a geo post in 50, a text of 200 characters, and, as a filtered stream
+ * delivers them, 30% retweets, 10% quotes and 20% replies: each keeps the post it references (half of them
+ * posts of the table, half posts stored nowhere else) and its author in its includes, so the sweeper uploads
+ * their ids too.
+ */
+const postAt = (i: number): StoredPost => {
   const author = i % AUTHORS;
+  const id = String(1_900_000_000_000_000_000n + BigInt(i));
+  const kind = i % 10;
+  const referenced = i % 20 < 10 ? String(1_900_000_000_000_000_000n + BigInt(i >> 1)) : `17${id.slice(2)}`;
+  const referencedAuthor = (i * 7) % AUTHORS;
   return {
-    id: String(1_900_000_000_000_000_000n + BigInt(i)),
+    id,
     username: `user_${author}`,
     authorId: String(10_000 + author),
     geo: i % 50 === 7,
+    binary: true,
+    text: `${kind < 3 ? "RT @someone: " : ""}post ${id} `.padEnd(200, "lorem ipsum "),
+    ...(kind < 6
+      ? {
+          references: [
+            {
+              id: referenced,
+              authorId: String(10_000 + referencedAuthor),
+              username: `user_${referencedAuthor}`,
+            },
+          ],
+        }
+      : {}),
   };
 };
 const keyOf = (p: { username: string; id: string }) => `${p.username}/${p.id}`;
 
 async function load(dynamo: DynamoDBClient, n: number): Promise<void> {
+  // As the processor writes the fields the sweeper reads: Raw Binary (events/stored-record.ts), Message the text.
   const item = (i: number): Record<string, AttributeValue> => {
     const p = postAt(i);
     return {
@@ -43,8 +67,8 @@ async function load(dynamo: DynamoDBClient, n: number): Promise<void> {
       Id: { S: p.id },
       AuthorId: { S: p.authorId },
       Timestamp: { S: "2026-11-30T00:00:00.000Z" },
-      Message: { S: `post ${p.id} `.repeat(12) },
-      Raw: { S: rawEnvelope(p) },
+      Message: { S: textOf(p) },
+      Raw: { B: encodeStoredRecord(rawEnvelope(p), textOf(p)) },
       ...(p.geo ? { Geo: { M: { PlaceId: { S: "01a9a39529b27f36" } } } } : {}),
     };
   };
@@ -100,7 +124,8 @@ function invoke(env: Record<string, string>): Promise<Invocation> {
       process.execPath,
       ["--import", "tsx", new URL("./sweep-invocation.ts", import.meta.url).pathname],
       {
-        // SWEEP_NODE_OPTIONS (e.g. --max-old-space-size=384) limits the sweep as a Lambda's memory would.
+        // SWEEP_NODE_OPTIONS sizes the heap as Lambda's Node runtime does for a memory size M (when NODE_OPTIONS
+        // sets neither): --max-semi-space-size=M/20 --max-old-space-size=M-M/10, e.g. 25 and 461 at 512 MB.
         env: { ...process.env, ...env, NODE_OPTIONS: process.env.SWEEP_NODE_OPTIONS ?? "" },
         stdio: ["ignore", "pipe", "inherit"],
       },
