@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  forwardTo,
+  readBody,
+  relayTo,
+  sendDynamoError,
+  sendJson,
+} from "../../../test-support/dynamo-wire.js";
 
 /**
  * What to do with one DynamoDB call: pass it to the engine, refuse it as a throttled partition does, answer
@@ -66,13 +73,10 @@ export async function startDynamoFaults(
       injected[`${operation} ${fault}`] = (injected[`${operation} ${fault}`] ?? 0) + 1;
     if (fault === "reset") return req.socket.destroy();
     if (fault === "throttle")
-      return sendError(res, 400, "ProvisionedThroughputExceededException", "injected throttling");
-    if (fault === "server-error") return sendError(res, 500, "InternalServerError", "injected failure");
+      return sendDynamoError(res, 400, "ProvisionedThroughputExceededException", "injected throttling");
+    if (fault === "server-error") return sendDynamoError(res, 500, "InternalServerError", "injected failure");
     if (meter && METERED[operation]) return metered(req, body, res, METERED[operation]);
-    forward(req, body, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    }).on("error", () => res.destroy());
+    forward(req, body, relayTo(res)).on("error", () => res.destroy());
   });
 
   /** Asks the engine for the consumed capacity (ReturnConsumedCapacity TOTAL) and adds it up. */
@@ -94,15 +98,8 @@ export async function startDynamoFaults(
     }).on("error", () => res.destroy());
   }
 
-  function forward(req: IncomingMessage, body: Buffer, onAnswer: (answer: IncomingMessage) => void) {
-    const headers = { ...req.headers, "content-length": String(body.length) };
-    const out = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
-      onAnswer,
-    );
-    out.end(body);
-    return out;
-  }
+  const forward = (req: IncomingMessage, body: Buffer, onAnswer: (answer: IncomingMessage) => void) =>
+    forwardTo(upstream, req, body, onAnswer);
 
   /** Writes what `take` accepts (as DynamoDB does within a partition's budget) and hands the rest back. */
   function partialWrite(
@@ -123,7 +120,7 @@ export async function startDynamoFaults(
     forward(req, partial, (answer) => {
       answer.resume();
       if (answer.statusCode === 200) sendJson(res, 200, { UnprocessedItems: unprocessed });
-      else sendError(res, 500, "InternalServerError", `upstream answered ${answer.statusCode}`);
+      else sendDynamoError(res, 500, "InternalServerError", `upstream answered ${answer.statusCode}`);
     }).on("error", () => res.destroy());
   }
 
@@ -167,26 +164,4 @@ export function sweeperStatePuts(call: DynamoCall): string[] {
       const item = entry.PutRequest?.Item;
       return item?.Username?.S?.startsWith("#") ? [item.Id?.S ?? ""] : [];
     });
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  sendJson(res, status, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, {
-    "content-type": "application/x-amz-json-1.0",
-    "content-length": Buffer.byteLength(body),
-  });
-  res.end(body);
 }

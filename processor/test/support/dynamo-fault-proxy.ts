@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  forwardTo,
+  readBody,
+  relayTo,
+  sendDynamoError,
+  sendJson,
+} from "../../../test-support/dynamo-wire.js";
 
 /** What to do with one BatchWriteItem call. */
 export type BatchWriteFault =
@@ -90,35 +97,15 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
   });
 
   function forward(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
-    const out = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on("error", () => res.destroy());
-    out.end(body);
+    forwardTo(upstream, req, body, relayTo(res)).on("error", () => res.destroy());
   }
 
   function forwardAndWait(req: IncomingMessage, body: Buffer): Promise<number> {
     return new Promise((resolve, reject) => {
-      const headers = { ...req.headers, "content-length": String(body.length) };
-      const out = request(
-        { host: upstream.hostname, port: upstream.port, method: "POST", path: "/", headers },
-        (a) => {
-          a.resume();
-          a.on("end", () => resolve(a.statusCode ?? 0));
-        },
-      );
-      out.on("error", reject);
-      out.end(body);
+      forwardTo(upstream, req, body, (a) => {
+        a.resume();
+        a.on("end", () => resolve(a.statusCode ?? 0));
+      }).on("error", reject);
     });
   }
 
@@ -144,24 +131,6 @@ function putsOf(body: Buffer): PutEntry[] {
   return (Object.values(input.RequestItems)[0] ?? []).filter(isPut);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, {
-    "content-type": "application/x-amz-json-1.0",
-    "content-length": Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
 function sendError(res: ServerResponse, type: string, message: string, status = 400): void {
-  sendJson(res, status, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
+  sendDynamoError(res, status, type, message);
 }
