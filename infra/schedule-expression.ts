@@ -62,7 +62,7 @@ function fieldProblem(field: string, rule: FieldRule): string | undefined {
     if (step !== undefined && Number(step) < 1) return `step ${step} must be at least 1`;
     if (m[1] === "*") continue;
     for (const value of (m[1] ?? "").split("-")) {
-      const n = valueOf(value, rule);
+      const n = fieldValue(value, rule);
       if (n === undefined || n < rule.min || n > rule.max)
         return `"${value}" is outside ${rule.min}-${rule.max}${rule.names ? ` (or ${rule.names[0]}-${rule.names.at(-1)})` : ""}`;
     }
@@ -70,7 +70,7 @@ function fieldProblem(field: string, rule: FieldRule): string | undefined {
   return undefined;
 }
 
-function valueOf(value: string, rule: FieldRule): number | undefined {
+function fieldValue(value: string, rule: FieldRule): number | undefined {
   if (/^\d+$/.test(value)) return Number(value);
   const named = rule.names?.indexOf(value.toUpperCase()) ?? -1;
   return named >= 0 ? named + 1 : undefined;

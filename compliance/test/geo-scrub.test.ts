@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { decodeStoredRecord, encodeStoredRecord } from "../../events/stored-record.js";
 import type { RunningEmulator } from "../../local/emulators/listen.js";
 import { createEventTable } from "../../local/pipeline/aws-resources.js";
-import { describeOnEngines } from "../../processor/test/support/dynamo-engines.js";
+import { describeOnEngines } from "../../local/test/support/dynamo-engines.js";
 import { createDynamoTable } from "../dynamodb-table.js";
 import { GEO_SCRUB_ATTRIBUTES, planGeoScrub } from "../geo-scrub.js";
 

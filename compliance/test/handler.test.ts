@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import type { RunningEmulator } from "../../local/emulators/listen.js";
-import { describeOnEngines } from "../../processor/test/support/dynamo-engines.js";
+import { describeOnEngines } from "../../local/test/support/dynamo-engines.js";
 import {
   type ComplianceEnvironment,
   type StoredPost,

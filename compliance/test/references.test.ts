@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import { decodeStoredRecord } from "../../events/stored-record.js";
-import { describeOnEngines } from "../../processor/test/support/dynamo-engines.js";
+import { describeOnEngines } from "../../local/test/support/dynamo-engines.js";
 import {
   type ComplianceEnvironment,
   rawEnvelope,

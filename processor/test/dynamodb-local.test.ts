@@ -1,10 +1,10 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, expect, it } from "vitest";
+import { freePort, startDynamoDbLocal } from "../../local/emulators/dynamodb-local.js";
 import type { RunningEmulator } from "../../local/emulators/listen.js";
+import { engineClient } from "../../local/test/support/dynamo-engines.js";
 import { describeWithTools, systemTool } from "../../test-support/system-tools.js";
-import { engineClient } from "./support/dynamo-engines.js";
-import { freePort, startDynamoDbLocal } from "./support/dynamodb-local.js";
 
 // The test support's own start: the port it picks is closed again before the JVM binds it, so another test
 // can take it. Before: the JVM exited with a BindException and the whole test file failed in beforeAll.

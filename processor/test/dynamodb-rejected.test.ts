@@ -8,10 +8,10 @@ import {
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunningEmulator } from "../../local/emulators/listen.js";
 import { createEventTable } from "../../local/pipeline/aws-resources.js";
+import { describeOnEngines, engineClient } from "../../local/test/support/dynamo-engines.js";
 import { createDynamoDbWriter } from "../dynamodb-writer.js";
 import type { WriteRequest } from "../ports.js";
 import { toTweetItem } from "../tweet-item.js";
-import { describeOnEngines, engineClient } from "./support/dynamo-engines.js";
 import { tweet } from "./support/records.js";
 
 const TABLE = "tweetstream-EventData";

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { decodeStoredRecord } from "../../events/stored-record.js";
 import type { RunningEmulator } from "../../local/emulators/listen.js";
 import { createEventTable } from "../../local/pipeline/aws-resources.js";
+import { describeOnEngines, engineClient } from "../../local/test/support/dynamo-engines.js";
 import { createDynamoDbWriter } from "../dynamodb-writer.js";
 import { toAttributeValues } from "../item-attributes.js";
 import type { WriteRequest } from "../ports.js";
 import { itemKey, type TweetItem, toTweetItem } from "../tweet-item.js";
-import { describeOnEngines, engineClient } from "./support/dynamo-engines.js";
 import { fullItem } from "./support/item-arbitraries.js";
 import { tweetV2 } from "./support/v2-records.js";
 

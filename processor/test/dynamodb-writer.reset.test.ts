@@ -2,8 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { engineClient } from "../../local/test/support/dynamo-engines.js";
 import { createDynamoDbWriter } from "../dynamodb-writer.js";
-import { engineClient } from "./support/dynamo-engines.js";
 import { tweetItem } from "./support/item-arbitraries.js";
 
 // No engine resets a connection on demand: this endpoint resets the first call's connection (as a server or a

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { describeOnEngines } from "./support/dynamo-engines.js";
+import { describeOnEngines } from "../../local/test/support/dynamo-engines.js";
 import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import { kinesisEvent, plain, sequenceNumber, tweet } from "./support/records.js";
 import { tweetV2 } from "./support/v2-records.js";

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
+import { describeOnEngines } from "../../local/test/support/dynamo-engines.js";
 import { PROCESSOR_METRICS } from "../metrics.js";
-import { describeOnEngines } from "./support/dynamo-engines.js";
 import { captureEmf } from "./support/emf.js";
 import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import { kinesisEvent, malformedPayloads, plain, replaceData, tweet } from "./support/records.js";

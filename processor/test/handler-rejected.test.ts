@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { encodeEvent } from "../../events/index.js";
-import { describeOnEngines } from "./support/dynamo-engines.js";
+import { describeOnEngines } from "../../local/test/support/dynamo-engines.js";
 import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import { aggregated, kinesisEvent, plain, sequenceNumber, tweet } from "./support/records.js";
 

@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
+import { DYNALITE } from "../../local/test/support/dynamo-engines.js";
 import type { TweetItem } from "../tweet-item.js";
-import { DYNALITE } from "./support/dynamo-engines.js";
 import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import {
   aggregated,

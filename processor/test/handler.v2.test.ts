@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { decodeStoredRecord } from "../../events/stored-record.js";
+import { describeOnEngines } from "../../local/test/support/dynamo-engines.js";
 import type { TweetItem } from "../tweet-item.js";
-import { describeOnEngines } from "./support/dynamo-engines.js";
 import { invocation, type ProcessorEnvironment, useProcessorEnvironment } from "./support/environment.js";
 import { aggregated, kinesisEvent, plain, tweet } from "./support/records.js";
 import { retweetIncludes, tweetV2, V1_ATTRIBUTES } from "./support/v2-records.js";

@@ -5,9 +5,9 @@ import { afterAll, afterEach, beforeAll, vi } from "vitest";
 import { lambdaContext } from "../../../local/esm-runner/stream-record.js";
 import { createEventTable } from "../../../local/pipeline/aws-resources.js";
 import { type SqsEmulator, startSqsEmulator } from "../../../local/sqs-emulator/index.js";
+import { DYNALITE, type DynamoEngine } from "../../../local/test/support/dynamo-engines.js";
 import type { DeadLetterMessage } from "../../dead-letter.js";
 import type { TweetItem } from "../../tweet-item.js";
-import { DYNALITE, type DynamoEngine } from "./dynamo-engines.js";
 import { type DynamoFaultProxy, startDynamoFaultProxy } from "./dynamo-fault-proxy.js";
 
 export const TABLE = "tweetstream-EventData";

