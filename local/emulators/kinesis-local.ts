@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RunningEmulator } from "./listen.js";
+import { freePort, type RunningEmulator } from "./listen.js";
 
 // kinesis-local is kinesis-mock (LocalStack's Kinesis engine) compiled to JavaScript: a program, not a library.
 // It runs as a child process, which also keeps its event loop out of ours.
@@ -19,18 +18,6 @@ export interface KinesisLocalOptions {
 
 export class KinesisLocalStartError extends Error {
   override readonly name = "KinesisLocalStartError";
-}
-
-/** A free port on host, asked of the OS (kinesis-local cannot listen on port 0 and tell us which it got). */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Any HTTP answer means it listens; an unsigned request earns a 400, which is enough. */

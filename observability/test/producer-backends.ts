@@ -1,6 +1,6 @@
-import { createServer } from "node:net";
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import { startKinesalite } from "../../local/emulators/kinesalite.js";
+import { freePort } from "../../local/emulators/listen.js";
 import { createStream, LOCAL_CREDENTIALS, localKinesisClient } from "../../local/pipeline/aws-resources.js";
 import { startXEmulator, type XEmulator } from "../../local/x-emulator/index.js";
 
@@ -61,16 +61,4 @@ export async function startProducerBackends(): Promise<ProducerBackends> {
     await kinesalite.close();
     throw error;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error("no port assigned"))));
-    });
-  });
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
-import { freePort } from "./producer-backends.js";
+import { freePort } from "../../local/emulators/listen.js";
 
 export interface PrometheusOptions {
   /** host:port targets scraped under `job`. */

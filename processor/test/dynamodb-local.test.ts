@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, expect, it } from "vitest";
-import { freePort, startDynamoDbLocal } from "../../local/emulators/dynamodb-local.js";
-import type { RunningEmulator } from "../../local/emulators/listen.js";
+import { startDynamoDbLocal } from "../../local/emulators/dynamodb-local.js";
+import { freePort, type RunningEmulator } from "../../local/emulators/listen.js";
 import { engineClient } from "../../local/test/support/dynamo-engines.js";
 import { describeWithTools, systemTool } from "../../test-support/system-tools.js";
 

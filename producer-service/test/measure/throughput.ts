@@ -12,10 +12,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { freePort } from "../../../local/emulators/listen.js";
 import { startXEmulator } from "../../../local/x-emulator/index.js";
 import { createStream } from "../support/kinesis-stream.js";
 import { kinesisClient } from "../support/writer-harness.js";
@@ -50,14 +50,6 @@ async function firstLine<T>(child: ChildProcess): Promise<T> {
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   for await (const line of lines) return JSON.parse(line) as T;
   throw new Error("child exited before printing its port");
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Sums the samples of one metric (all label sets) in Prometheus text. */
