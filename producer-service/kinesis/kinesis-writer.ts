@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { encodeEvent, type TweetEvent } from "../../events/index.js";
 import type { ProducerMetrics } from "../metrics.js";
 import { RateLimitedLog } from "../rate-limited-log.js";
-import type { PushOutcome } from "../x-stream/ingest-types.js";
+import type { PushOutcome } from "../x-stream/event-sink.js";
 import { dropAtShutdown, spillAtShutdown } from "./at-shutdown.js";
 import { CallPacer, DEFAULT_RETRY_BACKOFF, RetrySchedule } from "./backoff.js";
 import { KinesisHealth } from "./health.js";

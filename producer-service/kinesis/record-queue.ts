@@ -1,5 +1,5 @@
 import type { SpoolToken } from "../spool/index.js";
-import type { PushOutcome } from "../x-stream/ingest-types.js";
+import type { PushOutcome } from "../x-stream/event-sink.js";
 
 /** One tweet on its way to Kinesis: encoded once, at push, and held until acknowledged or dropped. */
 export interface QueuedRecord {

@@ -4,7 +4,7 @@ import { BILLING_CONNECT_RETRY_MS, BillingState } from "./billing-state.js";
 import { TakeOverPolicy, takeOverSlot } from "./connection-takeover.js";
 import type { BillingRefusal, IngestReport } from "./ingest-events.js";
 import type { XIngestOptions } from "./ingest-options.js";
-import type { EventSink } from "./ingest-types.js";
+import type { EventSink } from "./event-sink.js";
 import { PostIntake } from "./post-intake.js";
 import {
   Backoff,

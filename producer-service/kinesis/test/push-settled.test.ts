@@ -14,7 +14,7 @@ import {
   startWriter,
   type WriterUnderTest,
 } from "../../test/support/writer-harness.js";
-import type { PushOutcome } from "../../x-stream/ingest-types.js";
+import type { PushOutcome } from "../../x-stream/event-sink.js";
 
 const KiB = 1024;
 let kinesalite: Awaited<ReturnType<typeof startKinesalite>>;

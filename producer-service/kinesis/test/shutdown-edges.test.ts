@@ -9,7 +9,7 @@ import { startKinesalite } from "../../../local/emulators/kinesalite.js";
 import { Spool } from "../../spool/index.js";
 import { tweetEvents } from "../../test/support/tweets.js";
 import { capturingLogger, metricValue, startWriter } from "../../test/support/writer-harness.js";
-import type { PushOutcome } from "../../x-stream/ingest-types.js";
+import type { PushOutcome } from "../../x-stream/event-sink.js";
 
 const KiB = 1024;
 const CHILD = fileURLToPath(new URL("./fixtures/push-while-flushing.ts", import.meta.url));

@@ -1,4 +1,4 @@
-import type { PushOutcome } from "../ingest-types.js";
+import type { PushOutcome } from "../event-sink.js";
 import type { Gap } from "../recovery/recovery-plan.js";
 import type { StreamRule } from "../recovery/search-request.js";
 import { isNewerId, snowflakeTimeMs } from "../snowflake.js";
