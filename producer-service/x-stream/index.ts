@@ -1,6 +1,6 @@
+export type { EventSink, PushOutcome } from "./event-sink.js";
 export type { BillingRefusal, IngestEvent, IngestReport, ReconnectCause } from "./ingest-events.js";
 export type { WatermarkOptions, XIngestOptions } from "./ingest-options.js";
-export type { EventSink, PushOutcome } from "./event-sink.js";
 export { X_BACKOFF, type XBackoffOptions, XIngestFatalError } from "./reconnect-policy.js";
 export { EDGE_MARGIN_MS } from "./recovery/recovery-plan.js";
 export { idBefore } from "./snowflake.js";

@@ -1,6 +1,6 @@
 import type { TweetEvent } from "../../events/index.js";
-import type { IngestReport } from "./ingest-events.js";
 import type { EventSink } from "./event-sink.js";
+import type { IngestReport } from "./ingest-events.js";
 import { SeenIds } from "./recovery/seen-ids.js";
 import { idBefore, isNewerId, snowflakeTimeMs } from "./snowflake.js";
 import type { DurableWatermark } from "./watermark/durable-watermark.js";

@@ -2,9 +2,9 @@ import type { Logger } from "pino";
 import { DEFAULT_X_FIELDS, xFieldsQuery } from "../../events/index.js";
 import { BILLING_CONNECT_RETRY_MS, BillingState } from "./billing-state.js";
 import { TakeOverPolicy, takeOverSlot } from "./connection-takeover.js";
+import type { EventSink } from "./event-sink.js";
 import type { BillingRefusal, IngestReport } from "./ingest-events.js";
 import type { XIngestOptions } from "./ingest-options.js";
-import type { EventSink } from "./event-sink.js";
 import { PostIntake } from "./post-intake.js";
 import {
   Backoff,

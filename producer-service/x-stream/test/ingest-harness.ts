@@ -2,9 +2,9 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import type { TweetEvent } from "../../../events/index.js";
 import { startXEmulator, type XEmulator, type XEmulatorOptions } from "../../../local/x-emulator/index.js";
+import type { EventSink, PushOutcome } from "../event-sink.js";
 import type { IngestEvent, ReconnectCause, RecoverySkipReason } from "../ingest-events.js";
 import type { XIngestOptions } from "../ingest-options.js";
-import type { EventSink, PushOutcome } from "../event-sink.js";
 import { createXStreamIngest, type XStreamIngest } from "../x-stream-ingest.js";
 
 /** A sink that keeps every event; with a capacity, it reports full until the test calls `release()`. */
