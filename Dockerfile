@@ -31,7 +31,6 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked --mount=type=secret,id=n
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY events ./events
-COPY processor ./processor
 COPY producer-service ./producer-service
 # Only the TypeScript the image runs (dist/events, dist/producer-service); `npm run build` also bundles the two
 # Lambdas, whose sources (compliance/) the build context leaves out.
