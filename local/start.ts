@@ -76,7 +76,10 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      out(`${signal} again: still stopping (kill -9 ${process.pid} stops at once)`);
+      return;
+    }
     stopping = true;
     out(`${signal}: stopping (producer flushes, then the mapping drains)...`);
     clearInterval(timer);
@@ -85,8 +88,11 @@ async function main(): Promise<void> {
     out("stopped");
     process.exit(0);
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  // Ctrl-C signals the terminal's whole process group, and npm and tsx pass the same SIGINT on: this process can
+  // get it two or three times. With `once`, a later copy met no listener and killed the shutdown half-way (1 run
+  // in 3 ended without "stopped"), so every copy is heard and the ones after the first only say so.
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
   // Press c (or set LOCAL_COMPLIANCE_DEMO_SECONDS): a post is deleted on the emulated X and a sweep removes it.
   watchComplianceDemoRequests(pipeline, out, process.env);
 }

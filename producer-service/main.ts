@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   const app = buildApp(config);
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string, exitCode: number) => {
-    if (closing !== undefined) return;
+    if (closing !== undefined) {
+      app.log.info({ reason }, "already shutting down");
+      return;
+    }
     app.log.info({ reason }, "shutting down");
     // A hung close must not outlive the orchestrator's patience: it sends SIGKILL anyway.
     const hardStop = setTimeout(() => {
@@ -31,8 +34,10 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM", 0));
-  process.once("SIGINT", () => shutdown("SIGINT", 0));
+  // `on`, not `once`: Ctrl-C under `npm run producer` reaches this process more than once (the terminal signals
+  // the whole group, and npm and tsx pass it on), and a copy meeting no listener would kill the flush half-way.
+  process.on("SIGTERM", () => shutdown("SIGTERM", 0));
+  process.on("SIGINT", () => shutdown("SIGINT", 0));
 
   await app.listen({ port: config.server.port, host: config.server.host });
   app.xIngest.fatal.then((err) => {

@@ -98,6 +98,31 @@ describe("main.ts", () => {
     expect(new Set(ids)).toEqual(new Set(accepted));
   });
 
+  it("a second Ctrl-C during the flush (npm and tsx pass SIGINT on) does not cut the shutdown short", async () => {
+    // Prepare: a long linger keeps records in the buffer, so the flush has work when the signals come.
+    const service = startService(wiredEnv({ BATCH_LINGER_MS: "2000", SHUTDOWN_GRACE_MS: "15000" }));
+    await emulator.waitForConnections(1, 20_000);
+    await eventually(
+      () => service.logs.some((l) => l.msg === "connected to the X stream"),
+      20_000,
+      "connected",
+    );
+
+    // Act: the terminal's SIGINT, then the copy a parent passes on
+    service.child.kill("SIGINT");
+    await eventually(() => service.logs.some((l) => l.msg === "shutting down"), 10_000, "shutting down");
+    service.child.kill("SIGINT");
+    const code = await service.exited;
+
+    // Assess: a clean exit after the whole flush, not death by the second signal (exit code null)
+    expect(code, service.stderr()).toBe(0);
+    expect(service.logs.some((l) => l.msg === "already shutting down")).toBe(true);
+    const closed = service.logs.find((l) => l.msg === "Kinesis writer closed") as
+      | { unsentRecords: number }
+      | undefined;
+    expect(closed?.unsentRecords).toBe(0);
+  });
+
   it("exits non-zero with a clear message when X refuses the credentials", async () => {
     // Prepare
     const service = startService(wiredEnv({ X_BEARER_TOKEN: "wrong-token" }));
