@@ -1,27 +1,17 @@
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  QueryCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { type AttributeValue, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import type { BatchWriter } from "./batch-writes.js";
 import { createScanner } from "./dynamodb-scan.js";
-import { createDynamoState } from "./dynamodb-state.js";
+import { createDynamoState, type DynamoStateOptions } from "./dynamodb-state.js";
 import { GEO_SCRUB_ATTRIBUTES, planGeoScrub } from "./geo-scrub.js";
 import type { GeoScrubOutcome, ItemKey, PruneOutcome, TablePort } from "./ports.js";
 import { prunedRaw, REFERENCE_ATTRIBUTES } from "./references.js";
 
-export interface DynamoTableOptions {
-  client: DynamoDBClient;
-  tableName: string;
+/** The state adapter's options (client, table, deadlines, read units), with a batch writer for each of the two. */
+export interface DynamoTableOptions extends Omit<DynamoStateOptions, "write"> {
+  /** The batch writer for posts: deletes and scrubs. */
   write: BatchWriter;
   /** The batch writer for the sweeper's own state, with its own retry budget. */
   stateWrite: BatchWriter;
-  /** Epoch ms by which checkpoint writes must be done (the sweep's deadline and its safety margin). */
-  deadline: () => number;
-  /** Epoch ms at which a read (and its retries) is cut: the sweep's deadline. */
-  readDeadline: number;
-  onReadUnits: (units: number) => void;
 }
 
 /**
